@@ -1,0 +1,177 @@
+"""Strict YAML loading: YAML 1.2 scalars, no aliases, no duplicate keys, positions kept.
+
+Every value of a loaded document keeps the line and column where it was written, so a
+later stage can point an editor at the exact place of a problem.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem, ProblemsFound, field_path
+
+PLAIN = "tag:kb,2024:plain"
+STANDARD_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(true|True|TRUE)$")
+_FALSE = re.compile(r"^(false|False|FALSE)$")
+# YAML 1.2 core schema, minus numbers with leading zeros, which stay text (codes, "0777").
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data and the (line, column) of every value, 1-based."""
+
+    file: str
+    data: object
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path) -> tuple[int, int]:
+        """Position of the value at `path`, or of its nearest written ancestor."""
+        path = tuple(path)
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def problem(self, path, message: str, severity: str = "error") -> Problem:
+        line, column = self.position(path)
+        return Problem(self.file, line, column, field_path(path), message, severity)
+
+
+class _AliasRefused(yaml.MarkedYAMLError):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Composes nodes only; refuses aliases and marks untagged plain scalars."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(None, None, "alias", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return PLAIN
+        return super().resolve(kind, value, implicit)
+
+
+def decode(raw: bytes, file: str) -> str:
+    if raw.startswith(BOM):
+        raw = raw[len(BOM):]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ProblemsFound([Problem(file, 1, 1, "", "文件是 UTF-16 编码，请用 UTF-8 编码另存后再试")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+            hint = "文件看起来是 GBK/GB18030 编码，请在编辑器中选择“另存为 UTF-8”后再试"
+        except UnicodeDecodeError:
+            hint = "文件不是有效的 UTF-8 文本，请用 UTF-8 编码另存后再试"
+        raise ProblemsFound([Problem(file, line, column, "", hint)]) from None
+
+
+def load_text(text: str, file: str) -> Document:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except _AliasRefused as err:
+        mark = err.problem_mark
+        raise ProblemsFound([Problem(file, mark.line + 1, mark.column + 1, "",
+                                     "不允许使用锚点引用（*别名）：请把内容直接写出来")]) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ProblemsFound([Problem(file, line, column, "", f"YAML 语法错误：{_describe(err)}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise ProblemsFound([Problem(file, 1, 1, "", "文件是空的")])
+    doc = Document(file, None)
+    problems: list[Problem] = []
+    doc.data = _convert(node, (), doc, problems)
+    if problems:
+        raise ProblemsFound(problems)
+    return doc
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    file = display or Path(path).as_posix()
+    return load_text(decode(Path(path).read_bytes(), file), file)
+
+
+def _describe(err: yaml.MarkedYAMLError) -> str:
+    problem = err.problem or ""
+    known = {
+        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+        "mapping values are not allowed here": "这里不能出现冒号（值里有冒号时请加引号）",
+        "found undefined alias": "不允许使用锚点引用",
+    }
+    for english, chinese in known.items():
+        if english in problem:
+            return chinese
+    if "expected" in problem or "could not find" in problem or "found" in problem:
+        return f"结构不完整或缩进不一致（{problem}）"
+    return problem or str(err)
+
+
+def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
+    doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, path + ("<key>",), doc, problems)
+            if not isinstance(key, str):
+                problems.append(doc.problem(path + ("<key>",), f"字段名必须是文字，不能是 {key!r}"))
+                continue
+            if key in result:
+                first_line = doc.positions[path + (key,)][0]
+                problems.append(Problem(doc.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                        field_path(path + (key,)),
+                                        f"字段「{key}」重复出现（第一次在第 {first_line} 行）"))
+                continue
+            doc.positions[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+            result[key] = _convert(value_node, path + (key,), doc, problems)
+        doc.positions.pop(path + ("<key>",), None)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
+    return _scalar(node, path, doc, problems)
+
+
+def _scalar(node: yaml.ScalarNode, path: tuple, doc: Document, problems: list[Problem]):
+    value = node.value
+    if node.tag == PLAIN:
+        if _NULL.match(value):
+            return None
+        if _TRUE.match(value):
+            return True
+        if _FALSE.match(value):
+            return False
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
+            return float(value)
+        return value
+    if node.tag not in STANDARD_SCALAR_TAGS:
+        problems.append(doc.problem(path, f"不支持的类型标记 {node.tag}"))
+        return value
+    return value if node.tag == "tag:yaml.org,2002:str" else yaml.safe_load(f"!!{node.tag.rsplit(':', 1)[1]} {value}")

@@ -1,0 +1,324 @@
+"""Rendering: a validated corpus → Markdown pages (path → text) through jinja2 templates.
+
+Pages are plain Markdown for mkdocs-material; nothing here depends on MkDocs itself, so the
+site can move to another generator that reads mkdocs.yml without touching this stage.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+
+from .citation import reference
+from .corpus import Corpus
+from .schemas import labels, schema
+
+MAX_RELATED = 5
+
+
+@dataclass
+class Case:
+    data: dict
+    file: str
+    regions: list[dict]
+    types: list[dict]
+    themes: list[dict]
+    citations: list[str]
+    related: list[tuple["Case", str]] = field(default_factory=list)
+    children: list["Case"] = field(default_factory=list)
+    parent: "Case | None" = None
+    terms: list[dict] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def start_year(self):
+        return self.data["period"].get("start_year")
+
+    @property
+    def year_label(self) -> str:
+        period = self.data["period"]
+        start, end = period.get("start_year"), period.get("end_year")
+        if start and end:
+            return f"{start}–{end}"
+        return f"{start} 年起" if start else f"{period['reported_year']} 年报道"
+
+    @property
+    def place(self) -> str:
+        return "".join(r["name"] for r in self.regions if r["level"] != "country") or "全国"
+
+    def text(self) -> str:
+        """All the prose of the case, for glossary matching and search."""
+        return "\n".join(_strings(self.data))
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+@dataclass
+class Site:
+    corpus: Corpus
+    cases: list[Case]
+    types: dict[str, dict]
+    themes: dict[str, dict]
+    regions: dict[str, dict]
+    glossary: list[dict]
+    backlog: list[dict]
+    sources: list[dict]
+
+    def by_id(self) -> dict[str, Case]:
+        return {c.id: c for c in self.cases}
+
+
+def build_site_model(corpus: Corpus, related=None) -> Site:
+    """`related(case_id) -> [(other_id, reason)]` lets the search stage supply similar cases."""
+    types, themes = corpus.taxonomy("practice_type"), corpus.taxonomy("theme")
+    sources, articles = corpus.source_map(), corpus.article_map()
+    cases = []
+    for doc in corpus.cases:
+        data = doc.data
+        cases.append(Case(
+            data=data, file=doc.file,
+            regions=corpus.region_path(data["locality"]["region"]),
+            types=[types[t] for t in data["practice_types"]],
+            themes=[themes[t] for t in data["themes"]],
+            citations=[_cite(c, sources, articles) for c in data["sources"]],
+        ))
+    cases.sort(key=lambda c: c.id)
+    by_id = {c.id: c for c in cases}
+    for case in cases:
+        if case.data.get("part_of"):
+            case.parent = by_id[case.data["part_of"]]
+            case.parent.children.append(case)
+    glossary = corpus.glossary_terms()
+    for case in cases:
+        text = case.text()
+        case.terms = [t for t in glossary if any(w in text for w in [t["term"], *t.get("aliases", [])])]
+        case.related = _related(case, cases, related)
+    cited = {c["source"] for case in cases for c in case.data["sources"]}
+    backlog = [dict(article, source=source) for article_id, (article, source) in articles.items() if article_id not in cited]
+    return Site(corpus, cases, types, themes, corpus.region_map(), glossary, backlog,
+                sorted(sources.values(), key=lambda s: s["id"]))
+
+
+def _cite(citation: dict, sources: dict, articles: dict) -> str:
+    ref = citation["source"]
+    if ref in articles:
+        article, source = articles[ref]
+        return reference(source, article, citation.get("pages"))
+    return reference(sources[ref], None, citation.get("pages"))
+
+
+def _related(case: Case, cases: list[Case], similar) -> list[tuple[Case, str]]:
+    """Editors' picks first, then the search engine's similar cases, then shared type/region."""
+    by_id = {c.id: c for c in cases}
+    chosen: dict[str, str] = {}
+    for other in case.data.get("related", []):
+        chosen.setdefault(other, "编辑推荐")
+    for other, reason in (similar(case.id) if similar else []):
+        if other != case.id:
+            chosen.setdefault(other, reason)
+    scored = []
+    my_types = {t["id"] for t in case.types}
+    my_regions = {r["id"] for r in case.regions if r["level"] in ("city", "county", "town", "village")}
+    for other in cases:
+        if other.id == case.id or other.id in chosen:
+            continue
+        shared_types = my_types & {t["id"] for t in other.types}
+        shared_region = my_regions & {r["id"] for r in other.regions}
+        score = 2 * len(shared_types) + (1 if shared_region else 0)
+        if score:
+            reasons = (["同类做法"] if shared_types else []) + (["同一地区"] if shared_region else [])
+            scored.append((-score, other.id, "、".join(reasons)))
+    for _, other, reason in sorted(scored):
+        chosen.setdefault(other, reason)
+    return [(by_id[o], reason) for o, reason in list(chosen.items())[:MAX_RELATED] if o in by_id]
+
+
+# ---------------------------------------------------------------- templates
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("kb", "templates"),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["cell"] = lambda s: _escape(str(s)).replace("|", "\\|").replace("\n", " ")
+    env.filters["text"] = lambda s: _escape(str(s)).strip()
+    env.filters["number"] = _number
+    env.filters["anchor"] = lambda s: "t-" + "-".join(f"{ord(ch):x}" for ch in str(s))
+    env.globals["labels"] = labels
+    return env
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*").replace("_", "\\_")
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
+
+
+def outcome_text(outcome: dict) -> str:
+    parts = []
+    if "value" in outcome:
+        parts.append(f"{_number(outcome['value'])} {outcome['unit']}".replace(" %", "%"))
+    if "change" in outcome:
+        change = outcome["change"]
+        sign = "+" if change["amount"] > 0 else ""
+        parts.append(f"较{change['baseline']} {sign}{_number(change['amount'])}{change['unit']}")
+    return f"{outcome['indicator']}：{'，'.join(parts)}（{outcome['period']}）"
+
+
+def render_pages(site: Site) -> dict[str, str]:
+    env = _environment()
+    env.filters["outcome"] = outcome_text
+    pages: dict[str, str] = {}
+    common = {"site": site, "level_labels": labels("case", "locality", "level"),
+              "region_level_labels": labels("regions", "regions", "level")}
+    for case in site.cases:
+        pages[f"cases/{case.id}.md"] = env.get_template("case.md.j2").render(case=case, **common)
+    type_cases = {tid: [c for c in site.cases if tid in [t["id"] for t in c.types]] for tid in site.types}
+    for tid, term in site.types.items():
+        pages[f"types/{tid}.md"] = env.get_template("type.md.j2").render(term=term, cases=type_cases[tid], **common)
+    pages["types/index.md"] = env.get_template("types.md.j2").render(type_cases=type_cases, **common)
+    theme_cases = {tid: [c for c in site.cases if tid in [t["id"] for t in c.themes]] for tid in site.themes}
+    pages["themes.md"] = env.get_template("themes.md.j2").render(theme_cases=theme_cases, **common)
+    pages["regions.md"] = env.get_template("regions.md.j2").render(tree=region_tree(site), **common)
+    pages["years.md"] = env.get_template("years.md.j2").render(timeline=timeline(site), **common)
+    pages["tags.md"] = env.get_template("tags.md.j2").render(tags=tag_index(site), **common)
+    pages["glossary.md"] = env.get_template("glossary.md.j2").render(usage=glossary_usage(site), **common)
+    pages["backlog.md"] = env.get_template("backlog.md.j2").render(groups=backlog_groups(site), **common)
+    pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), **common)
+    pages["editors.md"] = env.get_template("editors.md.j2").render(fields=schema_fields("case"), **common)
+    pages["index.md"] = env.get_template("home.md.j2").render(
+        type_cases=type_cases, theme_cases=theme_cases, tree=region_tree(site),
+        newest=newest(site), **common)
+    return pages
+
+
+@dataclass
+class RegionNode:
+    region: dict
+    cases: list[Case]
+    children: list["RegionNode"]
+
+    @property
+    def total(self) -> int:
+        return len(self.cases) + sum(child.total for child in self.children)
+
+
+def region_tree(site: Site) -> list[RegionNode]:
+    """Province → city → county → town → village, keeping only branches that hold cases."""
+    nodes = {rid: RegionNode(region, [], []) for rid, region in site.regions.items()}
+    for case in site.cases:
+        nodes[case.data["locality"]["region"]].cases.append(case)
+    roots = []
+    for rid, region in site.regions.items():
+        parent = region.get("parent")
+        (nodes[parent].children if parent in nodes else roots).append(nodes[rid])
+
+    def prune(items):
+        kept = [n for n in items if n.total]
+        for n in kept:
+            n.children = prune(n.children)
+        return kept
+    return prune(roots)
+
+
+def timeline(site: Site) -> list[tuple[int, list[Case]]]:
+    years = defaultdict(list)
+    for case in site.cases:
+        if case.start_year:
+            years[case.start_year].append(case)
+    return sorted(years.items())
+
+
+def newest(site: Site, count: int = 8) -> list[Case]:
+    return sorted(site.cases, key=lambda c: (c.data.get("added", ""), c.data["period"]["reported_year"], c.id), reverse=True)[:count]
+
+
+def tag_index(site: Site) -> list[tuple[str, list[Case]]]:
+    tags = defaultdict(list)
+    for case in site.cases:
+        for tag in case.data.get("tags", []):
+            tags[tag].append(case)
+    return sorted(tags.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def glossary_usage(site: Site) -> dict[str, list[Case]]:
+    usage = defaultdict(list)
+    for case in site.cases:
+        for term in case.terms:
+            usage[term["term"]].append(case)
+    return usage
+
+
+def backlog_groups(site: Site) -> list[tuple[dict, list[tuple[str, list[dict]]]]]:
+    groups = []
+    for source in site.sources:
+        items = [a for a in site.backlog if a["source"]["id"] == source["id"]]
+        if not items:
+            continue
+        chapters: dict[str, list[dict]] = {}
+        for item in items:
+            chapters.setdefault(item.get("chapter") or "（未分篇）", []).append(item)
+        groups.append((source, list(chapters.items())))
+    return groups
+
+
+def source_usage(site: Site) -> Counter:
+    articles = site.corpus.article_map()
+    counts = Counter()
+    for case in site.cases:
+        for ref in {c["source"] for c in case.data["sources"]}:
+            counts[articles[ref][1]["id"] if ref in articles else ref] += 1
+    return counts
+
+
+def schema_fields(name: str) -> list[dict]:
+    """Flatten a schema into rows for the editors' field reference."""
+    rows = []
+
+    def walk(node: dict, prefix: str, required: set):
+        for key, sub in node.get("properties", {}).items():
+            path = f"{prefix}{key}"
+            rows.append({"path": path, "title": sub.get("title", ""), "description": sub.get("description", ""),
+                         "required": key in required, "choices": sub.get("x-labels", {})})
+            if sub.get("type") == "object":
+                walk(sub, path + ".", set(sub.get("required", [])))
+            elif sub.get("type") == "array" and isinstance(sub.get("items"), dict) and sub["items"].get("type") == "object":
+                walk(sub["items"], path + "[].", set(sub["items"].get("required", [])))
+    root = schema(name)
+    walk(root, "", set(root.get("required", [])))
+    return rows
+
+
+def write_pages(pages: dict[str, str], docs_dir: Path) -> None:
+    for rel, text in pages.items():
+        target = docs_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def first_sentence(text: str, limit: int = 60) -> str:
+    text = re.sub(r"\s+", "", text)
+    end = text.find("。")
+    sentence = text[: end + 1] if 0 <= end < limit else text[:limit] + ("…" if len(text) > limit else "")
+    return sentence

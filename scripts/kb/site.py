@@ -1,0 +1,83 @@
+"""The site stage: render the pages, run MkDocs, and swap the result in atomically.
+
+Everything is produced in a temporary folder inside build/; only when MkDocs has finished
+without a warning are build/docs and build/site replaced, so a failed build leaves the
+previous site untouched.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .corpus import CONTENT_DIR, PROJECT_ROOT
+from .problems import Problem, ProblemsFound
+from .render import build_site_model, render_pages, write_pages
+from .validate import check, has_errors
+
+ASSETS = Path(__file__).parent / "assets"
+CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
+BUILD_DIR = PROJECT_ROOT / "build"
+
+
+def generate_docs(content_dir: Path, docs_dir: Path, related=None) -> int:
+    """Validate the content and write the Markdown pages into docs_dir; returns the page count."""
+    corpus, problems = check(content_dir)
+    if has_errors(problems):
+        raise ProblemsFound(problems)
+    pages = render_pages(build_site_model(corpus, related))
+    write_pages(pages, docs_dir)
+    shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
+    return len(pages)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    collector = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir))
+        build(config)
+    except (Abort, MkDocsException) as err:
+        messages = collector.messages or [str(err)]
+        raise ProblemsFound([Problem(str(config_file.name), 1, 1, "", f"MkDocs：{m}") for m in messages]) from None
+    finally:
+        logger.removeHandler(collector)
+
+
+def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
+               config_file: Path = CONFIG_FILE, related=None) -> Path:
+    build_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_dir))
+    try:
+        generate_docs(content_dir, work / "docs", related)
+        run_mkdocs(work / "docs", work / "site", config_file)
+        for name in ("docs", "site"):
+            _swap(work / name, build_dir / name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return build_dir / "site"
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put `new` in place of `target` with renames only, so readers never see half a site."""
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,269 @@
+"""Validation: schemas, cross-references and the personal-data guard, all problems collected."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from .corpus import Corpus, read_corpus, CONTENT_DIR
+from .load import Document
+from .problems import Problem
+from .schemas import validate_document
+
+SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
+
+# Patterns that betray a petitioner's personal data. Officials named in published sources are
+# not caught by these: they match identifiers and the "surname + 某/阿姨…" way petitioners are cited.
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦方白邹孟熊秦邱尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
+PERSONAL_DATA = [
+    (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "身份证号"),
+    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "手机号码"),
+    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "固定电话号码"),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "电子邮箱"),
+    (re.compile(rf"[{SURNAMES}]某(?![些种个项类地处单部人件次])"), "信访人姓氏（某某）"),
+    (re.compile(rf"(?<![\u4e00-\u9fff])[{SURNAMES}](阿姨|师傅|老伯|大爷|大妈|老太)"), "信访人称呼"),
+    (re.compile(r"\d+\s*弄\s*\d*\s*号?|\d+\s*号\s*\d+\s*室"), "门牌地址"),
+]
+
+
+def check(content_dir: Path = CONTENT_DIR) -> tuple[Corpus, list[Problem]]:
+    corpus = read_corpus(content_dir)
+    return corpus, validate(corpus)
+
+
+def validate(corpus: Corpus) -> list[Problem]:
+    problems = list(corpus.load_problems)
+    problems += _schema_problems(corpus)
+    problems += _region_problems(corpus)
+    problems += _taxonomy_problems(corpus)
+    problems += _source_problems(corpus)
+    problems += _case_problems(corpus)
+    problems += _glossary_problems(corpus)
+    for doc in corpus.cases:
+        problems += personal_data_problems(doc)
+    return sorted(set(problems))
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
+def _documents(corpus: Corpus):
+    for doc in corpus.cases:
+        yield doc, "case"
+    for doc in corpus.sources:
+        yield doc, "source"
+    for doc in corpus.taxonomies:
+        yield doc, "taxonomy"
+    if corpus.regions:
+        yield corpus.regions, "regions"
+    if corpus.glossary:
+        yield corpus.glossary, "glossary"
+
+
+def _schema_problems(corpus: Corpus) -> list[Problem]:
+    problems = []
+    required = {"content/regions.yaml": corpus.regions, "content/glossary.yaml": corpus.glossary}
+    for name, doc in required.items():
+        if doc is None and not any(p.file == name for p in corpus.load_problems):
+            problems.append(Problem(name, 1, 1, "", "缺少这个文件"))
+    for doc, schema_name in _documents(corpus):
+        problems += validate_document(doc, schema_name)
+        problems += _schema_line_problems(doc, schema_name, corpus.root)
+    return problems
+
+
+def _schema_line_problems(doc: Document, schema_name: str, content_dir: Path) -> list[Problem]:
+    path = content_dir.parent / doc.file
+    first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0] if path.exists() else ""
+    match = SCHEMA_LINE.match(first)
+    expected = Path(*[".."] * (len(Path(doc.file).parts) - 1), "schemas", f"{schema_name}.schema.json").as_posix()
+    if match and match.group(1) == expected:
+        return []
+    return [Problem(doc.file, 1, 1, "", f"第一行应为 # yaml-language-server: $schema={expected}（编辑器靠它自动补全和检查）", "warning")]
+
+
+def _duplicates(doc: Document, items: list, key: str, path_prefix: tuple, label: str) -> list[Problem]:
+    counts = Counter(item.get(key) for item in items if isinstance(item, dict))
+    problems, seen = [], set()
+    for i, item in enumerate(items):
+        value = item.get(key) if isinstance(item, dict) else None
+        if value is not None and counts[value] > 1:
+            if value in seen:
+                problems.append(doc.problem(path_prefix + (i, key), f"{label}“{value}”重复"))
+            seen.add(value)
+    return problems
+
+
+def _region_problems(corpus: Corpus) -> list[Problem]:
+    doc = corpus.regions
+    if not doc or not isinstance(doc.data, dict) or not isinstance(doc.data.get("regions"), list):
+        return []
+    items = doc.data["regions"]
+    problems = _duplicates(doc, items, "id", ("regions",), "地区编号")
+    seen = set()
+    for i, region in enumerate(items):
+        if not isinstance(region, dict):
+            continue
+        parent = region.get("parent")
+        if parent is not None and parent not in seen:
+            problems.append(doc.problem(("regions", i, "parent"), f"上级地区“{parent}”不存在，或写在了本地区之后"))
+        if parent is None and region.get("level") not in ("country", "province"):
+            problems.append(doc.problem(("regions", i), "除全国和省级地区外，都要填上级地区（parent）"))
+        seen.add(region.get("id"))
+    return problems
+
+
+def _taxonomy_problems(corpus: Corpus) -> list[Problem]:
+    problems = []
+    kinds = Counter()
+    for doc in corpus.taxonomies:
+        if not isinstance(doc.data, dict):
+            continue
+        kinds[doc.data.get("kind")] += 1
+        terms = doc.data.get("terms") if isinstance(doc.data.get("terms"), list) else []
+        problems += _duplicates(doc, terms, "id", ("terms",), "编号")
+        problems += _duplicates(doc, terms, "name", ("terms",), "名称")
+    for kind, label in (("practice_type", "做法类型"), ("theme", "主题")):
+        if kinds[kind] == 0:
+            problems.append(Problem("content/taxonomy", 1, 1, "", f"缺少{label}分类表（kind: {kind}）"))
+        elif kinds[kind] > 1:
+            problems.append(Problem("content/taxonomy", 1, 1, "", f"{label}分类表只能有一个"))
+    return problems
+
+
+def _source_problems(corpus: Corpus) -> list[Problem]:
+    problems = []
+    first_file: dict[str, str] = {}
+    for doc in corpus.sources:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        source_id = data.get("id")
+        if isinstance(source_id, str) and Path(doc.file).stem != source_id:
+            problems.append(doc.problem(("id",), f"编号“{source_id}”与文件名“{Path(doc.file).name}”不一致"))
+        contents = data.get("contents") if isinstance(data.get("contents"), list) else []
+        for i, article in enumerate(contents):
+            article_id = article.get("id") if isinstance(article, dict) else None
+            if not isinstance(article_id, str):
+                continue
+            if isinstance(source_id, str) and not article_id.startswith(source_id + "-"):
+                problems.append(doc.problem(("contents", i, "id"), f"篇目编号应以所属资料编号“{source_id}-”开头"))
+        for path, ident in [(("id",), source_id)] + [(("contents", i, "id"), a.get("id")) for i, a in enumerate(contents) if isinstance(a, dict)]:
+            if not isinstance(ident, str):
+                continue
+            if ident in first_file:
+                problems.append(doc.problem(path, f"资料编号“{ident}”重复（已在 {first_file[ident]} 中使用）"))
+            else:
+                first_file[ident] = doc.file
+    return problems
+
+
+def _case_problems(corpus: Corpus) -> list[Problem]:
+    problems = []
+    regions = corpus.region_map()
+    types, themes = corpus.taxonomy("practice_type"), corpus.taxonomy("theme")
+    citable = set(corpus.source_map()) | set(corpus.article_map())
+    cases = [d for d in corpus.cases if isinstance(d.data, dict)]
+    ids = Counter(d.data.get("id") for d in cases)
+    known_ids = set(ids)
+    first_seen: dict[str, str] = {}
+    parents = {d.data["id"]: d.data.get("part_of") for d in cases if isinstance(d.data.get("id"), str)}
+
+    for doc in cases:
+        data = doc.data
+        case_id = data.get("id")
+        if isinstance(case_id, str):
+            if ids[case_id] > 1 and case_id in first_seen:
+                problems.append(doc.problem(("id",), f"案例编号“{case_id}”重复（已在 {first_seen[case_id]} 中使用）"))
+            first_seen.setdefault(case_id, doc.file)
+            if Path(doc.file).stem != case_id:
+                problems.append(doc.problem(("id",), f"编号“{case_id}”与文件名“{Path(doc.file).name}”不一致：文件应命名为 {case_id}.yaml"))
+        locality = data.get("locality") if isinstance(data.get("locality"), dict) else {}
+        region_id = locality.get("region")
+        if isinstance(region_id, str):
+            if region_id not in regions:
+                problems.append(doc.problem(("locality", "region"), f"地区“{region_id}”不在地区名录 content/regions.yaml 中"))
+            else:
+                folder = province_folder(corpus, region_id)
+                if Path(doc.file).parent.name != folder:
+                    problems.append(doc.problem(("locality", "region"),
+                                                f"文件应放在 content/cases/{folder}/ 目录下（与所在省级地区一致）"))
+        problems += _reference_problems(doc, "practice_types", types, "做法类型", "content/taxonomy/practice-types.yaml")
+        problems += _reference_problems(doc, "themes", themes, "主题", "content/taxonomy/themes.yaml")
+        for i, citation in enumerate(data.get("sources") or []):
+            ref = citation.get("source") if isinstance(citation, dict) else None
+            if isinstance(ref, str) and ref not in citable:
+                problems.append(doc.problem(("sources", i, "source"), f"资料“{ref}”不在 content/sources 中"))
+        for i, ref in enumerate(data.get("related") or []):
+            if isinstance(ref, str) and ref not in known_ids:
+                problems.append(doc.problem(("related", i), f"相关案例“{ref}”不存在"))
+            elif ref == case_id:
+                problems.append(doc.problem(("related", i), "相关案例不能是本案例自己"))
+        part_of = data.get("part_of")
+        if isinstance(part_of, str):
+            if part_of not in known_ids:
+                problems.append(doc.problem(("part_of",), f"所属项目“{part_of}”不存在"))
+            elif _in_cycle(case_id, parents):
+                problems.append(doc.problem(("part_of",), "所属项目形成了循环（A 属于 B，B 又属于 A）"))
+        period = data.get("period") if isinstance(data.get("period"), dict) else {}
+        start, end, reported = period.get("start_year"), period.get("end_year"), period.get("reported_year")
+        if all(isinstance(y, int) for y in (start, reported)) and start > reported:
+            problems.append(doc.problem(("period", "start_year"), "开始年份不能晚于报道年份"))
+        if all(isinstance(y, int) for y in (start, end)) and end < start:
+            problems.append(doc.problem(("period", "end_year"), "结束年份不能早于开始年份"))
+    return problems
+
+
+def _reference_problems(doc: Document, key: str, known: dict, label: str, where: str) -> list[Problem]:
+    values = doc.data.get(key) if isinstance(doc.data.get(key), list) else []
+    return [doc.problem((key, i), f"{label}“{value}”不在 {where} 中")
+            for i, value in enumerate(values) if isinstance(value, str) and value not in known]
+
+
+def _in_cycle(start: str, parents: dict) -> bool:
+    seen, node = set(), start
+    while isinstance(node, str) and node in parents:
+        if node in seen:
+            return True
+        seen.add(node)
+        node = parents[node]
+    return False
+
+
+def province_folder(corpus: Corpus, region_id: str) -> str:
+    chain = corpus.region_path(region_id)
+    return chain[0]["id"] if chain else "china"
+
+
+def _glossary_problems(corpus: Corpus) -> list[Problem]:
+    doc = corpus.glossary
+    if not doc or not isinstance(doc.data, dict) or not isinstance(doc.data.get("terms"), list):
+        return []
+    terms = doc.data["terms"]
+    problems = _duplicates(doc, terms, "term", ("terms",), "术语")
+    known = {t.get("term") for t in terms if isinstance(t, dict)}
+    for i, term in enumerate(terms):
+        for j, other in enumerate((term.get("see_also") or []) if isinstance(term, dict) else []):
+            if isinstance(other, str) and other not in known:
+                problems.append(doc.problem(("terms", i, "see_also", j), f"参见的术语“{other}”不在术语表中"))
+    return problems
+
+
+def personal_data_problems(doc: Document) -> list[Problem]:
+    problems = []
+    for path, text in _strings(doc.data, ()):
+        for pattern, label in PERSONAL_DATA:
+            match = pattern.search(text)
+            if match:
+                problems.append(doc.problem(path, f"疑似{label}：“{match.group(0)}”。不得公开信访人的个人信息，请删除或改写"))
+    return problems
+
+
+def _strings(value, path):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
