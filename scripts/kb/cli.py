@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .corpus import CONTENT_DIR
+from .corpus import BUILD_DIR, CONTENT_DIR
 
 
 def _print_problems(problems) -> None:
@@ -21,9 +21,11 @@ def _print_problems(problems) -> None:
 @click.group(help="信访工作经验库：校验、建索引、检索、生成网站。")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
               default=CONTENT_DIR, show_default=False, help="内容目录（默认为项目的 content/）。")
+@click.option("--build-dir", "build_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=BUILD_DIR, show_default=False, help="输出目录（默认为项目的 build/）。")
 @click.pass_context
-def main(ctx: click.Context, content_dir: Path) -> None:
-    ctx.obj = {"content": content_dir}
+def main(ctx: click.Context, content_dir: Path, build_dir: Path) -> None:
+    ctx.obj = {"content": content_dir, "build": build_dir}
 
 
 @main.command(help="检查全部内容文件（格式、必填字段、交叉引用、个人信息），一次列出所有问题。")
@@ -50,8 +52,108 @@ def build(ctx: click.Context) -> None:
     from .site import build_site
 
     try:
-        site = build_site(ctx.obj["content"])
+        site = build_site(ctx.obj["content"], ctx.obj["build"])
     except ProblemsFound as found:
         click.echo("生成失败，build/site 保持原样。", err=True)
         _fail(found)
     click.echo(f"网站已生成：{site}/index.html")
+
+
+@main.command(name="index", help="为全部案例建立全文检索索引（build/index）。")
+@click.pass_context
+def index_command(ctx: click.Context) -> None:
+    from .index import build_index
+    from .validate import check, has_errors
+
+    corpus, problems = check(ctx.obj["content"])
+    if has_errors(problems):
+        _print_problems(problems)
+        sys.exit(1)
+    count = build_index(corpus, ctx.obj["build"] / "index")
+    click.echo(f"索引已建立：{count} 个案例。")
+
+
+def _resolve(value: str, table: dict[str, dict], name_key: str = "name") -> str:
+    """Accept an id or a Chinese name (or alias) for a filter value."""
+    if value in table:
+        return value
+    for ident, item in table.items():
+        if value == item.get(name_key) or value in item.get("aliases", []):
+            return ident
+    raise click.BadParameter(f"找不到“{value}”")
+
+
+@main.command(help="检索案例。多个词用空格分开表示都要包含；用引号括起的短语按原样匹配。")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--type", "types", multiple=True, help="做法类型（编号或名称，可重复）。")
+@click.option("--region", "regions", multiple=True, help="地区（编号或名称，含下级地区）。")
+@click.option("--theme", "themes", multiple=True, help="主题（编号或名称）。")
+@click.option("--level", help="实施层级，如 county、township。")
+@click.option("--since", type=int, help="开始年份不早于。")
+@click.option("--until", type=int, help="开始年份不晚于。")
+@click.option("--published-only", is_flag=True, help="不含草稿。")
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON，便于脚本使用。")
+@click.pass_context
+def search(ctx, words, types, regions, themes, level, since, until, published_only, limit, as_json) -> None:
+    import json as json_module
+    from dataclasses import asdict
+
+    from .corpus import read_corpus
+    from .index import Filters, Searcher
+
+    corpus = read_corpus(ctx.obj["content"])
+    filters = Filters(
+        types=[_resolve(t, corpus.taxonomy("practice_type")) for t in types],
+        regions=[_resolve(r, corpus.region_map()) for r in regions],
+        themes=[_resolve(t, corpus.taxonomy("theme")) for t in themes],
+        level=level, since=since, until=until, include_drafts=not published_only)
+    try:
+        searcher = Searcher(ctx.obj["build"] / "index")
+    except FileNotFoundError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    hits = searcher.search(" ".join(words), filters, limit=limit)
+    searcher.close()
+    if as_json:
+        click.echo(json_module.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("没有找到匹配的案例。")
+    for n, hit in enumerate(hits, 1):
+        draft = "［草稿］" if hit.status == "draft" else ""
+        click.echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {hit.start_year}\n   {hit.snippet}\n")
+
+
+@main.command(help="生成新案例文件：kb new --region 地区 --name 做法名称。")
+@click.option("--region", required=True, help="地区编号或名称（须在 content/regions.yaml 中）。")
+@click.option("--name", required=True, help="做法名称，如 有信访我代理。")
+@click.pass_context
+def new(ctx: click.Context, region: str, name: str) -> None:
+    from .corpus import read_corpus
+    from .scaffold import scaffold
+
+    content_dir = ctx.obj["content"]
+    corpus = read_corpus(content_dir)
+    region_id = _resolve(region, corpus.region_map())
+    rel, text = scaffold(corpus, region_id, name)
+    target = content_dir / rel
+    if target.exists():
+        click.echo(f"文件已存在，未覆盖：{target}", err=True)
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"已生成：{target}\n打开它填写内容，然后运行 kb validate。")
+
+
+@main.command(help="本地预览网站（http://127.0.0.1:8000），修改 content/ 中的文件后页面自动刷新。")
+@click.option("--address", default="127.0.0.1:8000", show_default=True, help="监听地址。")
+@click.pass_context
+def serve(ctx: click.Context, address: str) -> None:
+    from .problems import ProblemsFound
+    from .site import serve as serve_site
+
+    try:
+        serve_site(ctx.obj["content"], ctx.obj["build"], address=address, on_problems=_print_problems)
+    except ProblemsFound as found:
+        _fail(found)

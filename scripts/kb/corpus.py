@@ -9,6 +9,7 @@ from .problems import Problem, ProblemsFound, display_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONTENT_DIR = PROJECT_ROOT / "content"
+BUILD_DIR = PROJECT_ROOT / "build"
 
 
 @dataclass

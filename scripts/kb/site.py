@@ -12,25 +12,73 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .corpus import CONTENT_DIR, PROJECT_ROOT
+from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT
 from .problems import Problem, ProblemsFound
 from .render import build_site_model, render_pages, write_pages
 from .validate import check, has_errors
 
 ASSETS = Path(__file__).parent / "assets"
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
-BUILD_DIR = PROJECT_ROOT / "build"
 
 
-def generate_docs(content_dir: Path, docs_dir: Path, related=None) -> int:
-    """Validate the content and write the Markdown pages into docs_dir; returns the page count."""
+def render_content(content_dir: Path, related=None) -> dict[str, str]:
+    """Validate the content and render every page; raises ProblemsFound on any error."""
     corpus, problems = check(content_dir)
     if has_errors(problems):
         raise ProblemsFound(problems)
-    pages = render_pages(build_site_model(corpus, related))
+    return render_pages(build_site_model(corpus, related))
+
+
+def generate_docs(content_dir: Path, docs_dir: Path, related=None) -> int:
+    """Write the Markdown pages and assets into docs_dir; returns the page count."""
+    pages = render_content(content_dir, related)
     write_pages(pages, docs_dir)
     shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
     return len(pages)
+
+
+def sync_docs(content_dir: Path, docs_dir: Path) -> list[str]:
+    """Re-render into an existing docs_dir, touching only pages whose text changed (for live reload)."""
+    pages = render_content(content_dir)
+    changed = [rel for rel, text in pages.items()
+               if not (docs_dir / rel).exists() or (docs_dir / rel).read_text(encoding="utf-8") != text]
+    write_pages({rel: pages[rel] for rel in changed}, docs_dir)
+    for stale in set(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) - set(pages):
+        (docs_dir / stale).unlink()
+        changed.append(stale)
+    return changed
+
+
+def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
+          address: str = "127.0.0.1:8000", on_problems=print) -> None:
+    """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs watches."""
+    import threading
+    import time
+
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    docs_dir = build_dir / "docs"
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    generate_docs(content_dir, docs_dir)
+
+    def snapshot():
+        return {p: p.stat().st_mtime_ns for p in content_dir.rglob("*.yaml")}
+
+    def watch():
+        seen = snapshot()
+        while True:
+            time.sleep(1)
+            current = snapshot()
+            if current == seen:
+                continue
+            seen = current
+            try:
+                sync_docs(content_dir, docs_dir)
+            except ProblemsFound as found:
+                on_problems(found.problems)
+
+    threading.Thread(target=watch, daemon=True).start()
+    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir))
 
 
 class _Collect(logging.Handler):

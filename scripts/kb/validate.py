@@ -1,6 +1,7 @@
 """Validation: schemas, cross-references and the personal-data guard, all problems collected."""
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -74,11 +75,15 @@ def _schema_problems(corpus: Corpus) -> list[Problem]:
 
 
 def _schema_line_problems(doc: Document, schema_name: str, content_dir: Path) -> list[Problem]:
+    """The first line links the file to its schema, for the editor; it may point at the project's
+    schemas/ beside content/ or at any existing copy of the same schema file."""
     path = content_dir.parent / doc.file
     first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0] if path.exists() else ""
     match = SCHEMA_LINE.match(first)
-    expected = Path(*[".."] * (len(Path(doc.file).parts) - 1), "schemas", f"{schema_name}.schema.json").as_posix()
-    if match and match.group(1) == expected:
+    file_name = f"{schema_name}.schema.json"
+    expected = Path(os.path.relpath(content_dir.parent / "schemas" / file_name, path.parent)).as_posix()
+    if match and (match.group(1) == expected or
+                  (Path(match.group(1)).name == file_name and (path.parent / match.group(1)).is_file())):
         return []
     return [Problem(doc.file, 1, 1, "", f"第一行应为 # yaml-language-server: $schema={expected}（编辑器靠它自动补全和检查）", "warning")]
 

@@ -1,0 +1,96 @@
+"""Rendering: golden pages for a fixed fixture corpus, and the derived views."""
+import os
+from pathlib import Path
+
+import pytest
+
+from kb.citation import reference
+from kb.render import build_site_model, render_pages
+from kb.validate import check
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def pages():
+    corpus, problems = check(FIXTURE)
+    assert not [p for p in problems if p.severity == "error"], problems
+    return render_pages(build_site_model(corpus))
+
+
+@pytest.mark.parametrize("page", ["cases/shanghai-changning-daili.md", "types/xinfang-daili.md", "backlog.md"])
+def test_page_matches_golden_file(pages, page):
+    golden = GOLDEN / page.replace("/", "__")
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(pages[page], encoding="utf-8")
+    assert pages[page] == golden.read_text(encoding="utf-8")
+
+
+def test_case_page_shows_outcomes_with_unit_period_and_evidence(pages):
+    page = pages["cases/shanghai-changning-daili.md"]
+    assert "| 人民调解协议书 | 719 份 | — | 截至2007年 | 新闻报道 |" in page
+    assert "-5.6%（比上年）" in page
+
+
+def test_workflow_is_an_ordered_diagram_in_step_order(pages):
+    page = pages["cases/shanghai-changning-daili.md"]
+    flow = page[page.index('<ol class="kb-flow">'):page.index("</ol>")]
+    steps = [flow.index(f"<strong>{s}</strong>") for s in ("填写登记表", "确定受理部门", "归档")]
+    assert steps == sorted(steps)
+
+
+def test_part_of_links_both_ways(pages):
+    child = pages["cases/shanghai-changning-jiangsulu-gongzuoshi.md"]
+    parent = pages["cases/shanghai-changning-daili.md"]
+    assert "[测试区信访代理工作室网络](shanghai-changning-daili.md)" in child
+    assert "[测试街道代理工作室](shanghai-changning-jiangsulu-gongzuoshi.md)" in parent
+
+
+def test_draft_case_carries_a_draft_notice(pages):
+    assert '!!! warning "草稿"' in pages["cases/shanghai-changning-jiangsulu-gongzuoshi.md"]
+    assert '!!! warning "草稿"' not in pages["cases/shanghai-changning-daili.md"]
+
+
+def test_backlog_lists_only_articles_no_case_cites(pages):
+    assert "尚未收录的一篇" in pages["backlog.md"]
+    assert "建立代理工作室" not in pages["backlog.md"]
+
+
+def test_region_tree_counts_cases_below_each_node(pages):
+    assert "**长宁区**（2）" in pages["regions.md"]
+    assert "**江苏路街道**（1）" in pages["regions.md"]
+
+
+def test_glossary_links_terms_to_cases_that_use_them(pages):
+    glossary = pages["glossary.md"]
+    entry = glossary[glossary.index("## 信访代理"):]
+    assert "用到这个术语的案例：[测试区信访代理工作室网络](cases/shanghai-changning-daili.md)" in entry
+
+
+def test_editors_page_lists_every_case_field_from_the_schema(pages):
+    from kb.schemas import schema
+    for field in schema("case")["properties"]:
+        assert f"| `{field}` |" in pages["editors.md"]
+
+
+def test_citation_of_a_compendium_article_follows_gbt7714():
+    book = {"kind": "book", "title": "开拓与创新", "authors": ["甲单位", "乙单位", "丙单位"],
+            "publisher": "上海人民出版社", "place": "上海", "year": 2007}
+    article = {"title": "整合资源", "unit": "长宁区信访办公室", "page": 3}
+    assert reference(book, article, "3-9") == "长宁区信访办公室. 整合资源[M]//甲单位, 乙单位, 丙单位. 开拓与创新[M]. 上海: 上海人民出版社, 2007: 3-9."
+
+
+def test_citation_with_more_than_three_authors_uses_deng():
+    book = {"kind": "book", "title": "书", "authors": ["甲", "乙", "丙", "丁"], "publisher": "社", "place": "京", "year": 2010}
+    assert reference(book).startswith("甲, 乙, 丙, 等. 书[M].")
+
+
+def test_citation_of_a_web_page_without_url_keeps_the_date():
+    page = {"kind": "web", "title": "老娘舅的新攻略", "year": 2019, "date": "2019-06-23"}
+    assert reference(page) == "老娘舅的新攻略[EB/OL]. (2019-06-23)."
+
+
+def test_citation_of_a_book_without_year_says_so():
+    book = {"kind": "book", "title": "探索与实践", "authors": ["国家信访局"]}
+    assert reference(book) == "国家信访局. 探索与实践[M]. 出版地不详: 出版者不详, 出版年不详."
