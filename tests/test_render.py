@@ -94,3 +94,10 @@ def test_citation_of_a_web_page_without_url_keeps_the_date():
 def test_citation_of_a_book_without_year_says_so():
     book = {"kind": "book", "title": "探索与实践", "authors": ["国家信访局"]}
     assert reference(book) == "国家信访局. 探索与实践[M]. 出版地不详: 出版者不详, 出版年不详."
+
+
+def test_hard_wrapped_chinese_prose_is_joined_without_spaces():
+    from kb.render import prose, unwrap
+    assert unwrap("组建\n工作室，有 ISO9001\n认证\n\n第二段") == "组建工作室，有 ISO9001认证\n\n第二段"
+    assert prose("政府购买服务 组建“人民调解” 工作室") == "政府购买服务组建“人民调解”工作室"
+    assert prose("Word one two") == "Word one two"

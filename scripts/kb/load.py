@@ -14,20 +14,13 @@ import yaml
 from .problems import Problem, ProblemsFound, field_path
 
 PLAIN = "tag:kb,2024:plain"
-STANDARD_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-}
 
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
 _TRUE = re.compile(r"^(true|True|TRUE)$")
 _FALSE = re.compile(r"^(false|False|FALSE)$")
 # YAML 1.2 core schema, minus numbers with leading zeros, which stay text (codes, "0777").
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+_FLOAT = re.compile(r"^[-+]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 
 BOM = b"\xef\xbb\xbf"
 
@@ -90,13 +83,18 @@ def decode(raw: bytes, file: str) -> str:
 
 
 def load_text(text: str, file: str) -> Document:
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as err:
+        raise ProblemsFound([_reader_problem(err, text, file)]) from None
     try:
         node = loader.get_single_node()
     except _AliasRefused as err:
         mark = err.problem_mark
         raise ProblemsFound([Problem(file, mark.line + 1, mark.column + 1, "",
                                      "不允许使用锚点引用（*别名）：请把内容直接写出来")]) from None
+    except yaml.reader.ReaderError as err:
+        raise ProblemsFound([_reader_problem(err, text, file)]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -111,6 +109,13 @@ def load_text(text: str, file: str) -> Document:
     if problems:
         raise ProblemsFound(problems)
     return doc
+
+
+def _reader_problem(err: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+    before = text[: err.position]
+    line = before.count("\n") + 1
+    column = err.position - (before.rfind("\n") + 1) + 1
+    return Problem(file, line, column, "", f"文件中有不允许的控制字符（{err.character!r}），请删除")
 
 
 def load_file(path: Path, display: str | None = None) -> Document:
@@ -133,24 +138,27 @@ def _describe(err: yaml.MarkedYAMLError) -> str:
     return problem or str(err)
 
 
+_KEY = object()  # marks the position of a mapping key while it is being converted
+
+
 def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
     doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
+        key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, path + ("<key>",), doc, problems)
+            key = _convert(key_node, path + (_KEY,), doc, problems)
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key, str):
-                problems.append(doc.problem(path + ("<key>",), f"字段名必须是文字，不能是 {key!r}"))
+                problems.append(Problem(doc.file, line, column, field_path(path), f"字段名必须是文字，不能是 {key!r}"))
                 continue
             if key in result:
-                first_line = doc.positions[path + (key,)][0]
-                problems.append(Problem(doc.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        field_path(path + (key,)),
-                                        f"字段「{key}」重复出现（第一次在第 {first_line} 行）"))
+                problems.append(Problem(doc.file, line, column, field_path(path + (key,)),
+                                        f"字段「{key}」重复出现（第一次在第 {key_lines[key]} 行）"))
                 continue
-            doc.positions[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+            key_lines[key] = line
             result[key] = _convert(value_node, path + (key,), doc, problems)
-        doc.positions.pop(path + ("<key>",), None)
+        doc.positions.pop(path + (_KEY,), None)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
@@ -159,19 +167,40 @@ def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
 
 def _scalar(node: yaml.ScalarNode, path: tuple, doc: Document, problems: list[Problem]):
     value = node.value
-    if node.tag == PLAIN:
-        if _NULL.match(value):
-            return None
-        if _TRUE.match(value):
-            return True
-        if _FALSE.match(value):
-            return False
-        if _INT.match(value):
-            return int(value)
-        if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
-            return float(value)
+    tag = node.tag
+    if tag == PLAIN:
+        for parse in (_null, _bool, _int, _float):
+            ok, parsed = parse(value)
+            if ok:
+                return parsed
         return value
-    if node.tag not in STANDARD_SCALAR_TAGS:
-        problems.append(doc.problem(path, f"不支持的类型标记 {node.tag}"))
+    if tag == "tag:yaml.org,2002:str":
         return value
-    return value if node.tag == "tag:yaml.org,2002:str" else yaml.safe_load(f"!!{node.tag.rsplit(':', 1)[1]} {value}")
+    parser = {"tag:yaml.org,2002:int": _int, "tag:yaml.org,2002:float": _float,
+              "tag:yaml.org,2002:bool": _bool, "tag:yaml.org,2002:null": _null}.get(tag)
+    if parser is None:
+        problems.append(doc.problem(path, f"不支持的类型标记 {tag}"))
+        return value
+    ok, parsed = parser(value)
+    if not ok:
+        problems.append(doc.problem(path, f"“{value}”与类型标记 !!{tag.rsplit(':', 1)[1]} 不符"))
+        return value
+    return parsed
+
+
+def _null(value: str):
+    return (True, None) if _NULL.match(value) else (False, None)
+
+
+def _bool(value: str):
+    if _TRUE.match(value):
+        return True, True
+    return (True, False) if _FALSE.match(value) else (False, None)
+
+
+def _int(value: str):
+    return (True, int(value)) if _INT.match(value) else (False, None)
+
+
+def _float(value: str):
+    return (True, float(value)) if _FLOAT.match(value) else (False, None)

@@ -158,14 +158,33 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("kb", "templates"),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["cell"] = lambda s: _escape(str(s)).replace("|", "\\|").replace("\n", " ")
-    env.filters["text"] = lambda s: _escape(str(s)).strip()
+    env.filters["text"] = lambda s: prose(str(s))
     env.filters["number"] = _number
     env.filters["anchor"] = lambda s: "t-" + "-".join(f"{ord(ch):x}" for ch in str(s))
     env.globals["labels"] = labels
     return env
 
 
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"
+# YAML block text is hard-wrapped; in Chinese a line break inside a paragraph is not a space.
+_WRAP = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*|[ \t]*\n[ \t]*(?=[{CJK}])")
+
+
+# Folded YAML (>-) has already turned those line breaks into spaces: in prose, drop them too.
+_FOLDED = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}])")
+
+
+def unwrap(text: str) -> str:
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(_WRAP.sub("", p) for p in paragraphs)
+
+
+def prose(text: str) -> str:
+    return _FOLDED.sub("", _escape(text)).strip()
+
+
 def _escape(text: str) -> str:
+    text = unwrap(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*").replace("_", "\\_")
 
 

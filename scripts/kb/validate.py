@@ -22,7 +22,7 @@ PERSONAL_DATA = [
     (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "固定电话号码"),
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "电子邮箱"),
     (re.compile(rf"[{SURNAMES}]某(?![些种个项类地处单部人件次])"), "信访人姓氏（某某）"),
-    (re.compile(rf"(?<![\u4e00-\u9fff])[{SURNAMES}](阿姨|师傅|老伯|大爷|大妈|老太)"), "信访人称呼"),
+    (re.compile(rf"[{SURNAMES}](阿姨|师傅|老伯|大爷|大妈|老太)"), "信访人称呼"),
     (re.compile(r"\d+\s*弄\s*\d*\s*号?|\d+\s*号\s*\d+\s*室"), "门牌地址"),
 ]
 
