@@ -123,6 +123,19 @@ def test_invalid_value_for_a_standard_tag_is_a_problem_not_a_crash(text):
     assert [(p.line, p.field) for p in problems] == [(2, "value")]
 
 
+def test_int_tag_does_not_read_yaml_1_1_octal():
+    try:
+        data = load_text("a: !!int 0777\n", FILE).data
+    except ProblemsFound:
+        return
+    assert data["a"] != 511
+
+
+def test_bool_tag_does_not_accept_yaml_1_1_yes():
+    problems = problems_of("id: a\nflag: !!bool yes\n")
+    assert [(p.line, p.field) for p in problems] == [(2, "flag")]
+
+
 def test_int_tag_cannot_smuggle_in_a_mapping():
     try:
         data = load_text('a: !!int "1: 2"\n', FILE).data
@@ -263,6 +276,11 @@ def test_empty_file_is_refused(text):
     assert "空" in problem.message
 
 
+def test_control_character_is_refused_at_its_position():
+    [problem] = problems_of("id: a\ntitle: 标\x07题\n")
+    assert (problem.file, problem.line, problem.column) == (FILE, 2, 9)
+
+
 def test_non_text_key_is_refused():
     [problem] = problems_of("id: a\n2007: 报道年份\n")
     assert problem.line == 2
@@ -346,6 +364,7 @@ def test_safe_dumped_mapping_loads_back_unchanged(data):
 
 
 @given(MAPPINGS)
+@example({"<key>": ""})  # a real key spelled like the loader's internal key marker
 def test_every_key_has_a_position_inside_the_text(data):
     text = yaml.safe_dump(data, allow_unicode=True)
     doc = load_text(text, FILE)
