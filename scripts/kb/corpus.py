@@ -18,6 +18,7 @@ class Corpus:
     cases: list[Document] = field(default_factory=list)
     sources: list[Document] = field(default_factory=list)
     taxonomies: list[Document] = field(default_factory=list)
+    courses: list[Document] = field(default_factory=list)
     regions: Document | None = None
     glossary: Document | None = None
     load_problems: list[Problem] = field(default_factory=list)
@@ -86,6 +87,9 @@ def read_corpus(content_dir: Path = CONTENT_DIR) -> Corpus:
     for path in sorted((content_dir / "taxonomy").glob("*.yaml")):
         if (doc := load(path)) is not None:
             corpus.taxonomies.append(doc)
+    for path in sorted((content_dir / "courses").glob("*.yaml")):
+        if (doc := load(path)) is not None:
+            corpus.courses.append(doc)
     for name in ("regions", "glossary"):
         path = content_dir / f"{name}.yaml"
         if path.exists():

@@ -225,6 +225,7 @@ def render_pages(site: Site) -> dict[str, str]:
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(usage=glossary_usage(site), **common)
     pages["backlog.md"] = env.get_template("backlog.md.j2").render(groups=backlog_groups(site), **common)
     pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), **common)
+    pages["search.md"] = env.get_template("search.md.j2").render(**common)
     pages["editors.md"] = env.get_template("editors.md.j2").render(fields=schema_fields("case"), **common)
     pages["index.md"] = env.get_template("home.md.j2").render(
         type_cases=type_cases, theme_cases=theme_cases, tree=region_tree(site),

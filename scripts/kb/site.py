@@ -15,26 +15,35 @@ from pathlib import Path
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT
 from .problems import Problem, ProblemsFound
 from .render import build_site_model, render_pages, write_pages
+from .sitesearch import build_site_index
 from .validate import check, has_errors
 
 ASSETS = Path(__file__).parent / "assets"
+SEARCH_SCRIPT = Path(__file__).parent / "search.js"
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
+
+
+def valid_corpus(content_dir: Path):
+    corpus, problems = check(content_dir)
+    if has_errors(problems):
+        raise ProblemsFound(problems)
+    return corpus
 
 
 def render_content(content_dir: Path, related=None) -> dict[str, str]:
     """Validate the content and render every page; raises ProblemsFound on any error."""
-    corpus, problems = check(content_dir)
-    if has_errors(problems):
-        raise ProblemsFound(problems)
-    return render_pages(build_site_model(corpus, related))
+    return render_pages(build_site_model(valid_corpus(content_dir), related))
 
 
-def generate_docs(content_dir: Path, docs_dir: Path, related=None) -> int:
-    """Write the Markdown pages and assets into docs_dir; returns the page count."""
-    pages = render_content(content_dir, related)
+def generate_docs(content_dir: Path, docs_dir: Path, related=None) -> dict:
+    """Write the Markdown pages, assets and the site's search index into docs_dir."""
+    corpus = valid_corpus(content_dir)
+    pages = render_pages(build_site_model(corpus, related))
     write_pages(pages, docs_dir)
     shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
-    return len(pages)
+    figures = build_site_index(corpus, docs_dir)
+    shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
+    return {"pages": len(pages), **figures}
 
 
 def sync_docs(content_dir: Path, docs_dir: Path) -> list[str]:

@@ -40,7 +40,8 @@ def validate(corpus: Corpus) -> list[Problem]:
     problems += _source_problems(corpus)
     problems += _case_problems(corpus)
     problems += _glossary_problems(corpus)
-    for doc in corpus.cases:
+    problems += _course_problems(corpus)
+    for doc in corpus.cases + corpus.courses:
         problems += personal_data_problems(doc)
     return sorted(set(problems))
 
@@ -56,6 +57,8 @@ def _documents(corpus: Corpus):
         yield doc, "source"
     for doc in corpus.taxonomies:
         yield doc, "taxonomy"
+    for doc in corpus.courses:
+        yield doc, "course"
     if corpus.regions:
         yield corpus.regions, "regions"
     if corpus.glossary:
@@ -250,6 +253,69 @@ def _glossary_problems(corpus: Corpus) -> list[Problem]:
         for j, other in enumerate((term.get("see_also") or []) if isinstance(term, dict) else []):
             if isinstance(other, str) and other not in known:
                 problems.append(doc.problem(("terms", i, "see_also", j), f"参见的术语“{other}”不在术语表中"))
+    return problems
+
+
+def _course_problems(corpus: Corpus) -> list[Problem]:
+    problems = []
+    cases = set(corpus.case_map())
+    terms = {t["term"] for t in corpus.glossary_terms()}
+    citable = set(corpus.source_map()) | set(corpus.article_map())
+    references = {"case": (cases, "案例"), "term": (terms, "术语"), "source": (citable, "资料")}
+    seen_courses: dict[str, str] = {}
+    for doc in corpus.courses:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        course_id = data.get("id")
+        if isinstance(course_id, str):
+            if Path(doc.file).stem != course_id:
+                problems.append(doc.problem(("id",), f"编号“{course_id}”与文件名“{Path(doc.file).name}”不一致"))
+            if course_id in seen_courses:
+                problems.append(doc.problem(("id",), f"课程编号“{course_id}”重复（已在 {seen_courses[course_id]} 中使用）"))
+            seen_courses.setdefault(course_id, doc.file)
+        ids: dict[str, tuple] = {}
+        for path, item in _course_items(data):
+            ident = item.get("id")
+            if isinstance(ident, str):
+                if ident in ids:
+                    problems.append(doc.problem(path + ("id",), f"编号“{ident}”在本课程中重复"))
+                ids.setdefault(ident, path)
+            if "readings" in item:
+                for i, reading in enumerate(item["readings"] if isinstance(item["readings"], list) else []):
+                    for key, (known, label) in references.items():
+                        value = reading.get(key) if isinstance(reading, dict) else None
+                        if isinstance(value, str) and value not in known:
+                            problems.append(doc.problem(path + ("readings", i, key), f"{label}“{value}”不存在"))
+            if "options" in item:
+                problems += _quiz_problems(doc, path, item, cases)
+    return problems
+
+
+def _course_items(data: dict):
+    """Every module, lesson and quiz item of a course, with its path."""
+    for m, module in enumerate(data.get("modules") or []):
+        if not isinstance(module, dict):
+            continue
+        yield ("modules", m), module
+        for l, lesson in enumerate(module.get("lessons") or []):
+            if not isinstance(lesson, dict):
+                continue
+            yield ("modules", m, "lessons", l), lesson
+            for q, quiz in enumerate(lesson.get("quiz") or []):
+                if isinstance(quiz, dict):
+                    yield ("modules", m, "lessons", l, "quiz", q), quiz
+
+
+def _quiz_problems(doc: Document, path: tuple, quiz: dict, cases: set) -> list[Problem]:
+    problems = []
+    options = quiz["options"] if isinstance(quiz["options"], list) else []
+    correct = sum(1 for o in options if isinstance(o, dict) and o.get("correct") is True)
+    if quiz.get("kind") == "single" and correct != 1:
+        problems.append(doc.problem(path + ("options",), f"单选题必须恰好有一个正确答案，现在有 {correct} 个"))
+    if quiz.get("kind") == "multiple" and correct < 1:
+        problems.append(doc.problem(path + ("options",), "多选题至少要有一个正确答案"))
+    for i, case in enumerate(quiz.get("cites") or []):
+        if isinstance(case, str) and case not in cases:
+            problems.append(doc.problem(path + ("cites", i), f"案例“{case}”不存在"))
     return problems
 
 

@@ -1,0 +1,108 @@
+"""The site's own search index: positional character-bigram postings, sharded into small
+script files that the browser loads on demand (script tags work on any static host and from
+file://, where fetch() does not).
+
+A word matches a case only where its bigrams stand at consecutive positions, i.e. where the
+case contains the word exactly, the same rule as `kb search`.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from .analysis import WORD_CHARS, domain_words
+from .corpus import Corpus
+from .index import case_document, synonyms
+from .schemas import labels
+
+TARGET_POSTINGS_PER_SHARD = 6000
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over UTF-16 code units, as JavaScript's charCodeAt sees them."""
+    data = text.encode("utf-16-le")
+    h = 0x811C9DC5
+    for i in range(0, len(data), 2):
+        h ^= int.from_bytes(data[i:i + 2], "little")
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def positional_bigrams(text: str, start: int = 0) -> tuple[list[tuple[str, int]], int]:
+    """(bigram, position) pairs; runs of word characters are separated by a one-position gap."""
+    out, pos = [], start
+    for match in WORD_CHARS.finditer(text.lower()):
+        run = match.group(0)
+        for i in range(len(run) - 1):
+            out.append((run[i:i + 2], pos))
+            pos += 1
+        pos += 2 if len(run) > 1 else 1
+    return out, pos
+
+
+def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
+    """Write search/meta.js and search/shards/*.js; returns figures for the build log and tests."""
+    types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
+    type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
+    postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    docs = []
+    cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
+    for n, case in enumerate(cases):
+        d = case_document(case, corpus, types)
+        title_pairs, title_end = positional_bigrams(d["title"])
+        names_pairs, names_end = positional_bigrams(d["place"] + "\n" + d["names"], title_end)
+        body_pairs, _ = positional_bigrams(d["body"], names_end)
+        for gram, pos in title_pairs + names_pairs + body_pairs:
+            postings[gram][n].append(pos)
+        period = case["period"]
+        docs.append([
+            case["id"], case["title"], d["place"],
+            [type_ids.index(t) for t in case["practice_types"]],
+            [region_ids.index(r["id"]) for r in corpus.region_path(case["locality"]["region"])],
+            case["locality"]["level"],
+            [theme_ids.index(t) for t in case["themes"]],
+            period.get("start_year") or period["reported_year"],
+            1 if case["status"] == "draft" else 0,
+            title_end, names_end,
+        ])
+    total = sum(len(p) for by_doc in postings.values() for p in by_doc.values())
+    shard_count = 1
+    while total / shard_count > TARGET_POSTINGS_PER_SHARD:
+        shard_count *= 2
+    shards: list[dict] = [{} for _ in range(shard_count)]
+    for gram, by_doc in postings.items():
+        encoded, previous = [], 0
+        for doc, positions in sorted(by_doc.items()):
+            encoded += [doc - previous, len(positions)] + _deltas(positions)
+            previous = doc
+        shards[fnv1a(gram) % shard_count][gram] = encoded
+    search_dir = out_dir / "search"
+    (search_dir / "shards").mkdir(parents=True, exist_ok=True)
+    for number, shard in enumerate(shards):
+        (search_dir / "shards" / f"{number}.js").write_text(
+            f"KB_SEARCH_SHARD({number},{_compact(shard)});\n", encoding="utf-8")
+    meta = {
+        "shards": shard_count,
+        "docs": docs,
+        "types": [[t, types[t]["name"]] for t in type_ids],
+        "themes": [[t, themes[t]["name"]] for t in theme_ids],
+        "regions": [[r, regions[r]["name"], regions[r]["level"], regions[r].get("parent")] for r in region_ids],
+        "levels": labels("case", "locality", "level"),
+        "synonyms": synonyms(corpus),
+        "dictionary": domain_words(corpus),
+    }
+    (search_dir / "meta.js").write_text(f"KB_SEARCH_META={_compact(meta)};\n", encoding="utf-8")
+    return {"docs": len(docs), "bigrams": len(postings), "postings": total, "shards": shard_count}
+
+
+def _deltas(positions: list[int]) -> list[int]:
+    out, previous = [], 0
+    for p in positions:
+        out.append(p - previous)
+        previous = p
+    return out
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
