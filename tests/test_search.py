@@ -36,7 +36,7 @@ def containing(corpus, word):
     found = set()
     for doc in corpus.cases:
         d = case_document(doc.data, corpus, types)
-        if word.lower() in d["grams"].lower():
+        if word.lower() in d["searchable"].lower():
             found.add(d["id"])
     return found
 
@@ -108,3 +108,10 @@ def test_cli_search_without_an_index_explains_what_to_do(tmp_path):
     result = CliRunner().invoke(main, ["--build-dir", str(tmp_path), "search", "信访"])
     assert result.exit_code == 1
     assert "kb index" in result.output
+
+
+def test_related_cases_come_from_more_like_this_with_a_reason(searcher):
+    from kb.index import similar_cases
+    related = similar_cases(searcher)("shanghai-changning-jiangsulu-liqin")
+    assert related[0] == ("shanghai-changning-tiaojie-daili", "同类做法、同一地区")
+    assert all(reason for _, reason in related) and "shanghai-changning-jiangsulu-liqin" not in dict(related)

@@ -66,36 +66,5 @@ class JiebaTokenizer(Tokenizer):
             yield token
 
 
-class BigramTokenizer(Tokenizer):
-    """Character bigrams with consecutive positions, so a phrase of bigrams is an exact substring.
-
-    Runs of word characters are separated by a gap of one position, so a phrase never matches
-    across punctuation.
-    """
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for match in WORD_CHARS.finditer(value):
-            run, offset = match.group(0), match.start()
-            pieces = [(run, 0)] if len(run) == 1 else [(run[i:i + 2], i) for i in range(len(run) - 1)]
-            for text, i in pieces:
-                token.text = token.original = text
-                token.boost, token.stopped = 1.0, False
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + offset + i
-                    token.endchar = token.startchar + len(text)
-                pos += 1
-                yield token
-            pos += 1
-
-
 def jieba_analyzer():
     return JiebaTokenizer() | LowercaseFilter()
-
-
-def bigram_analyzer():
-    return BigramTokenizer() | LowercaseFilter()

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from .analysis import jieba
+from .analysis import jieba  # configured there (quiet logging)
 from pypinyin import lazy_pinyin
 
 from .corpus import Corpus
@@ -18,10 +18,15 @@ REGION_TO_CASE_LEVEL = {"country": "national", "province": "provincial", "city":
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schemas/case.schema.json"
 
 
+# jieba's plain dictionary, not the search engine's: slugs must not change when the domain
+# dictionary grows (三会一代理 stays san-hui-yi-daili-like words, not one long chunk).
+_SEGMENTER = jieba.Tokenizer()
+
+
 def slugify(text: str, max_words: int = 6) -> str:
     """Pinyin slug of Chinese text, one hyphen-joined chunk per jieba word: 有信访我代理 → you-xinfang-wo-daili."""
     chunks = []
-    for word in jieba.cut(text):
+    for word in _SEGMENTER.cut(text):
         syllables = "".join(lazy_pinyin(word, errors=lambda s: [c for c in s.lower() if c.isascii() and c.isalnum()]))
         syllables = re.sub(r"[^a-z0-9]", "", syllables.lower())
         if syllables:

@@ -5,12 +5,28 @@
   var META = window.KB_SEARCH_META;
   var base = document.currentScript.src.replace(/search\.js(\?.*)?$/, "");
   var WORD = /[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+/g;
-  var shardWaiters = {}, shardData = {};
+  var shardWaiters = {}, shardData = {}, docWaiters = {}, docData = {}, chains = {};
 
-  window.KB_SEARCH_SHARD = function (number, data) {
-    shardData[number] = data;
-    (shardWaiters[number] || []).forEach(function (resolve) { resolve(data); });
-  };
+  function arrived(waiters, store) {
+    return function (number, data) { store[number] = data; (waiters[number] || []).forEach(function (resolve) { resolve(data); }); };
+  }
+  window.KB_SEARCH_SHARD = arrived(shardWaiters, shardData);
+  window.KB_SEARCH_DOCS = arrived(docWaiters, docData);
+
+  // A region and all its ancestors, as indexes into META.regions (the country left out).
+  function regionChain(r) {
+    if (chains[r]) return chains[r];
+    var out = [];
+    for (var i = r; i >= 0; i = META.regions[i][3]) if (META.regions[i][2] !== "country") out.unshift(i);
+    return (chains[r] = out);
+  }
+
+  function describe(n) {
+    var d = META.docs[n], row = docData[Math.floor(n / META.docsPerShard)][n % META.docsPerShard];
+    return { id: row[0], title: row[1], year: d[4], draft: !!d[5],
+      place: regionChain(d[1]).map(function (i) { return META.regions[i][1]; }).join("") || "全国",
+      types: d[0].map(function (t) { return META.types[t][1]; }) };
+  }
 
   function fnv1a(text) {
     var h = 0x811c9dc5;
@@ -18,19 +34,20 @@
     return h >>> 0;
   }
 
-  function loadShard(number) {
-    if (shardData[number]) return Promise.resolve(shardData[number]);
+  function loadFile(folder, number, waiters, store) {
+    if (store[number]) return Promise.resolve(store[number]);
     return new Promise(function (resolve, reject) {
-      if (!shardWaiters[number]) {
-        shardWaiters[number] = [];
+      if (!waiters[number]) {
+        waiters[number] = [];
         var script = document.createElement("script");
-        script.src = base + "shards/" + number + ".js";
+        script.src = base + folder + "/" + number + ".js";
         script.onerror = function () { reject(new Error("索引文件加载失败：" + script.src)); };
         document.head.appendChild(script);
       }
-      shardWaiters[number].push(resolve);
+      waiters[number].push(resolve);
     });
   }
+  function loadShard(number) { return loadFile("shards", number, shardWaiters, shardData); }
 
   function parseQuery(text) {
     var words = [], re = /"([^"]+)"|“([^”]+)”|(\S+)/g, m;
@@ -41,9 +58,20 @@
   function runs(word) { return (word.toLowerCase().match(WORD) || []); }
   function bigrams(run) { var out = []; for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2)); return out; }
 
-  function decode(list) {
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  function varints(text) {  // the inverse of kb/sitesearch.py varints()
+    var out = [], value = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = ALPHABET.indexOf(text.charAt(i));
+      if (digit >= 32) { value += (digit - 32) * Math.pow(32, shift); shift++; }
+      else { out.push(value + digit * Math.pow(32, shift)); value = 0; shift = 0; }
+    }
+    return out;
+  }
+
+  function decode(encoded) {
     // [docDelta, count, posDelta...]* -> {doc: [positions]}
-    var out = {}, doc = 0, i = 0;
+    var list = varints(encoded), out = {}, doc = 0, i = 0;
     while (i < list.length) {
       doc += list[i]; var n = list[i + 1], pos = 0, ps = [];
       for (var k = 0; k < n; k++) { pos += list[i + 2 + k]; ps.push(pos); }
@@ -102,7 +130,7 @@
         Object.keys(hits).forEach(function (doc) {
           if (scores && !(doc in scores)) return;
           var d = META.docs[doc], ps = hits[doc];
-          var inTitle = ps.some(function (p) { return p < d[9]; }), inNames = ps.some(function (p) { return p >= d[9] && p < d[10]; });
+          var inTitle = ps.some(function (p) { return p < d[6]; }), inNames = ps.some(function (p) { return p >= d[6] && p < d[7]; });
           next[doc] = (scores ? scores[doc] : 0) + idf * (1 + 3 * inTitle + 1.5 * inNames) * (1 + Math.log(ps.length));
         });
         scores = next;
@@ -113,13 +141,13 @@
   }
 
   function passes(d, f) {
-    if (f.type && d[3].indexOf(+f.type) < 0) return false;
-    if (f.region && d[4].indexOf(+f.region) < 0) return false;
-    if (f.theme && d[6].indexOf(+f.theme) < 0) return false;
-    if (f.level && d[5] !== f.level) return false;
-    if (f.year && d[7] !== +f.year) return false;
-    if (f.since && d[7] < +f.since) return false;
-    if (f.until && d[7] > +f.until) return false;
+    if (f.type && d[0].indexOf(+f.type) < 0) return false;
+    if (f.region && regionChain(d[1]).indexOf(+f.region) < 0) return false;
+    if (f.theme && d[3].indexOf(+f.theme) < 0) return false;
+    if (f.level && d[2] !== f.level) return false;
+    if (f.year && d[4] !== +f.year) return false;
+    if (f.since && d[4] < +f.since) return false;
+    if (f.until && d[4] > +f.until) return false;
     return true;
   }
 
@@ -127,11 +155,11 @@
     var counts = { type: {}, region: {}, theme: {}, level: {}, year: {} };
     results.forEach(function (r) {
       var d = META.docs[r.doc];
-      d[3].forEach(function (t) { counts.type[t] = (counts.type[t] || 0) + 1; });
-      d[4].forEach(function (g) { counts.region[g] = (counts.region[g] || 0) + 1; });
-      d[6].forEach(function (t) { counts.theme[t] = (counts.theme[t] || 0) + 1; });
-      counts.level[d[5]] = (counts.level[d[5]] || 0) + 1;
-      counts.year[d[7]] = (counts.year[d[7]] || 0) + 1;
+      d[0].forEach(function (t) { counts.type[t] = (counts.type[t] || 0) + 1; });
+      regionChain(d[1]).forEach(function (g) { counts.region[g] = (counts.region[g] || 0) + 1; });
+      d[3].forEach(function (t) { counts.theme[t] = (counts.theme[t] || 0) + 1; });
+      counts.level[d[2]] = (counts.level[d[2]] || 0) + 1;
+      counts.year[d[4]] = (counts.year[d[4]] || 0) + 1;
     });
     return counts;
   }
@@ -147,8 +175,13 @@
         return { words: words, all: all, results: results, facets: facets(results, f) };
       });
     },
-    doc: function (n) { var d = META.docs[n]; return { id: d[0], title: d[1], place: d[2], year: d[7], draft: !!d[8],
-      types: d[3].map(function (t) { return META.types[t][1]; }) }; },
+    // Display records (id, title, place, types, year) for some results; loads their title shards.
+    describe: function (results) {
+      var shards = {};
+      results.forEach(function (r) { shards[Math.floor(r.doc / META.docsPerShard)] = true; });
+      return Promise.all(Object.keys(shards).map(function (n) { return loadFile("docs", +n, docWaiters, docData); }))
+        .then(function () { return results.map(function (r) { return describe(r.doc); }); });
+    },
     meta: META
   };
 
@@ -191,13 +224,15 @@
         facetBlock("层级", "level", f.level, function (k) { return META.levels[k] || k; }) +
         facetBlock("主题", "theme", f.theme, function (k) { return META.themes[k][1]; }) +
         facetBlock("开始年份", "year", f.year, function (k) { return k + " 年"; }) + "</div>";
-      html += '<ol class="kb-search-list">' + r.results.slice(0, 200).map(function (x) {
-        var d = window.KBSearch.doc(x.doc);
-        return '<li><a href="' + base + "../cases/" + d.id + '.html">' + esc(d.title) + "</a>" + (d.draft ? "［草稿］" : "") +
-          '<br><small>' + esc(d.place) + " · " + esc(d.types.join("、")) + " · " + d.year + "</small></li>";
-      }).join("") + "</ol>";
-      out.innerHTML = html;
-    }, function (err) { out.innerHTML = '<p class="kb-search-note">' + esc(err.message) + "</p>"; });
+      var shown = r.results.slice(0, 50);
+      return window.KBSearch.describe(shown).then(function (rows) {
+        html += '<ol class="kb-search-list">' + rows.map(function (d) {
+          return '<li><a href="' + base + "../cases/" + d.id + '.html">' + esc(d.title) + "</a>" + (d.draft ? "［草稿］" : "") +
+            '<br><small>' + esc(d.place) + " · " + esc(d.types.join("、")) + " · " + d.year + "</small></li>";
+        }).join("") + "</ol>" + (r.results.length > shown.length ? '<p class="kb-search-note">只显示前 50 个；可用上面的分类缩小范围。</p>' : "");
+        out.innerHTML = html;
+      });
+    }).catch(function (err) { out.innerHTML = '<p class="kb-search-note">' + esc(err.message) + "</p>"; });
   }
 
   out.addEventListener("click", function (e) {

@@ -15,6 +15,7 @@ from pathlib import Path
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT
 from .problems import Problem, ProblemsFound
 from .render import build_site_model, render_pages, write_pages
+from .index import Searcher, build_index, similar_cases
 from .sitesearch import build_site_index
 from .validate import check, has_errors
 
@@ -118,13 +119,20 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) 
 
 
 def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
-               config_file: Path = CONFIG_FILE, related=None) -> Path:
+               config_file: Path = CONFIG_FILE) -> Path:
+    """validate → index (whoosh, for related cases and `kb search`) → render → MkDocs, then swap in."""
     build_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_dir))
     try:
-        generate_docs(content_dir, work / "docs", related)
+        corpus = valid_corpus(content_dir)
+        build_index(corpus, work / "index")
+        searcher = Searcher(work / "index")
+        try:
+            generate_docs(content_dir, work / "docs", similar_cases(searcher))
+        finally:
+            searcher.close()
         run_mkdocs(work / "docs", work / "site", config_file)
-        for name in ("docs", "site"):
+        for name in ("index", "docs", "site"):
             _swap(work / name, build_dir / name)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -17,6 +17,7 @@ from .index import case_document, synonyms
 from .schemas import labels
 
 TARGET_POSTINGS_PER_SHARD = 6000
+DOCS_PER_SHARD = 100
 
 
 def fnv1a(text: str) -> int:
@@ -42,11 +43,12 @@ def positional_bigrams(text: str, start: int = 0) -> tuple[list[tuple[str, int]]
 
 
 def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
-    """Write search/meta.js and search/shards/*.js; returns figures for the build log and tests."""
+    """Write search/meta.js (what filtering and ranking need, a few dozen bytes a case),
+    search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown)."""
     types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
     type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
     postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    docs = []
+    docs, titles = [], []
     cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
     for n, case in enumerate(cases):
         d = case_document(case, corpus, types)
@@ -57,15 +59,15 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
             postings[gram][n].append(pos)
         period = case["period"]
         docs.append([
-            case["id"], case["title"], d["place"],
             [type_ids.index(t) for t in case["practice_types"]],
-            [region_ids.index(r["id"]) for r in corpus.region_path(case["locality"]["region"])],
+            region_ids.index(case["locality"]["region"]),
             case["locality"]["level"],
             [theme_ids.index(t) for t in case["themes"]],
             period.get("start_year") or period["reported_year"],
             1 if case["status"] == "draft" else 0,
             title_end, names_end,
         ])
+        titles.append([case["id"], case["title"]])
     total = sum(len(p) for by_doc in postings.values() for p in by_doc.values())
     shard_count = 1
     while total / shard_count > TARGET_POSTINGS_PER_SHARD:
@@ -76,24 +78,47 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
         for doc, positions in sorted(by_doc.items()):
             encoded += [doc - previous, len(positions)] + _deltas(positions)
             previous = doc
-        shards[fnv1a(gram) % shard_count][gram] = encoded
+        shards[fnv1a(gram) % shard_count][gram] = varints(encoded)
     search_dir = out_dir / "search"
     (search_dir / "shards").mkdir(parents=True, exist_ok=True)
     for number, shard in enumerate(shards):
         (search_dir / "shards" / f"{number}.js").write_text(
             f"KB_SEARCH_SHARD({number},{_compact(shard)});\n", encoding="utf-8")
+    (search_dir / "docs").mkdir(exist_ok=True)
+    for start in range(0, len(titles), DOCS_PER_SHARD):
+        number = start // DOCS_PER_SHARD
+        (search_dir / "docs" / f"{number}.js").write_text(
+            f"KB_SEARCH_DOCS({number},{_compact(titles[start:start + DOCS_PER_SHARD])});\n", encoding="utf-8")
     meta = {
         "shards": shard_count,
+        "docsPerShard": DOCS_PER_SHARD,
         "docs": docs,
         "types": [[t, types[t]["name"]] for t in type_ids],
         "themes": [[t, themes[t]["name"]] for t in theme_ids],
-        "regions": [[r, regions[r]["name"], regions[r]["level"], regions[r].get("parent")] for r in region_ids],
+        "regions": [[r, regions[r]["name"], regions[r]["level"],
+                     region_ids.index(regions[r]["parent"]) if regions[r].get("parent") in regions else -1]
+                    for r in region_ids],
         "levels": labels("case", "locality", "level"),
         "synonyms": synonyms(corpus),
         "dictionary": domain_words(corpus),
     }
     (search_dir / "meta.js").write_text(f"KB_SEARCH_META={_compact(meta)};\n", encoding="utf-8")
     return {"docs": len(docs), "bigrams": len(postings), "postings": total, "shards": shard_count}
+
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def varints(numbers: list[int]) -> str:
+    """Non-negative integers as base-32 digits, low first; a digit from the upper half of the
+    alphabet means more digits follow. Half the size of JSON numbers for these postings."""
+    out = []
+    for n in numbers:
+        while n >= 32:
+            out.append(ALPHABET[32 + (n & 31)])
+            n >>= 5
+        out.append(ALPHABET[n])
+    return "".join(out)
 
 
 def _deltas(positions: list[int]) -> list[int]:
