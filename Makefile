@@ -16,6 +16,14 @@ $(BIN)/kb: pyproject.toml
 
 setup: $(BIN)/kb ## 创建 .venv 并安装项目和测试依赖
 
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
+system-deps: ## 安装浏览器测试和 PDF 讲义所需的 Debian 软件包（chromium、思源字体、poppler）
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
 serve: setup ## 校验、生成网站和检索索引，并在 http://127.0.0.1:8000 预览（自动刷新）
 	$(BIN)/kb build
 	$(BIN)/kb index
@@ -27,7 +35,7 @@ build: setup ## 生成网站到 build/site
 validate: setup ## 检查全部内容
 	$(BIN)/kb validate
 
-test: setup ## 运行全部测试
+test: system-deps setup ## 安装依赖并运行全部测试（含浏览器和 PDF 测试）
 	$(BIN)/python -m pytest
 
-.PHONY: help setup serve build validate test
+.PHONY: help setup system-deps serve build validate test

@@ -157,3 +157,29 @@ def serve(ctx: click.Context, address: str) -> None:
         serve_site(ctx.obj["content"], ctx.obj["build"], address=address, on_problems=_print_problems)
     except ProblemsFound as found:
         _fail(found)
+
+
+@main.command(help="生成课程的打印版 PDF（学员讲义和含答案的培训师版）：kb handout 课程编号…（不写则全部）。")
+@click.argument("courses", nargs=-1)
+@click.pass_context
+def handout(ctx: click.Context, courses: tuple[str, ...]) -> None:
+    from .handout import make_handouts
+    from .problems import ProblemsFound
+    from .site import valid_corpus
+
+    try:
+        corpus = valid_corpus(ctx.obj["content"])
+    except ProblemsFound as found:
+        _fail(found)
+    known = {d.data["id"] for d in corpus.courses}
+    unknown = [c for c in courses if c not in known]
+    if unknown:
+        click.echo(f"没有这门课程：{'、'.join(unknown)}（可用：{'、'.join(sorted(known))}）", err=True)
+        sys.exit(1)
+    try:
+        written = make_handouts(corpus, ctx.obj["build"] / "handouts", list(courses) or None)
+    except RuntimeError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"已生成：{path}")

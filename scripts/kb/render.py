@@ -82,12 +82,13 @@ class Site:
     glossary: list[dict]
     backlog: list[dict]
     sources: list[dict]
+    handouts: bool = False  # whether printable PDFs are made alongside the pages
 
     def by_id(self) -> dict[str, Case]:
         return {c.id: c for c in self.cases}
 
 
-def build_site_model(corpus: Corpus, related=None) -> Site:
+def build_site_model(corpus: Corpus, related=None, handouts: bool = False) -> Site:
     """`related(case_id) -> [(other_id, reason)]` lets the search stage supply similar cases."""
     types, themes = corpus.taxonomy("practice_type"), corpus.taxonomy("theme")
     sources, articles = corpus.source_map(), corpus.article_map()
@@ -115,7 +116,7 @@ def build_site_model(corpus: Corpus, related=None) -> Site:
     cited = {c["source"] for case in cases for c in case.data["sources"]}
     backlog = [dict(article, source=source) for article_id, (article, source) in articles.items() if article_id not in cited]
     return Site(corpus, cases, types, themes, corpus.region_map(), glossary, backlog,
-                sorted(sources.values(), key=lambda s: s["id"]))
+                sorted(sources.values(), key=lambda s: s["id"]), handouts)
 
 
 def _cite(citation: dict, sources: dict, articles: dict) -> str:
@@ -165,6 +166,11 @@ def _environment() -> Environment:
     return env
 
 
+def citation_function(corpus: Corpus):
+    sources, articles = corpus.source_map(), corpus.article_map()
+    return lambda ref, pages=None: _cite({"source": ref, "pages": pages}, sources, articles)
+
+
 CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"
 # YAML block text is hard-wrapped; in Chinese a line break inside a paragraph is not a space.
 _WRAP = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*|[ \t]*\n[ \t]*(?=[{CJK}])")
@@ -209,7 +215,7 @@ def render_pages(site: Site) -> dict[str, str]:
     env = _environment()
     env.filters["outcome"] = outcome_text
     pages: dict[str, str] = {}
-    common = {"site": site, "level_labels": labels("case", "locality", "level"),
+    common = {"site": site, "level_labels": labels("case", "locality", "level"), "citation": citation_function(site.corpus),
               "region_level_labels": labels("regions", "regions", "level")}
     for case in site.cases:
         pages[f"cases/{case.id}.md"] = env.get_template("case.md.j2").render(case=case, **common)
@@ -226,10 +232,47 @@ def render_pages(site: Site) -> dict[str, str]:
     pages["backlog.md"] = env.get_template("backlog.md.j2").render(groups=backlog_groups(site), **common)
     pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), **common)
     pages["search.md"] = env.get_template("search.md.j2").render(**common)
+    pages.update(course_pages(site, env, common))
     pages["editors.md"] = env.get_template("editors.md.j2").render(fields=schema_fields("case"), **common)
     pages["index.md"] = env.get_template("home.md.j2").render(
         type_cases=type_cases, theme_cases=theme_cases, tree=region_tree(site),
         newest=newest(site), **common)
+    return pages
+
+
+def course_lessons(course: dict) -> list[dict]:
+    """Lessons in reading order, each knowing its module and its neighbours."""
+    flat = [dict(lesson, module=module) for module in course["modules"] for lesson in module["lessons"]]
+    for n, lesson in enumerate(flat):
+        lesson["number"], lesson["total"] = n + 1, len(flat)
+        lesson["previous"] = flat[n - 1] if n else None
+        lesson["next"] = flat[n + 1] if n + 1 < len(flat) else None
+    return flat
+
+
+def case_linker(site: Site, prefix: str):
+    """Turns case ids written in course text into links to the case pages."""
+    titles = {c.id: c.title for c in site.cases}
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, titles), key=len, reverse=True)) + r")\b") if titles else None
+
+    def link(text: str) -> str:
+        return pattern.sub(lambda m: f"[{titles[m.group(1)]}]({prefix}cases/{m.group(1)}.md)", text) if pattern else text
+    return link
+
+
+def course_pages(site: Site, env: Environment, common: dict) -> dict[str, str]:
+    pages = {}
+    courses = [d.data for d in site.corpus.courses]
+    for course in courses:
+        lessons = course_lessons(course)
+        env.filters["cases"] = case_linker(site, "../../")
+        for lesson in lessons:
+            pages[f"courses/{course['id']}/{lesson['id']}.md"] = env.get_template("lesson.md.j2").render(
+                course=course, lesson=lesson, handouts=site.handouts, **common)
+        env.filters["cases"] = case_linker(site, "../")
+        pages[f"courses/{course['id']}.md"] = env.get_template("course.md.j2").render(
+            course=course, lessons=lessons, handouts=site.handouts, **common)
+    pages["courses/index.md"] = env.get_template("courses.md.j2").render(courses=courses, handouts=site.handouts, **common)
     return pages
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT
 from .problems import Problem, ProblemsFound
 from .render import build_site_model, render_pages, write_pages
+from .browser import chromium_path
+from .handout import make_handouts
 from .index import Searcher, build_index, similar_cases
 from .sitesearch import build_site_index
 from .validate import check, has_errors
@@ -36,10 +38,14 @@ def render_content(content_dir: Path, related=None) -> dict[str, str]:
     return render_pages(build_site_model(valid_corpus(content_dir), related))
 
 
-def generate_docs(content_dir: Path, docs_dir: Path, related=None) -> dict:
-    """Write the Markdown pages, assets and the site's search index into docs_dir."""
+def generate_docs(content_dir: Path, docs_dir: Path, related=None, handouts: bool | None = None) -> dict:
+    """Write the Markdown pages, assets, the site's search index and (where Chromium is
+    installed, or when asked) the courses' PDF handouts into docs_dir."""
     corpus = valid_corpus(content_dir)
-    pages = render_pages(build_site_model(corpus, related))
+    handouts = chromium_path() is not None if handouts is None else handouts
+    if handouts:
+        make_handouts(corpus, docs_dir / "handouts")
+    pages = render_pages(build_site_model(corpus, related, handouts))
     write_pages(pages, docs_dir)
     shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
     figures = build_site_index(corpus, docs_dir)
