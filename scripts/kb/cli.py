@@ -183,3 +183,19 @@ def handout(ctx: click.Context, courses: tuple[str, ...]) -> None:
         sys.exit(1)
     for path in written:
         click.echo(f"已生成：{path}")
+
+
+@main.command(help="把生成的网站打包成 zip（离线版，可拷到 U 盘，解压后直接打开 index.html）。")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="zip 文件路径（默认 build/xinfang-kb-offline.zip）。")
+@click.pass_context
+def package(ctx: click.Context, output: Path | None) -> None:
+    from .site import package_site
+
+    build_dir = ctx.obj["build"]
+    try:
+        path = package_site(build_dir / "site", output or build_dir / "xinfang-kb-offline.zip")
+    except FileNotFoundError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    click.echo(f"离线版已打包：{path}（{path.stat().st_size / 1e6:.1f} MB）")

@@ -152,3 +152,19 @@ def _swap(new: Path, target: Path) -> None:
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def package_site(site_dir: Path, zip_path: Path) -> Path:
+    """A zip of the built site for USB distribution: unpack and open index.html, no server needed."""
+    import zipfile
+
+    if not (site_dir / "index.html").exists():
+        raise FileNotFoundError(f"还没有生成网站：请先运行 kb build（{site_dir}）")
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = zip_path.with_name(zip_path.name + ".part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(site_dir.rglob("*")):
+            if path.is_file():
+                archive.write(path, Path("信访工作经验库") / path.relative_to(site_dir))
+    partial.replace(zip_path)
+    return zip_path

@@ -1,0 +1,113 @@
+"""The built site in headless Chromium, opened from disk: search, navigation, offline use."""
+import zipfile
+
+import pytest
+
+from kb.browser import browser, chromium_path, open_search_page, run_site_search
+from kb.corpus import CONTENT_DIR
+from kb.index import case_document
+from kb.site import build_site, package_site
+from kb.validate import check
+
+pytestmark = pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_site(CONTENT_DIR, tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    corpus, _ = check(CONTENT_DIR)
+    return corpus
+
+
+def containing(corpus, word):
+    types = corpus.taxonomy("practice_type")
+    return {c["id"] for c in corpus.case_map().values() if word.lower() in case_document(c, corpus, types)["searchable"].lower()}
+
+
+def offline_page(chromium):
+    """A page that records every request that is not for a file on disk."""
+    page = chromium.new_page()
+    page.outside = []
+    page.on("request", lambda r: r.url.startswith(("file://", "data:", "about:")) or page.outside.append(r.url))
+    return page
+
+
+@pytest.mark.parametrize("word", ["人民调解", "动拆迁", "军队退役人员", "示范村", "民调解信", "信访代理工作室", "家门口"])
+def test_site_search_finds_exactly_the_cases_containing_a_word(site, chromium, corpus, word):
+    page = open_search_page(chromium, site)
+    run, _ = run_site_search(page, [word])
+    assert set(run[word]) == containing(corpus, word)
+
+
+def test_site_search_returns_nothing_for_a_term_absent_from_the_corpus(site, chromium):
+    page = open_search_page(chromium, site)
+    run, _ = run_site_search(page, ["量子计算", "包饺子"])
+    assert run == {"量子计算": [], "包饺子": []}
+
+
+def test_site_search_agrees_with_kb_search_on_every_judged_query(site, chromium):
+    from kb.evaluate import judged_queries
+    from kb.index import Searcher
+    queries = [q["query"] for q in judged_queries()]
+    page = open_search_page(chromium, site)
+    run, _ = run_site_search(page, queries)
+    searcher = Searcher(site.parent / "index")
+    try:
+        for q in queries:
+            assert set(run[q]) == {h.id for h in searcher.search(q, limit=None)}, q
+    finally:
+        searcher.close()
+
+
+def test_search_page_shows_place_type_year_and_narrows_by_facet(site, chromium):
+    page = offline_page(chromium)
+    page.goto((site / "search.html").as_uri() + "?q=信访")
+    page.wait_for_selector(".kb-search-list li")
+    total = page.locator(".kb-search-list li").count()
+    first = page.locator(".kb-search-list li").first.inner_text()
+    assert "上海市" in first and "·" in first
+    page.locator(".kb-facet-item", has_text="长宁区").first.click()
+    page.wait_for_function(f"document.querySelectorAll('.kb-search-list li').length < {total}")
+    titles = page.locator(".kb-search-list li a").all_inner_texts()
+    assert titles and all("长宁" in t for t in titles)
+    assert page.outside == []
+
+
+def test_home_page_search_then_follow_a_result_from_disk(site, chromium):
+    page = offline_page(chromium)
+    page.goto((site / "index.html").as_uri())
+    page.fill(".kb-search-form input[name=q]", "有信访我代理")
+    page.press(".kb-search-form input[name=q]", "Enter")
+    page.wait_for_selector(".kb-search-list li a")
+    title = page.locator(".kb-search-list li a").first.inner_text()
+    page.locator(".kb-search-list li a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").first.inner_text() == title
+    assert page.outside == []
+
+
+def test_offline_zip_opens_from_disk_searches_and_follows_a_link(site, chromium, tmp_path):
+    archive = package_site(site, tmp_path / "offline.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path / "usb")
+    root = tmp_path / "usb" / "信访工作经验库"
+    page = offline_page(chromium)
+    page.goto((root / "index.html").as_uri())
+    page.locator("a[href='search.html']").first.click()
+    page.fill("#kb-search-form input[name=q]", "五定")
+    page.press("#kb-search-form input[name=q]", "Enter")
+    page.wait_for_selector(".kb-search-list li a")
+    page.locator(".kb-search-list li a").first.click()
+    page.wait_for_load_state()
+    assert "五定" in page.content()
+    assert page.outside == []
