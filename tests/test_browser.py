@@ -111,3 +111,19 @@ def test_offline_zip_opens_from_disk_searches_and_follows_a_link(site, chromium,
     page.wait_for_load_state()
     assert "五定" in page.content()
     assert page.outside == []
+
+
+def test_compare_page_puts_chosen_cases_side_by_side_and_adds_from_search(site, chromium):
+    page = offline_page(chromium)
+    page.goto((site / "compare.html").as_uri() + "?ids=shanghai-changning-tiaojie-daili,shanghai-xuhui-xinxi-xitong")
+    page.wait_for_selector("table.kb-compare")
+    headers = page.locator("table.kb-compare thead th").all_inner_texts()
+    assert len(headers) == 3 and "长宁区" in headers[1] and "徐汇区" in headers[2]
+    outcome_row = page.locator("table.kb-compare tbody tr", has_text="成效数据").inner_text()
+    assert "87.8%" in outcome_row
+    page.fill("#kb-compare-picker input", "清晨访问团")
+    page.press("#kb-compare-picker input", "Enter")
+    page.locator(".kb-compare-add").first.click()
+    page.wait_for_function("document.querySelectorAll('table.kb-compare thead th').length === 4")
+    assert "石湖荡" in page.locator("table.kb-compare thead").inner_text()
+    assert page.outside == []

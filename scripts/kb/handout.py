@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .browser import CHROMIUM_FLAGS, chromium_path
 from .corpus import Corpus
-from .render import citation_function, course_lessons, prose
+from .render import citation_function, course_lessons, plain_prose
 
 
 def render_handout(corpus: Corpus, course: dict, trainer: bool) -> str:
@@ -19,7 +19,7 @@ def render_handout(corpus: Corpus, course: dict, trainer: bool) -> str:
     pattern = re.compile("|".join(sorted(map(re.escape, titles), key=len, reverse=True))) if titles else None
 
     def plain(text: str) -> str:
-        text = prose(text).replace("\\*", "*").replace("\\_", "_").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        text = plain_prose(text)
         return pattern.sub(lambda m: f"《{titles[m.group(0)]}》", text) if pattern else text
 
     env = Environment(loader=PackageLoader("kb", "templates"), autoescape=select_autoescape(["html", "j2"]),

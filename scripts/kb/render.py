@@ -185,8 +185,14 @@ def unwrap(text: str) -> str:
     return "\n\n".join(_WRAP.sub("", p) for p in paragraphs)
 
 
+def plain_prose(text: str) -> str:
+    """Chinese prose as written, with the line breaks and folding spaces of YAML block text removed."""
+    return _FOLDED.sub("", unwrap(text)).strip()
+
+
 def prose(text: str) -> str:
-    return _FOLDED.sub("", _escape(text)).strip()
+    """plain_prose() made safe to place in Markdown."""
+    return _escape(plain_prose(text)).strip()
 
 
 def _escape(text: str) -> str:
@@ -232,6 +238,7 @@ def render_pages(site: Site) -> dict[str, str]:
     pages["backlog.md"] = env.get_template("backlog.md.j2").render(groups=backlog_groups(site), **common)
     pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), **common)
     pages["search.md"] = env.get_template("search.md.j2").render(**common)
+    pages["compare.md"] = env.get_template("compare.md.j2").render(**common)
     pages.update(course_pages(site, env, common))
     pages["editors.md"] = env.get_template("editors.md.j2").render(fields=schema_fields("case"), **common)
     pages["index.md"] = env.get_template("home.md.j2").render(

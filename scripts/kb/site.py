@@ -16,6 +16,7 @@ from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT
 from .problems import Problem, ProblemsFound
 from .render import build_site_model, render_pages, write_pages
 from .browser import chromium_path
+from .compare import write_compare_data
 from .handout import make_handouts
 from .index import Searcher, build_index, similar_cases
 from .sitesearch import build_site_index
@@ -23,6 +24,7 @@ from .validate import check, has_errors
 
 ASSETS = Path(__file__).parent / "assets"
 SEARCH_SCRIPT = Path(__file__).parent / "search.js"
+COMPARE_SCRIPT = Path(__file__).parent / "compare.js"
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 
 
@@ -45,8 +47,11 @@ def generate_docs(content_dir: Path, docs_dir: Path, related=None, handouts: boo
     handouts = chromium_path() is not None if handouts is None else handouts
     if handouts:
         make_handouts(corpus, docs_dir / "handouts")
-    pages = render_pages(build_site_model(corpus, related, handouts))
+    site = build_site_model(corpus, related, handouts)
+    pages = render_pages(site)
     write_pages(pages, docs_dir)
+    write_compare_data(site, docs_dir)
+    shutil.copy(COMPARE_SCRIPT, docs_dir / "compare" / "compare.js")
     shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
     figures = build_site_index(corpus, docs_dir)
     shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
