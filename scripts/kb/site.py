@@ -80,7 +80,7 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
 
     docs_dir = build_dir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
-    generate_docs(content_dir, docs_dir)
+    generate_docs(content_dir, docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
 
     def snapshot():
         return {p: p.stat().st_mtime_ns for p in content_dir.rglob("*.yaml")}
