@@ -239,12 +239,35 @@ def render_pages(site: Site) -> dict[str, str]:
     pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), **common)
     pages["search.md"] = env.get_template("search.md.j2").render(**common)
     pages["compare.md"] = env.get_template("compare.md.j2").render(**common)
+    pages["stats.md"] = env.get_template("stats.md.j2").render(charts=statistics_charts(site), **common)
     pages.update(course_pages(site, env, common))
     pages["editors.md"] = env.get_template("editors.md.j2").render(fields=schema_fields("case"), **common)
     pages["index.md"] = env.get_template("home.md.j2").render(
         type_cases=type_cases, theme_cases=theme_cases, tree=region_tree(site),
         newest=newest(site), **common)
     return pages
+
+
+def statistics_charts(site: Site) -> list[str]:
+    """SVG charts for the statistics page, drawn at build time (no script, nothing to download)."""
+    from .charts import bar_chart, stacked_bar_chart
+
+    by_type = Counter(t["name"] for c in site.cases for t in c.types)
+    by_place = Counter(next((r["name"] for r in reversed(c.regions) if r["level"] in ("county", "city")),
+                            c.regions[0]["name"] if c.regions else "全国") for c in site.cases)
+    by_year = Counter(c.start_year for c in site.cases if c.start_year)
+    evidence = labels("case", "outcomes", "evidence")
+    outcomes: dict[str, Counter] = defaultdict(Counter)
+    for case in site.cases:
+        for outcome in case.data.get("outcomes", []):
+            outcomes[case.types[0]["name"]][outcome["evidence"]] += 1
+    return [
+        bar_chart(by_type.most_common(), title="各类做法的案例数", unit="个"),
+        bar_chart(by_place.most_common(), title="各地区的案例数（区县或地市）", unit="个"),
+        bar_chart(sorted(by_year.items()), title="做法开始实施的年份", unit="个", horizontal=False),
+        stacked_bar_chart(sorted(outcomes.items(), key=lambda kv: -sum(kv[1].values())),
+                          series=list(evidence.items()), title="成效数据条数：按主要做法类型和数据来源"),
+    ]
 
 
 def course_lessons(course: dict) -> list[dict]:
