@@ -99,9 +99,18 @@ def test_cli_search_prints_json_with_locality_type_year(build_dir):
     result = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "信访代理", "--type", "信访代理",
                                        "--region", "上海市", "--since", "2004", "--json"])
     assert result.exit_code == 0, result.output
-    hits = json.loads(result.output)
+    output = json.loads(result.output)
+    hits = output["hits"]
     assert hits[0]["id"].startswith("shanghai-changning")
     assert {"place", "types", "start_year", "snippet"} <= set(hits[0])
+    assert output["total"] == len(hits) and output["facets"]["types"]["xinfang-daili"] == len(hits)
+
+
+def test_facets_count_every_matching_case_at_every_region_level(searcher, corpus):
+    facets = searcher.facets("信访代理")
+    matching = containing(corpus, "信访代理") | set().union(*(containing(corpus, a) for a in searcher.synonyms["信访代理"]))
+    assert sum(facets["level"].values()) == len(matching)
+    assert facets["regions"]["shanghai"] >= facets["regions"]["shanghai-changning"] == 2
 
 
 def test_cli_search_without_an_index_explains_what_to_do(tmp_path):

@@ -93,14 +93,16 @@ def _resolve(value: str, table: dict[str, dict], name_key: str = "name") -> str:
 @click.option("--until", type=int, help="开始年份不晚于。")
 @click.option("--published-only", is_flag=True, help="不含草稿。")
 @click.option("--limit", type=int, default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON，便于脚本使用。")
+@click.option("--facets", "show_facets", is_flag=True, help="同时列出按类型、地区、层级、主题、年份的计数。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（total、hits、facets），便于脚本使用。")
 @click.pass_context
-def search(ctx, words, types, regions, themes, level, since, until, published_only, limit, as_json) -> None:
+def search(ctx, words, types, regions, themes, level, since, until, published_only, limit, show_facets, as_json) -> None:
     import json as json_module
     from dataclasses import asdict
 
     from .corpus import read_corpus
     from .index import Filters, Searcher
+    from .schemas import labels
 
     corpus = read_corpus(ctx.obj["content"])
     filters = Filters(
@@ -113,16 +115,30 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
     except FileNotFoundError as err:
         click.echo(str(err), err=True)
         sys.exit(1)
-    hits = searcher.search(" ".join(words), filters, limit=limit)
+    query = " ".join(words)
+    hits = searcher.search(query, filters, limit=limit)
+    facets = searcher.facets(query, filters)
     searcher.close()
+    total = sum(facets["level"].values())
     if as_json:
-        click.echo(json_module.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        click.echo(json_module.dumps({"total": total, "hits": [asdict(h) for h in hits], "facets": facets},
+                                     ensure_ascii=False, indent=2))
         return
     if not hits:
         click.echo("没有找到匹配的案例。")
+        return
+    click.echo(f"共 {total} 个案例{'，显示前 ' + str(len(hits)) + ' 个' if total > len(hits) else ''}：\n")
     for n, hit in enumerate(hits, 1):
         draft = "［草稿］" if hit.status == "draft" else ""
         click.echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {hit.start_year}\n   {hit.snippet}\n")
+    if show_facets:
+        names = {"types": {k: v["name"] for k, v in corpus.taxonomy("practice_type").items()},
+                 "regions": {k: v["name"] for k, v in corpus.region_map().items()},
+                 "themes": {k: v["name"] for k, v in corpus.taxonomy("theme").items()},
+                 "level": labels("case", "locality", "level")}
+        for key, label in (("types", "类型"), ("regions", "地区"), ("level", "层级"), ("themes", "主题"), ("start_year", "年份")):
+            counts = "  ".join(f"{names.get(key, {}).get(k, k)}({n})" for k, n in facets[key].items())
+            click.echo(f"{label}：{counts}")
 
 
 @main.command(help="生成新案例文件：kb new --region 地区 --name 做法名称。")

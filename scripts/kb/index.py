@@ -22,6 +22,7 @@ from whoosh.query import And, NumericRange, Or, Term
 
 from .analysis import bigrams, domain_words, jieba_analyzer, use_dictionary
 from .corpus import BUILD_DIR, Corpus
+from .render import plain_prose
 
 INDEX_DIR = BUILD_DIR / "index"
 DICTIONARY_FILE = "dictionary.txt"
@@ -274,7 +275,7 @@ class Searcher:
 
 
 def snippet(text: str, terms: list[str], width: int = 36, mark=("【", "】")) -> str:
-    flat = re.sub(r"\s+", " ", text)
+    flat = re.sub(r"\s+", " ", plain_prose(text))
     positions = [(flat.find(t), t) for t in terms if t and flat.find(t) >= 0]
     if not positions:
         return flat[: width * 2] + ("…" if len(flat) > width * 2 else "")
