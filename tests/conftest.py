@@ -42,3 +42,20 @@ def write_file(content_dir: Path, relative: str, text: str | bytes, encoding: st
     else:
         path.write_bytes(text.encode(encoding))
     return path
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The shipped content built once for the whole run (strict MkDocs); returns build/site."""
+    from kb.site import build_site
+
+    return build_site(SHIPPED_CONTENT, tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium through Playwright, shared by the browser tests."""
+    from kb.browser import browser
+
+    with browser() as b:
+        yield b

@@ -3,24 +3,18 @@ import zipfile
 
 import pytest
 
-from kb.browser import browser, chromium_path, open_search_page, run_site_search
+from kb.browser import chromium_path, open_search_page, run_site_search
 from kb.corpus import CONTENT_DIR
 from kb.index import case_document
-from kb.site import build_site, package_site
+from kb.site import package_site
 from kb.validate import check
 
 pytestmark = pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build_site(CONTENT_DIR, tmp_path_factory.mktemp("build"))
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
+def site(built_site):
+    return built_site
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,8 @@ HREF = re.compile(r'(?:href|src)="([^"#?]+)')
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    build_dir = tmp_path_factory.mktemp("build")
-    return build_site(CONTENT_DIR, build_dir)
+def built(built_site):
+    return built_site
 
 
 def crawl(site: Path, start: str = "index.html") -> set[str]:

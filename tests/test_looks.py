@@ -5,9 +5,7 @@ import subprocess
 
 import pytest
 
-from kb.browser import browser, chromium_path
-from kb.corpus import CONTENT_DIR
-from kb.site import build_site
+from kb.browser import chromium_path
 
 pytestmark = pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
 
@@ -17,14 +15,8 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build_site(CONTENT_DIR, tmp_path_factory.mktemp("build"))
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
+def site(built_site):
+    return built_site
 
 
 @pytest.fixture(scope="module")
