@@ -7,6 +7,7 @@ synthetic corpus (default 10,000 cases). Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import tempfile
 import time
@@ -97,14 +98,18 @@ def main() -> None:
     start = time.perf_counter()
     build_index(synthetic, work / "synthetic" / "index")
     print(f"  whoosh index build: {time.perf_counter() - start:.1f} s")
-    big = Searcher(work / "synthetic" / "index")
-    _, big_times = timed_queries(big, queries, repeat=5)
-    print(f"  kb search latency {percentiles(big_times)}")
     start = time.perf_counter()
     docs = work / "synthetic" / "docs"
     figures = build_site_index(synthetic, docs)
+    site_index_seconds = time.perf_counter() - start
+    # Time queries as `kb search` runs them: a process holding the index, not 10,000 parsed files.
+    del synthetic, problems, errors
+    gc.collect()
+    big = Searcher(work / "synthetic" / "index")
+    _, big_times = timed_queries(big, queries, repeat=5)
+    print(f"  kb search latency {percentiles(big_times)}")
     (docs / "search" / "search.js").write_bytes((site / "search" / "search.js").read_bytes())
-    print(f"  site index build: {time.perf_counter() - start:.1f} s; {figures}")
+    print(f"  site index build: {site_index_seconds:.1f} s; {figures}")
     search_dir = docs / "search"
     total = sum(p.stat().st_size for p in search_dir.rglob("*.js"))
     sizes = [transfer_bytes(search_dir, q, figures["shards"], big.synonyms) for q in queries]

@@ -124,3 +124,10 @@ def test_related_cases_come_from_more_like_this_with_a_reason(searcher):
     related = similar_cases(searcher)("shanghai-changning-jiangsulu-liqin")
     assert related[0] == ("shanghai-changning-tiaojie-daili", "同类做法、同一地区")
     assert all(reason for _, reason in related) and "shanghai-changning-jiangsulu-liqin" not in dict(related)
+
+
+def test_whole_word_hits_come_from_jieba_words_of_title_and_names(searcher):
+    ids_of = lambda docnums: {searcher.stored[d]["id"] for d in docnums}
+    assert "shanghai-changning-tiaojie-daili" in ids_of(searcher.whole_word("信访代理"))
+    # 民调 occurs inside 人民调解 in that title, but is not a word of its own there
+    assert "shanghai-changning-tiaojie-daili" not in ids_of(searcher.whole_word("民调"))

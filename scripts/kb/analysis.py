@@ -37,11 +37,6 @@ def use_dictionary(words) -> None:
             _added.add(word)
 
 
-def words(text: str) -> list[str]:
-    """Search-mode jieba words (whole words and their sub-words), lowercased, no punctuation."""
-    return [w.lower() for w in jieba.cut_for_search(text) if WORD_CHARS.fullmatch(w)]
-
-
 def bigrams(text: str) -> list[str]:
     """Overlapping character pairs inside each run of word characters; a lone character stays itself."""
     out = []

@@ -104,7 +104,7 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
     from .index import Filters, Searcher
     from .schemas import labels
 
-    corpus = read_corpus(ctx.obj["content"])
+    corpus = read_corpus(ctx.obj["content"], entries=False)
     filters = Filters(
         types=[_resolve(t, corpus.taxonomy("practice_type")) for t in types],
         regions=[_resolve(r, corpus.region_map()) for r in regions],

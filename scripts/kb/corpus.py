@@ -67,7 +67,9 @@ class Corpus:
         return list(reversed(chain))
 
 
-def read_corpus(content_dir: Path = CONTENT_DIR) -> Corpus:
+def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True) -> Corpus:
+    """All content files; with entries=False only the small shared files (taxonomies, regions,
+    glossary), which is all a command needs to resolve names."""
     content_dir = Path(content_dir)
     corpus = Corpus(root=content_dir)
 
@@ -78,16 +80,16 @@ def read_corpus(content_dir: Path = CONTENT_DIR) -> Corpus:
             corpus.load_problems.extend(found.problems)
             return None
 
-    for path in sorted((content_dir / "cases").rglob("*.yaml")):
+    for path in sorted((content_dir / "cases").rglob("*.yaml")) if entries else []:
         if (doc := load(path)) is not None:
             corpus.cases.append(doc)
-    for path in sorted((content_dir / "sources").glob("*.yaml")):
+    for path in sorted((content_dir / "sources").glob("*.yaml")) if entries else []:
         if (doc := load(path)) is not None:
             corpus.sources.append(doc)
     for path in sorted((content_dir / "taxonomy").glob("*.yaml")):
         if (doc := load(path)) is not None:
             corpus.taxonomies.append(doc)
-    for path in sorted((content_dir / "courses").glob("*.yaml")):
+    for path in sorted((content_dir / "courses").glob("*.yaml")) if entries else []:
         if (doc := load(path)) is not None:
             corpus.courses.append(doc)
     for name in ("regions", "glossary"):
