@@ -49,7 +49,7 @@ class JiebaTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (word, start, end) in enumerate(jieba.tokenize(value, mode="search")):
+        for pos, (word, start, end) in enumerate(jieba.tokenize(value)):
             if not WORD_CHARS.fullmatch(word):
                 continue
             token.text = token.original = word
