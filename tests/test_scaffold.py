@@ -4,7 +4,7 @@ import shutil
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.corpus import CONTENT_DIR, read_corpus
+from kb.corpus import CONTENT_DIR
 from kb.load import load_file
 from kb.scaffold import slugify
 from kb.schemas import schema

@@ -408,10 +408,3 @@ def write_pages(pages: dict[str, str], docs_dir: Path) -> None:
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-
-
-def first_sentence(text: str, limit: int = 60) -> str:
-    text = re.sub(r"\s+", "", text)
-    end = text.find("。")
-    sentence = text[: end + 1] if 0 <= end < limit else text[:limit] + ("…" if len(text) > limit else "")
-    return sentence

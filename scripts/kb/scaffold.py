@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 from .analysis import jieba  # configured there (quiet logging)
 from pypinyin import lazy_pinyin

@@ -39,15 +39,6 @@ def labels(name: str, *path: str) -> dict[str, str]:
     return node.get("x-labels", {})
 
 
-def property_schema(name: str, *path: str) -> dict:
-    node = schema(name)
-    for key in path:
-        if node.get("type") == "array":
-            node = node["items"]
-        node = node["properties"][key]
-    return node
-
-
 def title_of(subschema: dict, fallback: str) -> str:
     return subschema.get("title", fallback) if isinstance(subschema, dict) else fallback
 

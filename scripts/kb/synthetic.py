@@ -13,11 +13,9 @@ from pathlib import Path
 import yaml
 
 from .corpus import Corpus
+from .scaffold import REGION_TO_CASE_LEVEL, SCHEMA_LINE
 from .validate import province_folder
 
-HEADER = "# yaml-language-server: $schema=../../../schemas/case.schema.json\n"
-REGION_TO_CASE_LEVEL = {"country": "national", "province": "provincial", "city": "municipal",
-                        "county": "county", "town": "township", "village": "village"}
 
 
 class _NoAliasDumper(yaml.SafeDumper):
@@ -48,7 +46,7 @@ def generate(corpus: Corpus, out_dir: Path, count: int, seed: int = 7) -> Path:
         folder = content / "cases" / province_folder(corpus, region["id"])
         folder.mkdir(parents=True, exist_ok=True)
         text = yaml.dump(case, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=1000)
-        (folder / f"{case['id']}.yaml").write_text(HEADER + text, encoding="utf-8")
+        (folder / f"{case['id']}.yaml").write_text(SCHEMA_LINE + "\n" + text, encoding="utf-8")
     return content
 
 
