@@ -52,7 +52,7 @@ def test_preview_sync_rewrites_only_the_changed_pages(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
     docs = tmp_path / "docs"
-    generate_docs(content, docs, handouts=False)
+    generate_docs(check(content)[0], docs, handouts=False)
     assert sync_docs(content, docs) == []
     case = content / "cases" / "shanghai" / "shanghai-lingdao-baoan.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("title: ", "title: 修改后", 1), encoding="utf-8")

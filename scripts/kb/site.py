@@ -12,13 +12,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT
-from .problems import Problem, ProblemsFound
-from .render import build_site_model, render_pages, write_pages
 from .browser import chromium_path
 from .compare import write_compare_data
+from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .index import Searcher, build_index, similar_cases
+from .problems import Problem, ProblemsFound
+from .render import build_site_model, render_pages, write_pages
 from .sitesearch import build_site_index
 from .validate import check, has_errors
 
@@ -28,45 +28,49 @@ COMPARE_SCRIPT = Path(__file__).parent / "compare.js"
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 
 
-def valid_corpus(content_dir: Path):
+def valid_corpus(content_dir: Path) -> Corpus:
+    """The content, loaded and validated; raises ProblemsFound on any error."""
     corpus, problems = check(content_dir)
     if has_errors(problems):
         raise ProblemsFound(problems)
     return corpus
 
 
-def render_content(content_dir: Path, related=None) -> dict[str, str]:
-    """Validate the content and render every page; raises ProblemsFound on any error."""
-    return render_pages(build_site_model(valid_corpus(content_dir), related))
-
-
-def generate_docs(content_dir: Path, docs_dir: Path, related=None, handouts: bool | None = None) -> dict:
-    """Write the Markdown pages, assets, the site's search index and (where Chromium is
-    installed, or when asked) the courses' PDF handouts into docs_dir."""
-    corpus = valid_corpus(content_dir)
+def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None) -> dict:
+    """Write the Markdown pages, assets, the site's search index, the compare data and (where
+    Chromium is installed, unless told otherwise) the courses' PDF handouts into docs_dir."""
     handouts = chromium_path() is not None if handouts is None else handouts
     if handouts:
         make_handouts(corpus, docs_dir / "handouts")
     site = build_site_model(corpus, related, handouts)
     pages = render_pages(site)
     write_pages(pages, docs_dir)
+    shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
+    return {"pages": len(pages), **write_data_files(site, docs_dir)}
+
+
+def write_data_files(site, docs_dir: Path) -> dict:
+    """The script files the search and compare pages load: index shards, titles, case records."""
     write_compare_data(site, docs_dir)
     shutil.copy(COMPARE_SCRIPT, docs_dir / "compare" / "compare.js")
-    shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
-    figures = build_site_index(corpus, docs_dir)
+    figures = build_site_index(site.corpus, docs_dir)
     shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
-    return {"pages": len(pages), **figures}
+    return figures
 
 
 def sync_docs(content_dir: Path, docs_dir: Path) -> list[str]:
-    """Re-render into an existing docs_dir, touching only pages whose text changed (for live reload)."""
-    pages = render_content(content_dir)
+    """Re-render into an existing docs_dir for live reload; returns the pages whose text changed
+    (only those are rewritten; the search and compare data are refreshed as a whole)."""
+    site = build_site_model(valid_corpus(content_dir))
+    pages = render_pages(site)
     changed = [rel for rel, text in pages.items()
                if not (docs_dir / rel).exists() or (docs_dir / rel).read_text(encoding="utf-8") != text]
     write_pages({rel: pages[rel] for rel in changed}, docs_dir)
     for stale in set(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) - set(pages):
         (docs_dir / stale).unlink()
         changed.append(stale)
+    if changed:
+        write_data_files(site, docs_dir)
     return changed
 
 
@@ -80,7 +84,7 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
 
     docs_dir = build_dir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
-    generate_docs(content_dir, docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
+    generate_docs(valid_corpus(content_dir), docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
 
     def snapshot():
         return {p: p.stat().st_mtime_ns for p in content_dir.rglob("*.yaml")}
@@ -139,7 +143,7 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
         build_index(corpus, work / "index")
         searcher = Searcher(work / "index")
         try:
-            generate_docs(content_dir, work / "docs", similar_cases(searcher))
+            generate_docs(corpus, work / "docs", similar_cases(searcher))
         finally:
             searcher.close()
         run_mkdocs(work / "docs", work / "site", config_file)
