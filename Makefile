@@ -26,7 +26,6 @@ system-deps: ## 安装浏览器测试和 PDF 讲义所需的 Debian 软件包（
 
 serve: setup ## 校验、生成网站和检索索引，并在 http://127.0.0.1:8000 预览（自动刷新）
 	$(BIN)/kb build
-	$(BIN)/kb index
 	$(BIN)/kb serve
 
 build: setup ## 生成网站到 build/site
