@@ -101,3 +101,8 @@ def test_hard_wrapped_chinese_prose_is_joined_without_spaces():
     assert unwrap("组建\n工作室，有 ISO9001\n认证\n\n第二段") == "组建工作室，有 ISO9001认证\n\n第二段"
     assert prose("政府购买服务 组建“人民调解” 工作室") == "政府购买服务组建“人民调解”工作室"
     assert prose("Word one two") == "Word one two"
+
+
+def test_timeline_lists_start_years_and_dated_milestones(pages):
+    years = pages["years.md"]
+    assert years.index("## 2004") < years.index("开始实施") < years.index("## 2007") < years.index("3月：全市会议要求推广这一机制")

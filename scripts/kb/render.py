@@ -335,11 +335,15 @@ def region_tree(site: Site) -> list[RegionNode]:
     return prune(roots)
 
 
-def timeline(site: Site) -> list[tuple[int, list[Case]]]:
+def timeline(site: Site) -> list[tuple[int, list[tuple[Case, str]]]]:
+    """Per year: the practices that started then ("开始实施") and the dated milestones of cases."""
     years = defaultdict(list)
     for case in site.cases:
         if case.start_year:
-            years[case.start_year].append(case)
+            years[case.start_year].append((case, "开始实施"))
+        for milestone in case.data.get("milestones", []):
+            month = f"{milestone['month']}月：" if milestone.get("month") else ""
+            years[milestone["year"]].append((case, month + milestone["event"]))
     return sorted(years.items())
 
 
