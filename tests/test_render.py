@@ -105,4 +105,4 @@ def test_hard_wrapped_chinese_prose_is_joined_without_spaces():
 
 def test_timeline_lists_start_years_and_dated_milestones(pages):
     years = pages["years.md"]
-    assert years.index("## 2004") < years.index("开始实施") < years.index("## 2007") < years.index("3月：全市会议要求推广这一机制")
+    assert years.index("## 2004") < years.index("· 开始实施") < years.index("## 2007") < years.index("3月：全市会议要求推广这一机制")
