@@ -63,12 +63,13 @@ def build(ctx: click.Context) -> None:
 @click.pass_context
 def index_command(ctx: click.Context) -> None:
     from .index import build_index
-    from .validate import check, has_errors
+    from .problems import ProblemsFound
+    from .site import valid_corpus
 
-    corpus, problems = check(ctx.obj["content"])
-    if has_errors(problems):
-        _print_problems(problems)
-        sys.exit(1)
+    try:
+        corpus = valid_corpus(ctx.obj["content"])
+    except ProblemsFound as found:
+        _fail(found)
     count = build_index(corpus, ctx.obj["build"] / "index")
     click.echo(f"索引已建立：{count} 个案例。")
 
@@ -116,10 +117,9 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
         click.echo(str(err), err=True)
         sys.exit(1)
     query = " ".join(words)
-    hits = searcher.search(query, filters, limit=limit)
-    facets = searcher.facets(query, filters)
+    ranked = searcher.ranked(query, filters)
+    hits, facets, total = searcher.hits(query, ranked, limit), searcher.facet_counts(ranked), len(ranked)
     searcher.close()
-    total = sum(facets["level"].values())
     if as_json:
         click.echo(json_module.dumps({"total": total, "hits": [asdict(h) for h in hits], "facets": facets},
                                      ensure_ascii=False, indent=2))

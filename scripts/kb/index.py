@@ -4,8 +4,8 @@ Exactness: every query word must occur in a case as an exact substring. whoosh's
 distinct character bigrams of each case gives the candidates (a case containing the word
 contains all its bigrams), and a substring test on the case's text keeps only true matches.
 Ranking then prefers hits in the title, then in practice and method names, then frequency,
-weighted by how rare the word is. jieba words (with the domain dictionary) index the title and
-names, and whoosh's more-like-this over the bigrams finds related cases.
+weighted by how rare the word is; a jieba word (with the domain dictionary) of the title or
+names counts a little more. whoosh's more-like-this over the domain terms finds related cases.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from whoosh.query import And, NumericRange, Or, Term
 
 from .analysis import bigrams, domain_words, jieba_analyzer, use_dictionary
 from .corpus import BUILD_DIR, Corpus
-from .render import plain_prose
+from .render import plain_prose, relation_reason
 
 INDEX_DIR = BUILD_DIR / "index"
 DICTIONARY_FILE = "dictionary.txt"
@@ -107,7 +107,7 @@ def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
         for doc in sorted(corpus.cases, key=lambda d: d.data["id"]):
             fields_ = case_document(doc.data, corpus, types)
             texts.append([fields_["id"], fields_["title"], fields_["place"] + "\n" + fields_["names"], fields_["body"]])
-            searchable = fields_.pop("searchable")
+            searchable = fields_.pop("searchable").lower()  # lowercased, as Searcher.concept_text sees it
             grams = set(bigrams(searchable))
             fields_["grams"] = " ".join(sorted(grams))
             fields_["concepts"] = " ".join(concepts(searchable, dictionary, grams))
@@ -165,7 +165,8 @@ class Searcher:
         if not index.exists_in(str(index_dir)):
             raise FileNotFoundError(f"还没有检索索引：请先运行 kb index 或 kb build（{index_dir}）")
         self.ix = index.open_dir(str(index_dir))
-        use_dictionary((index_dir / DICTIONARY_FILE).read_text(encoding="utf-8").split())
+        self.dictionary = (index_dir / DICTIONARY_FILE).read_text(encoding="utf-8").split()
+        use_dictionary(self.dictionary)
         self.synonyms = json.loads((index_dir / SYNONYMS_FILE).read_text(encoding="utf-8"))
         self.searcher = self.ix.searcher()
         texts = json.loads((index_dir / TEXTS_FILE).read_text(encoding="utf-8"))
@@ -179,7 +180,6 @@ class Searcher:
             _, title, names, body = row_of[stored["id"]]
             self.docs[docnum] = (title.lower(), names.lower(), body.lower(), body)
             self.stored[docnum] = stored
-        self.dictionary = (index_dir / DICTIONARY_FILE).read_text(encoding="utf-8").split()
 
     def concept_text(self, docnum: int) -> str:
         """The document's domain terms as they were indexed (for more-like-this)."""
@@ -263,19 +263,26 @@ class Searcher:
         return sorted(scores.items(), key=lambda kv: (-kv[1], self.stored[kv[0]]["id"]))
 
     def search(self, text: str, filters: Filters | None = None, limit: int | None = 10) -> list[Hit]:
+        return self.hits(text, self.ranked(text, filters), limit)
+
+    def hits(self, text: str, ranked: list[tuple[int, float]], limit: int | None = 10) -> list[Hit]:
+        """Display records for the first `limit` of an already ranked result."""
         words = parse_query(text)
         terms = words + [s for w in words for s in self.synonyms.get(w, [])]
         hits = []
-        for docnum, value in self.ranked(text, filters)[:limit]:
+        for docnum, value in ranked[:limit]:
             r = self.stored[docnum]
             hits.append(Hit(r["id"], r["title"], r["place"], r["type_names"], r["start_year"], r["year"], r["status"],
                             round(value, 3), snippet(self.docs[docnum][3], terms)))
         return hits
 
     def facets(self, text: str, filters: Filters | None = None) -> dict[str, dict[str, int]]:
+        return self.facet_counts(self.ranked(text, filters))
+
+    def facet_counts(self, ranked: list[tuple[int, float]]) -> dict[str, dict[str, int]]:
         """Counts of the matching cases by practice type, region (every level), admin level, theme and year."""
         counts = {"types": {}, "regions": {}, "level": {}, "themes": {}, "start_year": {}}
-        for docnum, _ in self.ranked(text, filters):
+        for docnum, _ in ranked:
             r = self.stored[docnum]
             for key in ("types", "regions", "themes"):
                 for value in r[key].split(","):
@@ -314,7 +321,7 @@ def similar_cases(searcher: "Searcher", top: int = 8):
         for rank, hit in enumerate(s.more_like(docnum, "concepts", text=searcher.concept_text(docnum), top=top)):
             shared_type = bool(mine_types & set(hit["types"].split(",")))
             shared_region = bool(mine_regions & set(hit["regions"].split(",")[1:]))
-            reason = "、".join(["同类做法"] * shared_type + ["同一地区"] * shared_region) or "内容相近"
+            reason = relation_reason(shared_type, shared_region) or "内容相近"
             ranked.append((-(2 * shared_type + shared_region), rank, hit["id"], reason))
         return [(ident, reason) for *_, ident, reason in sorted(ranked)]
     return related

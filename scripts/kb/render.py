@@ -127,6 +127,11 @@ def _cite(citation: dict, sources: dict, articles: dict) -> str:
     return reference(sources[ref], None, citation.get("pages"))
 
 
+def relation_reason(shared_type: bool, shared_region: bool) -> str:
+    """How a related case relates, as the reader sees it ("" when neither applies)."""
+    return "、".join(["同类做法"] * shared_type + ["同一地区"] * shared_region)
+
+
 def _related(case: Case, cases: list[Case], similar) -> list[tuple[Case, str]]:
     """Editors' picks first, then the search engine's similar cases, then shared type/region."""
     by_id = {c.id: c for c in cases}
@@ -146,8 +151,7 @@ def _related(case: Case, cases: list[Case], similar) -> list[tuple[Case, str]]:
         shared_region = my_regions & {r["id"] for r in other.regions}
         score = 2 * len(shared_types) + (1 if shared_region else 0)
         if score:
-            reasons = (["同类做法"] if shared_types else []) + (["同一地区"] if shared_region else [])
-            scored.append((-score, other.id, "、".join(reasons)))
+            scored.append((-score, other.id, relation_reason(bool(shared_types), bool(shared_region))))
     for _, other, reason in sorted(scored):
         chosen.setdefault(other, reason)
     return [(by_id[o], reason) for o, reason in list(chosen.items())[:MAX_RELATED] if o in by_id]
@@ -231,7 +235,8 @@ def render_pages(site: Site) -> dict[str, str]:
     pages["types/index.md"] = env.get_template("types.md.j2").render(type_cases=type_cases, **common)
     theme_cases = {tid: [c for c in site.cases if tid in [t["id"] for t in c.themes]] for tid in site.themes}
     pages["themes.md"] = env.get_template("themes.md.j2").render(theme_cases=theme_cases, **common)
-    pages["regions.md"] = env.get_template("regions.md.j2").render(tree=region_tree(site), **common)
+    tree = region_tree(site)
+    pages["regions.md"] = env.get_template("regions.md.j2").render(tree=tree, **common)
     pages["years.md"] = env.get_template("years.md.j2").render(timeline=timeline(site), **common)
     pages["tags.md"] = env.get_template("tags.md.j2").render(tags=tag_index(site), **common)
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(usage=glossary_usage(site), **common)
@@ -243,7 +248,7 @@ def render_pages(site: Site) -> dict[str, str]:
     pages.update(course_pages(site, env, common))
     pages["editors.md"] = env.get_template("editors.md.j2").render(fields=schema_fields("case"), **common)
     pages["index.md"] = env.get_template("home.md.j2").render(
-        type_cases=type_cases, theme_cases=theme_cases, tree=region_tree(site),
+        type_cases=type_cases, theme_cases=theme_cases, tree=tree,
         newest=newest(site), **common)
     return pages
 
