@@ -21,6 +21,7 @@ class Corpus:
     courses: list[Document] = field(default_factory=list)
     regions: Document | None = None
     glossary: Document | None = None
+    allowlist: Document | None = None
     load_problems: list[Problem] = field(default_factory=list)
 
     # Convenience views used by the later stages; only meaningful on a valid corpus.
@@ -67,33 +68,82 @@ class Corpus:
         return list(reversed(chain))
 
 
+MAX_FILE_BYTES = 256 * 1024
+# Where each kind of entry lives; a file anywhere else in content/ is reported, never skipped silently.
+LAYOUT = {"cases": "cases/**/*.yaml", "sources": "sources/*.yaml", "taxonomies": "taxonomy/*.yaml",
+          "courses": "courses/*.yaml"}
+SINGLE_FILES = ("regions", "glossary", "allowlist")
+
+
 def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True) -> Corpus:
     """All content files; with entries=False only the small shared files (taxonomies, regions,
     glossary), which is all a command needs to resolve names."""
     content_dir = Path(content_dir)
     corpus = Corpus(root=content_dir)
+    expected: set[Path] = set()
 
     def load(path: Path) -> Document | None:
+        expected.add(path)
+        problem = _unreadable(path, content_dir)
+        if problem:
+            corpus.load_problems.append(problem)
+            return None
         try:
             return load_file(path, display_path(path, content_dir.parent))
         except ProblemsFound as found:
             corpus.load_problems.extend(found.problems)
             return None
 
-    for path in sorted((content_dir / "cases").rglob("*.yaml")) if entries else []:
-        if (doc := load(path)) is not None:
-            corpus.cases.append(doc)
-    for path in sorted((content_dir / "sources").glob("*.yaml")) if entries else []:
-        if (doc := load(path)) is not None:
-            corpus.sources.append(doc)
-    for path in sorted((content_dir / "taxonomy").glob("*.yaml")):
-        if (doc := load(path)) is not None:
-            corpus.taxonomies.append(doc)
-    for path in sorted((content_dir / "courses").glob("*.yaml")) if entries else []:
-        if (doc := load(path)) is not None:
-            corpus.courses.append(doc)
-    for name in ("regions", "glossary"):
+    for kind, pattern in LAYOUT.items():
+        if not entries and kind != "taxonomies":
+            continue
+        for path in sorted(content_dir.glob(pattern)):
+            if (doc := load(path)) is not None:
+                getattr(corpus, kind).append(doc)
+    for name in SINGLE_FILES:
         path = content_dir / f"{name}.yaml"
-        if path.exists():
+        if path.exists() or path.is_symlink():
             setattr(corpus, name, load(path))
+    if entries:
+        corpus.load_problems.extend(stray_files(content_dir, expected))
     return corpus
+
+
+def _unreadable(path: Path, content_dir: Path) -> Problem | None:
+    shown = display_path(path, content_dir.parent)
+    if not _inside(path.resolve(), content_dir):
+        return Problem(shown, 1, 1, "", "这是指向 content/ 以外的链接，不会读取：请把文件本身放进 content/")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return Problem(shown, 1, 1, "", f"文件太大（{size // 1024} KB），一个内容文件最多 {MAX_FILE_BYTES // 1024} KB："
+                                       "请删去粘贴进来的原文，或把内容拆成几个条目")
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def stray_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
+    """Every file in content/ that no stage reads: a wrong extension, a wrong folder, a stray document."""
+    problems = []
+    for path in sorted(content_dir.rglob("*")):
+        if path in expected or path.is_dir():
+            continue
+        shown = display_path(path, content_dir.parent)
+        if path.name.startswith("."):
+            problems.append(Problem(shown, 1, 1, "", "隐藏文件不会被读取，可以删除", "warning"))
+        elif path.suffix.lower() in (".yml", ".yaml"):
+            if path.suffix != ".yaml":
+                problems.append(Problem(shown, 1, 1, "", f"扩展名应为 .yaml（现在是 {path.suffix}），否则不会被读取：请改名为 {path.stem}.yaml"))
+            else:
+                problems.append(Problem(shown, 1, 1, "", "这个位置的文件不会被读取：案例放在 content/cases/<省>/，资料来源放在 "
+                                                      "content/sources/，分类表放在 content/taxonomy/，课程放在 content/courses/"))
+        else:
+            problems.append(Problem(shown, 1, 1, "", f"content/ 只放 .yaml 内容文件，{path.suffix or '无扩展名的'}文件不会被读取："
+                                                  "请移到 content/ 之外"))
+    return problems

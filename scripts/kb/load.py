@@ -32,6 +32,8 @@ class Document:
     file: str
     data: object
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    spans: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # scalar path -> (start, end) offsets in text
+    text: str = ""
 
     def position(self, path) -> tuple[int, int]:
         """Position of the value at `path`, or of its nearest written ancestor."""
@@ -42,6 +44,28 @@ class Document:
 
     def problem(self, path, message: str, severity: str = "error") -> Problem:
         line, column = self.position(path)
+        return Problem(self.file, line, column, field_path(path), message, severity)
+
+    def locate(self, path, needle: str) -> tuple[int, int]:
+        """Where `needle`, found in the string value at `path`, is written in the file — inside
+        quoted, folded and literal block scalars too, where a value's lines are not the file's."""
+        span = self.spans.get(tuple(path))
+        if not span or not needle:
+            return self.position(path)
+        start, end = span
+        written = self.text[start:end]
+        offset = written.find(needle)
+        if offset < 0:  # the needle runs across a folded line break or an escape: match loosely
+            loose = r"\s*".join(re.escape(ch) for ch in needle if not ch.isspace())
+            match = re.search(loose, written) if loose else None
+            if not match:
+                return self.position(path)
+            offset = match.start()
+        before = self.text[: start + offset]
+        return before.count("\n") + 1, start + offset - (before.rfind("\n") + 1) + 1
+
+    def problem_at(self, path, needle: str, message: str, severity: str = "error") -> Problem:
+        line, column = self.locate(path, needle)
         return Problem(self.file, line, column, field_path(path), message, severity)
 
 
@@ -103,7 +127,7 @@ def load_text(text: str, file: str) -> Document:
         loader.dispose()
     if node is None:
         raise ProblemsFound([Problem(file, 1, 1, "", "文件是空的")])
-    doc = Document(file, None)
+    doc = Document(file, None, text=text)
     problems: list[Problem] = []
     doc.data = _convert(node, (), doc, problems)
     if problems:
@@ -159,6 +183,7 @@ def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
             key_lines[key] = line
             result[key] = _convert(value_node, path + (key,), doc, problems)
         doc.positions.pop(path + (_KEY,), None)
+        doc.spans.pop(path + (_KEY,), None)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
@@ -167,6 +192,7 @@ def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
 
 def _scalar(node: yaml.ScalarNode, path: tuple, doc: Document, problems: list[Problem]):
     value = node.value
+    doc.spans[path] = (node.start_mark.index, node.end_mark.index)
     tag = node.tag
     if tag == PLAIN:
         for parse in (_null, _bool, _int, _float):

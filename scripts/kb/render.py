@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup, escape
 
 from .citation import reference
 from .corpus import Corpus
+from .markup import neutralize_links
 from .schemas import labels, schema
 
 MAX_RELATED = 5
@@ -160,10 +162,13 @@ def _related(case: Case, cases: list[Case], similar) -> list[tuple[Case, str]]:
 # ---------------------------------------------------------------- templates
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("kb", "templates"),
+    # Every {{ value }} is escaped unless a filter already made it safe Markdown (Markup):
+    # content never reaches a page as live HTML, whichever template forgets a filter.
+    env = Environment(loader=PackageLoader("kb", "templates"), autoescape=True, finalize=_inline,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["cell"] = lambda s: _escape(str(s)).replace("|", "\\|").replace("\n", " ")
-    env.filters["text"] = lambda s: prose(str(s))
+    env.filters["cell"] = lambda s: Markup(_escape(str(s)).replace("|", "\\|").replace("\n", " "))
+    env.filters["text"] = lambda s: Markup(prose(str(s)))
+    env.filters["front"] = front_matter_value
     env.filters["number"] = _number
     env.filters["anchor"] = lambda s: "t-" + "-".join(f"{ord(ch):x}" for ch in str(s))
     env.globals["labels"] = labels
@@ -201,7 +206,23 @@ def prose(text: str) -> str:
 
 def _escape(text: str) -> str:
     text = unwrap(text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*").replace("_", "\\_")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*").replace("_", "\\_")
+    return neutralize_links(text)
+
+
+def _inline(value):
+    """jinja2 finalize: a plain string from content becomes inert Markdown (HTML-escaped, no unsafe links)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(neutralize_links(str(escape(value))))
+    return value
+
+
+def front_matter_value(value) -> Markup:
+    """A page title for YAML front matter: one JSON-quoted line (valid YAML whatever the text),
+    HTML-escaped because MkDocs and the theme insert the title into the page unescaped."""
+    import json
+
+    return Markup(json.dumps(str(escape(plain_prose(str(value)))), ensure_ascii=False))
 
 
 def _number(value) -> str:
@@ -266,13 +287,13 @@ def statistics_charts(site: Site) -> list[str]:
     for case in site.cases:
         for outcome in case.data.get("outcomes", []):
             outcomes[case.types[0]["name"]][outcome["evidence"]] += 1
-    return [
+    return [Markup(svg) for svg in (  # charts.py escapes every label it draws
         bar_chart(by_type.most_common(), title="各类做法的案例数", unit="个"),
         bar_chart(by_place.most_common(), title="各地区的案例数（区县或地市）", unit="个"),
         bar_chart(sorted(by_year.items()), title="做法开始实施的年份", unit="个", horizontal=False),
         stacked_bar_chart(sorted(outcomes.items(), key=lambda kv: -sum(kv[1].values())),
                           series=list(evidence.items()), title="成效数据条数：按主要做法类型和数据来源"),
-    ]
+    )]
 
 
 def course_lessons(course: dict) -> list[dict]:

@@ -6,26 +6,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from . import markup, privacy
 from .corpus import Corpus, read_corpus, CONTENT_DIR
 from .load import Document
 from .problems import Problem
 from .schemas import validate_document
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
-
-# Patterns that betray a petitioner's personal data. Officials named in published sources are
-# not caught by these: they match identifiers and the "surname + 某/阿姨…" way petitioners are cited.
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦方白邹孟熊秦邱尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
-PERSONAL_DATA = [
-    (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "身份证号"),
-    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "手机号码"),
-    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "固定电话号码"),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "电子邮箱"),
-    (re.compile(rf"[{SURNAMES}]某(?![些种个项类地处单部人件次])"), "信访人姓氏（某某）"),
-    (re.compile(rf"[{SURNAMES}](阿姨|师傅|老伯|大爷|大妈|老太)"), "信访人称呼"),
-    (re.compile(r"\d+\s*弄\s*\d*\s*号?|\d+\s*号\s*\d+\s*室"), "门牌地址"),
-]
-
 
 def check(content_dir: Path = CONTENT_DIR) -> tuple[Corpus, list[Problem]]:
     corpus = read_corpus(content_dir)
@@ -41,8 +28,12 @@ def validate(corpus: Corpus) -> list[Problem]:
     problems += _case_problems(corpus)
     problems += _glossary_problems(corpus)
     problems += _course_problems(corpus)
-    for doc in corpus.cases + corpus.courses:
-        problems += personal_data_problems(doc)
+    problems += _allowlist_problems(corpus)
+    allowed = allowed_texts(corpus)
+    for doc, kind in _documents(corpus):
+        if kind != "allowlist":  # the allow-list quotes what it allows
+            problems += personal_data_problems(doc, allowed)
+        problems += markup_problems(doc)
     return sorted(set(problems))
 
 
@@ -63,6 +54,8 @@ def _documents(corpus: Corpus):
         yield corpus.regions, "regions"
     if corpus.glossary:
         yield corpus.glossary, "glossary"
+    if corpus.allowlist:
+        yield corpus.allowlist, "allowlist"
 
 
 def _schema_problems(corpus: Corpus) -> list[Problem]:
@@ -319,14 +312,38 @@ def _quiz_problems(doc: Document, path: tuple, quiz: dict, cases: set) -> list[P
     return problems
 
 
-def personal_data_problems(doc: Document) -> list[Problem]:
+def allowed_texts(corpus: Corpus) -> set[str]:
+    if not corpus.allowlist or not isinstance(corpus.allowlist.data, dict):
+        return set()
+    return {e["text"] for e in corpus.allowlist.data.get("entries") or [] if isinstance(e, dict) and isinstance(e.get("text"), str)}
+
+
+def _allowlist_problems(corpus: Corpus) -> list[Problem]:
+    doc = corpus.allowlist
+    if not doc or not isinstance(doc.data, dict):
+        return []
+    citable = set(corpus.source_map()) | set(corpus.article_map())
+    return [doc.problem(("entries", i, "source"), f"资料“{entry['source']}”不在 content/sources 中：例外必须有公开出处")
+            for i, entry in enumerate(doc.data.get("entries") or [])
+            if isinstance(entry, dict) and isinstance(entry.get("source"), str) and entry["source"] not in citable]
+
+
+def personal_data_problems(doc: Document, allowed: set[str] = frozenset()) -> list[Problem]:
+    """Suspected personal data in any string of the file, each at its own line and column."""
     problems = []
     for path, text in _strings(doc.data, ()):
-        for pattern, label in PERSONAL_DATA:
-            match = pattern.search(text)
-            if match:
-                problems.append(doc.problem(path, f"疑似{label}：“{match.group(0)}”。不得公开信访人的个人信息，请删除或改写"))
+        for _, found, label in privacy.findings(text):
+            if found.strip() in allowed:
+                continue
+            problems.append(doc.problem_at(path, found, f"疑似{label}：“{found}”。不得公开信访人的个人信息，请删除或改写"
+                                                        "（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"))
     return problems
+
+
+def markup_problems(doc: Document) -> list[Problem]:
+    """Raw HTML and javascript:/data:/vbscript: links in any string, at their own line and column."""
+    return [doc.problem_at(path, finding.text, finding.message)
+            for path, text in _strings(doc.data, ()) for finding in markup.findings(text)]
 
 
 def _strings(value, path):
