@@ -3,7 +3,7 @@ import zipfile
 
 import pytest
 
-from kb.browser import chromium_path, open_search_page, run_site_search
+from kb.browser import chromium_path, open_search_page, run_site_search, wait_until
 from kb.corpus import CONTENT_DIR
 from kb.index import case_document
 from kb.site import package_site
@@ -71,7 +71,7 @@ def test_search_page_shows_place_type_year_and_narrows_by_facet(site, chromium):
     first = page.locator(".kb-search-list li").first.inner_text()
     assert "上海市" in first and "·" in first
     page.locator(".kb-facet-item", has_text="长宁区").first.click()
-    page.wait_for_function(f"document.querySelectorAll('.kb-search-list li').length < {total}")
+    wait_until(page, f"document.querySelectorAll('.kb-search-list li').length < {total}")
     titles = page.locator(".kb-search-list li a").all_inner_texts()
     assert titles and all("长宁" in t for t in titles)
     assert page.outside == []
@@ -118,6 +118,6 @@ def test_compare_page_puts_chosen_cases_side_by_side_and_adds_from_search(site, 
     page.fill("#kb-compare-picker input", "清晨访问团")
     page.press("#kb-compare-picker input", "Enter")
     page.locator(".kb-compare-add").first.click()
-    page.wait_for_function("document.querySelectorAll('table.kb-compare thead th').length === 4")
+    wait_until(page, "document.querySelectorAll('table.kb-compare thead th').length === 4")
     assert "石湖荡" in page.locator("table.kb-compare thead").inner_text()
     assert page.outside == []

@@ -266,7 +266,7 @@ def test_duplicate_case_id_across_two_files_is_reported_on_the_second(case):
 @pytest.mark.parametrize("old, new, needle, field, label", [
     ("    details: 对代理员进行专门培训，熟悉办事程序。", "    details: 对代理员进行专门培训，咨询电话13812345678。",
      "13812345678", "measures[1].details", "手机号码"),
-    ("summary: 这是专为", "summary: 信访人身份证号310101198001011234，这是专为",
+    ("summary: 这是专为", "summary: 信访人身份证号31010119800101123X，这是专为",
      "信访人身份证号", "summary", "身份证号"),
     ("    details: 在街道设立信访代理工作室，接待来访群众。", "    details: 信访人陈某多次到街道反映房屋漏水问题。",
      "陈某", "measures[0].details", "信访人姓氏"),

@@ -43,8 +43,20 @@ def run_site_search(page, queries: list[str]) -> tuple[dict[str, list[str]], lis
     return run, times
 
 
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression until it is truthy. Playwright's wait_for_function evaluates
+    its predicate with eval() inside the page, which the site's Content-Security-Policy forbids."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.02)
+
+
 def open_search_page(b, site_dir: Path):
     page = b.new_page()
     page.goto((site_dir / "search.html").resolve().as_uri())
-    page.wait_for_function("window.KBSearch !== undefined")
+    wait_until(page, "window.KBSearch !== undefined")
     return page

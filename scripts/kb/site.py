@@ -6,14 +6,17 @@ previous site untouched.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .browser import chromium_path
 from .compare import write_compare_data
+from .csp import protect_site
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .index import Searcher, build_index, similar_cases
@@ -137,6 +140,22 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
                config_file: Path = CONFIG_FILE) -> Path:
     """validate → index (whoosh, for related cases and `kb search`) → render → MkDocs, then swap in."""
     build_dir.mkdir(parents=True, exist_ok=True)
+    with exclusive_build(build_dir):
+        return _build_locked(content_dir, build_dir, config_file)
+
+
+@contextmanager
+def exclusive_build(build_dir: Path):
+    """One build at a time per build/ (a second one waits); the lock dies with its process, so a
+    build killed with -9 blocks nothing. Work folders a killed build left behind are removed."""
+    with open(build_dir / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for leftover in list(build_dir.glob(".build-*")) + list(build_dir.glob(".*-old-*")):
+            shutil.rmtree(leftover, ignore_errors=True)
+        yield
+
+
+def _build_locked(content_dir: Path, build_dir: Path, config_file: Path) -> Path:
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_dir))
     try:
         corpus = valid_corpus(content_dir)
@@ -147,6 +166,7 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
         finally:
             searcher.close()
         run_mkdocs(work / "docs", work / "site", config_file)
+        protect_site(work / "site")
         for name in ("index", "docs", "site"):
             _swap(work / name, build_dir / name)
     finally:
@@ -155,12 +175,30 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
 
 
 def _swap(new: Path, target: Path) -> None:
-    """Put `new` in place of `target` with renames only, so readers never see half a site."""
+    """Put `new` in place of `target` so that `target` is complete at every instant, even if the
+    process is killed midway: one atomic exchange where the system has it (Linux renameat2),
+    otherwise two renames (a window of one rename with no `target`)."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous version
+        return
     old = target.with_name(f".{target.name}-old-{os.getpid()}")
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def package_site(site_dir: Path, zip_path: Path) -> Path:

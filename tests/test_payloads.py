@@ -1,0 +1,139 @@
+"""Markup written into content never comes alive on a page.
+
+A copy of the fixture corpus gets script payloads in every kind of free-text field of every kind
+of file. The validator must report each of them; the pages are then rendered anyway (skipping
+validation, as if a check had been missed) and opened one by one in Chromium from disk: no dialog
+may fire, no payload element may exist, and the page must show the payload as plain text.
+"""
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb.browser import chromium_path
+from kb.corpus import read_corpus
+from kb.csp import protect_site
+from kb.site import generate_docs, run_mkdocs
+from kb.validate import check
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+CASE = "cases/shanghai/shanghai-changning-daili.yaml"
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2) id=pwn>",
+    '"><svg onload=alert(3) id=pwn>',
+    "[点我](javascript:alert(4))",
+    "[链接](JaVaScRiPt:alert(5))",
+    "[数据](data:text/html;base64,PHNjcmlwdD5hbGVydCg2KTwvc2NyaXB0Pg==)",
+    "[旧式](vbscript:msgbox(7))",
+    "<style>body{display:none}</style>",
+    "{{7*7}}{% if true %}模板{% endif %}",
+    '段落 {: onclick="alert(8)" id=pwn }',
+    "<a href=\"javascript:alert(9)\" id=pwn>链接</a>",
+]
+# Where the payloads go: (file, path to a string field). Every kind of content file is covered.
+FIELDS = [
+    (CASE, ("title",)), (CASE, ("summary",)), (CASE, ("organisation",)), (CASE, ("background",)),
+    (CASE, ("measures", 0, "name")), (CASE, ("measures", 0, "details")), (CASE, ("workflow", 1, "details")),
+    (CASE, ("named_methods", 0, "name")), (CASE, ("outcomes", 1, "indicator")), (CASE, ("lessons", 0)),
+    (CASE, ("milestones", 0, "event")), (CASE, ("staffing", 0, "role")),
+    ("sources/test-book.yaml", ("title",)), ("sources/test-book.yaml", ("contents", 1, "title")),
+    ("glossary.yaml", ("terms", 0, "definition")),
+    ("regions.yaml", ("regions", 2, "name")),
+    ("taxonomy/practice-types.yaml", ("terms", 0, "name")), ("taxonomy/practice-types.yaml", ("terms", 0, "definition")),
+]
+
+
+def _set(data, path, value):
+    for key in path[:-1]:
+        data = data[key]
+    data[path[-1]] = value
+
+
+@pytest.fixture(scope="module")
+def poisoned(tmp_path_factory):
+    content = tmp_path_factory.mktemp("payloads") / "content"
+    shutil.copytree(FIXTURE, content)
+    for n, (file, path) in enumerate(FIELDS):
+        target = content / file
+        data = yaml.safe_load(target.read_text(encoding="utf-8"))
+        payload = PAYLOADS[n % len(PAYLOADS)]
+        _set(data, path, f"测试{payload}文字" if path[-1] != "title" else "测试" + "".join(PAYLOADS))
+        target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return content
+
+
+def test_validator_reports_every_payload_that_would_be_live_markup(poisoned):
+    _, problems = check(poisoned)
+    reported = {(p.file.split("content/", 1)[1], p.field) for p in problems if "HTML 标记" in p.message or "链接不能用" in p.message}
+    expected = {(file, _field(path)) for n, (file, path) in enumerate(FIELDS)
+                if path[-1] == "title" or not PAYLOADS[n % len(PAYLOADS)].startswith(("{", "段落"))}
+    assert reported == expected
+
+
+def _field(path):
+    from kb.problems import field_path
+    return field_path(path)
+
+
+@pytest.fixture(scope="module")
+def poisoned_site(poisoned, tmp_path_factory):
+    out = tmp_path_factory.mktemp("payload-site")
+    generate_docs(read_corpus(poisoned), out / "docs", handouts=False)
+    run_mkdocs(out / "docs", out / "site")
+    protect_site(out / "site")
+    return out / "site"
+
+
+PAYLOAD_ELEMENTS = """() => document.querySelectorAll(
+  '#pwn, [onerror], [onload], [onclick], a[href^="javascript:" i], a[href^="data:" i], a[href^="vbscript:" i],'
+  + ' [href*="script:" i]').length"""
+
+
+@pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
+def test_no_page_runs_or_contains_a_payload(poisoned_site, chromium):
+    page = chromium.new_page()
+    dialogs, violations = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    pages = sorted(poisoned_site.rglob("*.html"))
+    assert len(pages) > 15
+    found = {}
+    for path in pages:
+        page.goto(path.as_uri())
+        page.wait_for_timeout(30)
+        elements = page.evaluate(PAYLOAD_ELEMENTS)
+        hidden = page.evaluate("() => getComputedStyle(document.body).display === 'none'")
+        if elements or hidden:
+            found[path.relative_to(poisoned_site).as_posix()] = (elements, hidden)
+    assert dialogs == [] and found == {} and violations == []
+
+
+@pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
+def test_the_case_page_shows_payloads_as_plain_text(poisoned_site, chromium):
+    page = chromium.new_page()
+    page.goto((poisoned_site / "cases" / "shanghai-changning-daili.html").as_uri())
+    heading = page.inner_text("h1")
+    assert "<script>alert(1)</script>" in heading and "{{7*7}}" in heading
+    assert "<script>alert(1)</script>" in page.title()
+    body = page.inner_text("article")
+    assert "[点我](javascript:alert(4))" in body or "点我" in body
+    assert "49" not in heading
+
+
+@pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
+@pytest.mark.parametrize("page_path", ["index.html", "search.html?q=信访代理", "cases/shanghai-changning-tiaojie-daili.html",
+                                       "compare.html?ids=shanghai-changning-tiaojie-daili,shanghai-lingdao-baoan",
+                                       "stats.html", "courses/index.html", "glossary.html"])
+def test_the_policy_lets_every_feature_of_the_shipped_site_run(built_site, chromium, page_path):
+    page = chromium.new_page()
+    violations, errors = [], []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    path, _, query = page_path.partition("?")
+    page.goto((built_site / path).as_uri() + ("?" + query if query else ""))
+    page.wait_for_timeout(300)
+    assert 'http-equiv="Content-Security-Policy"' in (built_site / path).read_text(encoding="utf-8")
+    assert violations == [] and errors == []
