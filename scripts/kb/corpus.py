@@ -1,6 +1,7 @@
 """Reading the content tree: every YAML file of content/ loaded strictly, keyed by kind."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,8 +110,16 @@ def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True) -> Corpus
     return corpus
 
 
+def _shown(path: Path, content_dir: Path) -> str:
+    """The path as the editor wrote it (a symlink by its own name, not its target's)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(content_dir.parent)).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
 def _unreadable(path: Path, content_dir: Path) -> Problem | None:
-    shown = display_path(path, content_dir.parent)
+    shown = _shown(path, content_dir)
     if not _inside(path.resolve(), content_dir):
         return Problem(shown, 1, 1, "", "这是指向 content/ 以外的链接，不会读取：请把文件本身放进 content/")
     size = path.stat().st_size
@@ -134,7 +143,7 @@ def stray_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
     for path in sorted(content_dir.rglob("*")):
         if path in expected or path.is_dir():
             continue
-        shown = display_path(path, content_dir.parent)
+        shown = _shown(path, content_dir)
         if path.name.startswith("."):
             problems.append(Problem(shown, 1, 1, "", "隐藏文件不会被读取，可以删除", "warning"))
         elif path.suffix.lower() in (".yml", ".yaml"):
@@ -144,6 +153,6 @@ def stray_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
                 problems.append(Problem(shown, 1, 1, "", "这个位置的文件不会被读取：案例放在 content/cases/<省>/，资料来源放在 "
                                                       "content/sources/，分类表放在 content/taxonomy/，课程放在 content/courses/"))
         else:
-            problems.append(Problem(shown, 1, 1, "", f"content/ 只放 .yaml 内容文件，{path.suffix or '无扩展名的'}文件不会被读取："
+            problems.append(Problem(shown, 1, 1, "", f"content/ 只放 .yaml 内容文件，{path.suffix or '无扩展名的'} 文件不会被读取："
                                                   "请移到 content/ 之外"))
     return problems

@@ -1,0 +1,112 @@
+"""One bad file per failure, each with the exact problems `kb validate` must print for it.
+
+Every file in tests/fixtures/invalid/ is named for what it breaks. It is dropped into a copy of
+the fixture corpus (cases into cases/shanghai/, sources into sources/) and only the errors reported
+for that file are compared, in full: line, column, field and message.
+"""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb.validate import check
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INVALID = FIXTURES / "invalid"
+GUARD = "不得公开信访人的个人信息，请删除或改写（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"
+TAG = "页面只接受纯文字；要写尖括号请改用全角“＜＞”"
+LINK = "只允许 http(s)、mailto 和站内相对链接"
+
+EXPECTED = {
+    "case-saved-as-yml.yml": ["1:1  -  扩展名应为 .yaml（现在是 .yml），否则不会被读取：请改名为 case-saved-as-yml.yaml"],
+    "stray-notes.txt": ["1:1  -  content/ 只放 .yaml 内容文件，.txt 文件不会被读取：请移到 content/ 之外"],
+    "title-script-tag.yaml": [f"3:10  title  不能写 HTML 标记“<script>”：{TAG}",
+                              f"3:26  title  不能写 HTML 标记“</script>”：{TAG}"],
+    "title-img-onerror.yaml": [f"3:10  title  不能写 HTML 标记“<img src=x onerror=alert(1)>”：{TAG}"],
+    "summary-javascript-link.yaml": [f"10:17  summary  链接不能用“javascript:”：{LINK}"],
+    "measures-name-data-link.yaml": [f"12:19  measures[0].name  链接不能用“data:”：{LINK}"],
+    "summary-folded-block-mobile.yaml": [f"13:8  summary  疑似手机号码：“13912345678”。{GUARD}"],
+    "summary-spaced-mobile.yaml": [f"10:18  summary  疑似手机号码：“139 1234 5678”。{GUARD}"],
+    "lessons-dashed-mobile.yaml": [f"14:16  lessons[0]  疑似手机号码：“139-1234-5678”。{GUARD}"],
+    "summary-id-number.yaml": [f"10:17  summary  疑似身份证号：“31010119800101123X”。{GUARD}"],
+    "summary-old-id-number.yaml": [f"10:14  summary  疑似身份证号（15 位）：“310101800101123”。{GUARD}"],
+    "summary-bank-card.yaml": [f"10:15  summary  疑似银行卡号：“6222021234567890128”。{GUARD}"],
+    "summary-landline.yaml": [f"10:14  summary  疑似固定电话号码：“021-62345678”。{GUARD}"],
+    "summary-email.yaml": [f"10:15  summary  疑似电子邮箱：“xinfang@example.com”。{GUARD}"],
+    "summary-wechat.yaml": [f"10:11  summary  疑似微信/QQ 号：“微信号 zhang_san88”。{GUARD}"],
+    "summary-door-address.yaml": [f"10:15  summary  疑似门牌地址：“502弄3号201室”。{GUARD}"],
+    "summary-mou-name.yaml": [f"10:13  summary  疑似信访人姓氏（某某）：“张某某”。{GUARD}"],
+    "summary-term-of-address.yaml": [f"10:10  summary  疑似信访人称呼：“王阿姨”。{GUARD}"],
+    "source-note-mobile.yaml": [f"7:13  note  疑似手机号码：“13912345678”。{GUARD}",
+                                f"7:25  note  疑似信访人姓氏（某某）：“张某某”。{GUARD}"],
+}
+
+
+def errors_for(tmp_path: Path, fixture: Path, folder: str) -> list[str]:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    shutil.copy(fixture, content / folder / fixture.name)
+    _, problems = check(content)
+    return [f"{p.line}:{p.column}  {p.field or '-'}  {p.message}" for p in problems
+            if p.severity == "error" and Path(p.file).name == fixture.name]
+
+
+def test_every_fixture_has_an_expectation_and_every_expectation_a_fixture():
+    assert sorted(p.name for p in INVALID.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_gets_exactly_its_expected_problems(tmp_path, name):
+    folder = "sources" if name.startswith("source-") else "cases/shanghai"
+    assert errors_for(tmp_path, INVALID / name, folder) == EXPECTED[name]
+
+
+def test_the_fixture_corpus_itself_has_no_errors():
+    _, problems = check(FIXTURES / "content")
+    assert [p for p in problems if p.severity == "error"] == []
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    big = content / "cases" / "shanghai" / "huge-paste.yaml"
+    big.write_text("summary: " + "字" * 100_000 + "\n", encoding="utf-8")
+    _, problems = check(content)
+    assert [p.format() for p in problems if p.file.endswith("huge-paste.yaml")] == [
+        f"{Path(problems[0].file).parent.as_posix()}/huge-paste.yaml:1:1  -  "
+        "文件太大（292 KB），一个内容文件最多 256 KB：请删去粘贴进来的原文，或把内容拆成几个条目"]
+
+
+def test_a_symlink_leaving_content_is_reported_and_not_read(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text((FIXTURES / "content" / "cases" / "shanghai" / "shanghai-changning-daili.yaml").read_text(encoding="utf-8"))
+    (content / "cases" / "shanghai" / "linked.yaml").symlink_to(outside)
+    corpus, problems = check(content)
+    assert [p.message for p in problems if p.file.endswith("linked.yaml")] == [
+        "这是指向 content/ 以外的链接，不会读取：请把文件本身放进 content/"]
+    assert len(corpus.cases) == 2
+
+
+def test_public_text_on_the_allow_list_passes_and_nothing_else_does(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    case = content / "cases" / "shanghai" / "shanghai-changning-daili.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("organisation: 长宁区信访办公室",
+                                                             "organisation: 长宁区信访办公室（公开电话021-62345678，张某某）"))
+    (content / "allowlist.yaml").write_text(
+        "entries:\n  - {text: 021-62345678, source: test-book-01, reason: 信访办公布的接待电话}\n", encoding="utf-8")
+    _, problems = check(content)
+    assert [p.message.split("。")[0] for p in problems if p.file.endswith("daili.yaml") and p.severity == "error"] == [
+        "疑似信访人姓氏（某某）：“张某某”"]
+
+
+def test_an_allow_list_entry_must_name_a_known_source(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    (content / "allowlist.yaml").write_text(
+        "entries:\n  - {text: 李琴, source: no-such-book, reason: 资料点名的工作室负责人}\n", encoding="utf-8")
+    _, problems = check(content)
+    assert [(p.field, p.message) for p in problems if p.file.endswith("allowlist.yaml") and p.severity == "error"] == [
+        ("entries[0].source", "资料“no-such-book”不在 content/sources 中：例外必须有公开出处")]
