@@ -62,7 +62,25 @@ def poisoned(tmp_path_factory):
         payload = PAYLOADS[n % len(PAYLOADS)]
         _set(data, path, f"测试{payload}文字" if path[-1] != "title" else "测试" + "".join(PAYLOADS))
         target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (content / "courses").mkdir()
+    (content / "courses" / "poisoned-course.yaml").write_text(
+        yaml.safe_dump(_poisoned_course(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return content
+
+
+def _poisoned_course() -> dict:
+    """One module and lesson of a shipped course, without references to shipped cases, with payloads."""
+    course = yaml.safe_load((FIXTURE.parents[2] / "content" / "courses" / "lingdao-jiefang-baoan.yaml").read_text(encoding="utf-8"))
+    module = dict(course["modules"][0], lessons=course["modules"][0]["lessons"][:1])
+    lesson = module["lessons"][0]
+    lesson.pop("readings", None)
+    for quiz in lesson.get("quiz", []):
+        quiz.pop("cites", None)
+    course.update(id="poisoned-course", modules=[module], title="课程" + PAYLOADS[0], description="说明" + PAYLOADS[1])
+    module["title"] = "单元" + PAYLOADS[2]
+    lesson["title"] = "一课" + PAYLOADS[0] + PAYLOADS[3]
+    lesson["key_points"][0] = "要点" + PAYLOADS[9]
+    return course
 
 
 def test_validator_reports_every_payload_that_would_be_live_markup(poisoned):
@@ -70,6 +88,8 @@ def test_validator_reports_every_payload_that_would_be_live_markup(poisoned):
     reported = {(p.file.split("content/", 1)[1], p.field) for p in problems if "HTML 标记" in p.message or "链接不能用" in p.message}
     expected = {(file, _field(path)) for n, (file, path) in enumerate(FIELDS)
                 if path[-1] == "title" or not PAYLOADS[n % len(PAYLOADS)].startswith(("{", "段落"))}
+    expected |= {("courses/poisoned-course.yaml", field) for field in
+                 ("title", "description", "modules[0].title", "modules[0].lessons[0].title")}
     assert reported == expected
 
 
@@ -99,7 +119,7 @@ def test_no_page_runs_or_contains_a_payload(poisoned_site, chromium):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     pages = sorted(poisoned_site.rglob("*.html"))
-    assert len(pages) > 15
+    assert len(pages) > 15 and any("poisoned-course/" in p.as_posix() for p in pages)
     found = {}
     for path in pages:
         page.goto(path.as_uri())
