@@ -285,3 +285,13 @@ def test_course_feedback_rule_agrees_with_the_source(texts):
                             assert option.get("correct", False) == ("代理人" in option["text"]), option
                 for point in lesson.get("key_points", []):
                     assert "一周内告知委托人" not in point, point
+
+
+def test_a_course_reading_beyond_the_catalogued_range_is_reported(content_copy):
+    course = content_copy / "courses" / "xinren-daili-rumen.yaml"
+    text = course.read_text(encoding="utf-8")
+    assert text.count("pages: 3起") == 1
+    course.write_text(text.replace("pages: 3起", "pages: 3-30"), encoding="utf-8")
+    _, problems = check(content_copy)
+    found = [p for p in problems if p.file == "content/courses/xinren-daili-rumen.yaml" and p.field.endswith(".pages")]
+    assert len(found) == 1 and "kaituo-yu-chuangxin-01" in found[0].message

@@ -90,15 +90,28 @@ def catalogued_range(corpus: Corpus, ref: str) -> tuple[int, int | None] | None:
     return article["page"], last
 
 
+def _reading_places(data: dict):
+    """(path, source, pages) of every course reading that cites a source."""
+    for m, module in enumerate(data.get("modules") or []):
+        for l, lesson in enumerate((module.get("lessons") or []) if isinstance(module, dict) else []):
+            for r, reading in enumerate((lesson.get("readings") or []) if isinstance(lesson, dict) else []):
+                if isinstance(reading, dict) and reading.get("source"):
+                    yield ("modules", m, "lessons", l, "readings", r), reading.get("source"), reading.get("pages")
+
+
 def page_problems(corpus: Corpus) -> list[Problem]:
-    """Cited pages (of sources and of statements) lie within the catalogued range of what they cite."""
+    """Cited pages (of sources, statements and course readings) lie within the catalogued range of what they cite."""
     problems = []
-    for doc in _cases(corpus):
+    docs = [(doc, False) for doc in _cases(corpus)] + [(d, True) for d in corpus.courses if isinstance(d.data, dict)]
+    for doc, is_course in docs:
         data = doc.data
-        places = [(("sources", i), c.get("source"), c.get("pages")) for i, c in enumerate(data.get("sources") or [])
-                  if isinstance(c, dict)]
-        places += [((key, i), item.get("source"), item.get("pages")) for key, i, item in _statements(data)
-                   if isinstance(item, dict)]
+        if is_course:
+            places = list(_reading_places(data))
+        else:
+            places = [(("sources", i), c.get("source"), c.get("pages")) for i, c in enumerate(data.get("sources") or [])
+                      if isinstance(c, dict)]
+            places += [((key, i), item.get("source"), item.get("pages")) for key, i, item in _statements(data)
+                       if isinstance(item, dict)]
         for path, ref, pages in places:
             span = catalogued_range(corpus, ref) if isinstance(ref, str) and pages else None
             if span is None:
