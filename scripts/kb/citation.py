@@ -7,22 +7,22 @@ carry 推定; a repost or modification date is labelled as such, never passed of
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 TYPE_CODES = {"book": "M", "article": "J", "web": "EB/OL"}
 UNIT_LABELS = {"contributor": "供稿单位", "studied": "调研对象", "described": "报道对象"}
 
 
-@dataclass(frozen=True)
-class Citation:
-    """One entry of a case's source list: the reference text plus what the reader needs beside it."""
-    ref: str
-    text: str
-    section: str = ""
-    seen: bool = True
+class Citation(str):
+    """One entry of a case's source list: the reference text itself (a str, so it prints and joins
+    like one) plus what the reader needs beside it: the cited section and whether the text was seen."""
 
-    def __str__(self) -> str:
-        return self.text
+    def __new__(cls, ref: str, text: str, section: str = "", seen: bool = True):
+        citation = super().__new__(cls, text)
+        citation.ref, citation.section, citation.seen = ref, section, seen
+        return citation
+
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
 
 
 def _names(authors: list[str]) -> str:
