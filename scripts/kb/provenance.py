@@ -196,8 +196,8 @@ def copied_runs(corpus: Corpus, texts: dict[str, str], length: int = COPY_RUN) -
         for start in range(len(han) - length + 1):
             grams.setdefault(han[start:start + length], ident)
     problems = []
-    docs = _cases(corpus) + [d for d in corpus.courses if isinstance(d.data, dict)]
-    docs += [corpus.glossary] if corpus.glossary and isinstance(corpus.glossary.data, dict) else []
+    docs = _cases(corpus) + [d for d in corpus.courses + corpus.taxonomies if isinstance(d.data, dict)]
+    docs += [d for d in (corpus.glossary, corpus.regions) if d and isinstance(d.data, dict)]
     for doc in docs:
         for path, value in _prose(doc.data):
             for segment in _han_segments(value):
