@@ -206,6 +206,13 @@ def test_unseen_sources_are_listed_apart_and_not_numbered(pages):
     assert "111-115（止页推定）" in unseen
 
 
+def test_sources_page_lists_unseen_articles_apart_with_the_case_citing_them(pages):
+    page = pages["sources.md"]
+    book = page.split("{ #chuli-tuchu-wenti}")[1].split("\n## ")[0]
+    unseen = book.split("未见原文，待补")[1]
+    assert "上海市主要领导带头化解信访积案" in unseen and "(cases/shanghai-lingdao-baoan.md)" in unseen
+
+
 def test_citation_section_is_shown_beside_the_reference(pages):
     assert '<span class="kb-cite-section">章节：信访代理：义务信息员预告“火警”</span>' in \
         pages["cases/shanghai-changning-jiangsulu-liqin.md"]
