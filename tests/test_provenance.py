@@ -302,3 +302,14 @@ def test_a_course_reading_beyond_the_catalogued_range_is_reported(content_copy):
     _, problems = check(content_copy)
     found = [p for p in problems if p.file == "content/courses/xinren-daili-rumen.yaml" and p.field.endswith(".pages")]
     assert len(found) == 1 and "kaituo-yu-chuangxin-01" in found[0].message
+
+
+def test_compare_view_labels_editors_analysis():
+    from kb.compare import compare_record
+
+    corpus, _ = check(SHIPPED_CONTENT)
+    case = next(c for c in build_site_model(corpus).cases if c.id == "shanghai-changning-tiaojie-daili")
+    record = compare_record(case)
+    lessons = next(f for f in record["fields"] if "便于向其他街镇复制" in f)
+    assert "职责、制度、流程、守则、管理、评估全部统一，便于考核，也便于向其他街镇复制。<small>（编者分析）</small>" in lessons
+    assert "（编者分析）" not in lessons.split("<li>")[1]  # the first lesson is sourced

@@ -22,6 +22,12 @@ def _list(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>" if items else "—"
 
 
+def _statements(items: list) -> str:
+    """Lessons or transfer conditions; the editors' own analysis is labelled as such."""
+    return _list([_text(statement_text(x)) + ("<small>（编者分析）</small>" if isinstance(x, dict) and x.get("basis") == "editor" else "")
+                  for x in items])
+
+
 def compare_record(case: Case) -> dict:
     data = case.data
     methods = [f"<strong>{_text(m['name'])}</strong>：{_text('、'.join(m.get('expansion', [])) or m.get('explanation', ''))}"
@@ -41,8 +47,8 @@ def compare_record(case: Case) -> dict:
         "成效数据": _list([_text(outcome_text(o)) for o in data.get("outcomes", [])]),
         "人员配置": _list(staffing),
         "经费与条件": _list([_text(r) for r in data.get("resources", [])]),
-        "经验启示": _list([_text(statement_text(x)) for x in data.get("lessons", [])]),
-        "推广条件": _list([_text(statement_text(x)) for x in data.get("transfer_conditions", [])]),
+        "经验启示": _statements(data.get("lessons", [])),
+        "推广条件": _statements(data.get("transfer_conditions", [])),
         "资料来源": _list([_text(str(c)) for c in case.citations if c.seen]),
     }
     return {"id": case.id, "title": case.title, "draft": data["status"] == "draft", "fields": [fields[r] for r in ROWS]}
