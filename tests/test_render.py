@@ -77,7 +77,7 @@ def test_editors_page_lists_every_case_field_from_the_schema(pages):
 def test_citation_of_a_compendium_article_follows_gbt7714():
     book = {"kind": "book", "title": "开拓与创新", "authors": ["甲单位", "乙单位", "丙单位"],
             "publisher": "上海人民出版社", "place": "上海", "year": 2007}
-    article = {"title": "整合资源", "unit": "长宁区信访办公室", "page": 3}
+    article = {"title": "整合资源", "unit": "长宁区信访办公室", "unit_role": "author", "page": 3}
     assert reference(book, article, "3-9") == "长宁区信访办公室. 整合资源[M]//甲单位, 乙单位, 丙单位. 开拓与创新[M]. 上海: 上海人民出版社, 2007: 3-9."
 
 

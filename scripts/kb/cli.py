@@ -29,12 +29,17 @@ def main(ctx: click.Context, content_dir: Path, build_dir: Path) -> None:
 
 
 @main.command(help="检查全部内容文件（格式、必填字段、交叉引用、个人信息），一次列出所有问题。")
+@click.option("--report", is_flag=True, help="另外逐案例列出编者分析（资料未作此表述的经验启示和推广条件）。")
 @click.pass_context
-def validate(ctx: click.Context) -> None:
+def validate(ctx: click.Context, report: bool) -> None:
     from .validate import check, has_errors
 
     corpus, problems = check(ctx.obj["content"])
     _print_problems(problems)
+    if report:
+        from .provenance import editor_report
+
+        click.echo(editor_report(corpus))
     if has_errors(problems):
         sys.exit(1)
     click.echo(f"检查通过：{len(corpus.cases)} 个案例，{len(corpus.sources)} 个资料来源。")

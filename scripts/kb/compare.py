@@ -6,6 +6,7 @@ import json
 from html import escape
 from pathlib import Path
 
+from .provenance import statement_text
 from .render import Case, Site, outcome_text, plain_prose
 from .schemas import labels
 
@@ -19,6 +20,12 @@ def _text(value: str) -> str:
 
 def _list(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>" if items else "—"
+
+
+def _statements(items: list) -> str:
+    """Lessons or transfer conditions; the editors' own analysis is labelled as such."""
+    return _list([_text(statement_text(x)) + ("<small>（编者分析）</small>" if isinstance(x, dict) and x.get("basis") == "editor" else "")
+                  for x in items])
 
 
 def compare_record(case: Case) -> dict:
@@ -40,9 +47,9 @@ def compare_record(case: Case) -> dict:
         "成效数据": _list([_text(outcome_text(o)) for o in data.get("outcomes", [])]),
         "人员配置": _list(staffing),
         "经费与条件": _list([_text(r) for r in data.get("resources", [])]),
-        "经验启示": _list([_text(x) for x in data.get("lessons", [])]),
-        "推广条件": _list([_text(x) for x in data.get("transfer_conditions", [])]),
-        "资料来源": _list([_text(c) for c in case.citations]),
+        "经验启示": _statements(data.get("lessons", [])),
+        "推广条件": _statements(data.get("transfer_conditions", [])),
+        "资料来源": _list([_text(str(c)) for c in case.citations if c.seen]),
     }
     return {"id": case.id, "title": case.title, "draft": data["status"] == "draft", "fields": [fields[r] for r in ROWS]}
 

@@ -22,6 +22,7 @@ from whoosh.query import And, NumericRange, Or, Term
 
 from .analysis import bigrams, domain_words, jieba_analyzer, use_dictionary
 from .corpus import BUILD_DIR, Corpus
+from .provenance import statement_text
 from .render import plain_prose, relation_reason
 
 INDEX_DIR = BUILD_DIR / "index"
@@ -59,7 +60,8 @@ def case_document(case: dict, corpus: Corpus, types: dict) -> dict:
     for key in ("measures", "workflow", "named_methods", "outcomes", "staffing"):
         for item in case.get(key, []):
             body_parts.extend(str(v) if not isinstance(v, list) else "、".join(v) for v in item.values())
-    body_parts += case.get("resources", []) + case.get("lessons", []) + case.get("transfer_conditions", [])
+    body_parts += case.get("resources", [])
+    body_parts += [statement_text(x) for x in case.get("lessons", []) + case.get("transfer_conditions", [])]
     body = "\n".join(p for p in body_parts if p)
     place = "".join(r["name"] for r in regions)
     period = case["period"]

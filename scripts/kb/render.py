@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
-from .citation import reference
+from .citation import Citation, reference
 from .corpus import Corpus
 from .markup import neutralize_links
 from .schemas import labels, schema
@@ -28,7 +28,7 @@ class Case:
     regions: list[dict]
     types: list[dict]
     themes: list[dict]
-    citations: list[str]
+    citations: list[Citation]
     related: list[tuple["Case", str]] = field(default_factory=list)
     children: list["Case"] = field(default_factory=list)
     parent: "Case | None" = None
@@ -57,6 +57,18 @@ class Case:
     @property
     def place(self) -> str:
         return "".join(r["name"] for r in self.regions if r["level"] != "country") or "全国"
+
+    @property
+    def seen_citations(self) -> list[Citation]:
+        return [c for c in self.citations if c.seen]
+
+    @property
+    def unseen_citations(self) -> list[Citation]:
+        """Listed apart (未见原文，待补): catalogued but unread, so they support nothing on the page."""
+        return [c for c in self.citations if not c.seen]
+
+    def cite_number(self, ref: str) -> int | None:
+        return next((n for n, c in enumerate(self.seen_citations, 1) if c.ref == ref), None)
 
     def text(self) -> str:
         """All the prose of the case, for glossary matching and search."""
@@ -121,12 +133,11 @@ def build_site_model(corpus: Corpus, related=None, handouts: bool = False) -> Si
                 sorted(sources.values(), key=lambda s: s["id"]), handouts)
 
 
-def _cite(citation: dict, sources: dict, articles: dict) -> str:
+def _cite(citation: dict, sources: dict, articles: dict) -> Citation:
     ref = citation["source"]
-    if ref in articles:
-        article, source = articles[ref]
-        return reference(source, article, citation.get("pages"))
-    return reference(sources[ref], None, citation.get("pages"))
+    source, article = (articles[ref][1], articles[ref][0]) if ref in articles else (sources[ref], None)
+    text = reference(source, article, citation.get("pages"), citation.get("pages_inferred", False))
+    return Citation(ref, text, citation.get("section", ""), citation.get("seen", True))
 
 
 def relation_reason(shared_type: bool, shared_region: bool) -> str:
@@ -177,7 +188,7 @@ def _environment() -> Environment:
 
 def citation_function(corpus: Corpus):
     sources, articles = corpus.source_map(), corpus.article_map()
-    return lambda ref, pages=None: _cite({"source": ref, "pages": pages}, sources, articles)
+    return lambda ref, pages=None: _cite({"source": ref, "pages": pages}, sources, articles).text
 
 
 CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"

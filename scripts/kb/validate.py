@@ -10,6 +10,7 @@ from . import markup, privacy
 from .corpus import Corpus, read_corpus, CONTENT_DIR
 from .load import Document
 from .problems import Problem
+from .provenance import page_problems, statement_problems
 from .schemas import validate_document
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
@@ -26,6 +27,7 @@ def validate(corpus: Corpus) -> list[Problem]:
     problems += _taxonomy_problems(corpus)
     problems += _source_problems(corpus)
     problems += _case_problems(corpus)
+    problems += statement_problems(corpus) + page_problems(corpus)
     problems += _glossary_problems(corpus)
     problems += _course_problems(corpus)
     problems += _allowlist_problems(corpus)
