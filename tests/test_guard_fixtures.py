@@ -27,7 +27,7 @@ EXPECTED = {
     "measures-name-data-link.yaml": [f"12:19  measures[0].name  链接不能用“data:”：{LINK}"],
     "summary-folded-block-mobile.yaml": [f"13:8  summary  疑似手机号码：“13912345678”。{GUARD}"],
     "summary-spaced-mobile.yaml": [f"10:18  summary  疑似手机号码：“139 1234 5678”。{GUARD}"],
-    "lessons-dashed-mobile.yaml": [f"14:16  lessons[0]  疑似手机号码：“139-1234-5678”。{GUARD}"],
+    "lessons-dashed-mobile.yaml": [f"15:17  lessons[0].text  疑似手机号码：“139-1234-5678”。{GUARD}"],
     "summary-id-number.yaml": [f"10:17  summary  疑似身份证号：“31010119800101123X”。{GUARD}"],
     "summary-old-id-number.yaml": [f"10:14  summary  疑似身份证号（15 位）：“310101800101123”。{GUARD}"],
     "summary-bank-card.yaml": [f"10:15  summary  疑似银行卡号：“6222021234567890128”。{GUARD}"],
