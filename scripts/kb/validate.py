@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from .corpus import Corpus, read_corpus, CONTENT_DIR
+from .hints import drop_format_errors_explained_by_references, empty_problems, with_suggestion
 from .load import Document
 from .problems import Problem
 from .schemas import validate_document
@@ -43,7 +44,9 @@ def validate(corpus: Corpus) -> list[Problem]:
     problems += _course_problems(corpus)
     for doc in corpus.cases + corpus.courses:
         problems += personal_data_problems(doc)
-    return sorted(set(problems))
+    for doc, _ in _documents(corpus):
+        problems += empty_problems(doc)
+    return sorted(set(drop_format_errors_explained_by_references(problems)))
 
 
 def has_errors(problems: list[Problem]) -> bool:
@@ -189,7 +192,8 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
         region_id = locality.get("region")
         if isinstance(region_id, str):
             if region_id not in regions:
-                problems.append(doc.problem(("locality", "region"), f"地区“{region_id}”不在地区名录 content/regions.yaml 中"))
+                problems.append(doc.problem(("locality", "region"), with_suggestion(
+                    f"地区“{region_id}”不在地区名录 content/regions.yaml 中（新地区用 kb new region 名称 添加）", region_id, regions)))
             else:
                 folder = province_folder(corpus, region_id)
                 if Path(doc.file).parent.name != folder:
@@ -223,7 +227,7 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
 
 def _reference_problems(doc: Document, key: str, known: dict, label: str, where: str) -> list[Problem]:
     values = doc.data.get(key) if isinstance(doc.data.get(key), list) else []
-    return [doc.problem((key, i), f"{label}“{value}”不在 {where} 中")
+    return [doc.problem((key, i), with_suggestion(f"{label}“{value}”不在 {where} 中", value, known))
             for i, value in enumerate(values) if isinstance(value, str) and value not in known]
 
 
