@@ -254,11 +254,25 @@ def new_region(ctx: click.Context, name: str, within: tuple[str, ...]) -> None:
 @click.option("--address", default="127.0.0.1:8000", show_default=True, help="监听地址。")
 @click.pass_context
 def serve(ctx: click.Context, address: str) -> None:
+    from . import preview
     from .problems import ProblemsFound
-    from .site import serve as serve_site
+    from .site import CONFIG_FILE, serve as serve_site
 
+    def refused(problems):
+        _print_problems(problems)
+        click.echo(preview.refused_line(problems), err=True)
+        preview.show_problems(problems)
+
+    def synced(changed, seconds):
+        click.echo(preview.rebuilt_line(changed, seconds))
+        preview.clear_problems()
+
+    config_file = ctx.obj.get("config") or CONFIG_FILE
+    docs_dir = ctx.obj["build"] / "docs"
+    click.echo(preview.address_line(address))
     try:
-        serve_site(ctx.obj["content"], ctx.obj["build"], address=address, on_problems=_print_problems)
+        serve_site(ctx.obj["content"], ctx.obj["build"], config_file=config_file, address=address,
+                   on_problems=refused, on_synced=synced, mkdocs_options=preview.mkdocs_options(config_file, docs_dir))
     except ProblemsFound as found:
         _fail(found)
 

@@ -75,7 +75,7 @@ def sync_docs(content_dir: Path, docs_dir: Path) -> list[str]:
 
 
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
-          address: str = "127.0.0.1:8000", on_problems=print) -> None:
+          address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None) -> None:
     """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs watches."""
     import threading
     import time
@@ -92,18 +92,22 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
     def watch():
         seen = snapshot()
         while True:
-            time.sleep(1)
+            time.sleep(0.3)  # the editor sees a refused save within 2 s (tests/test_preview.py)
             current = snapshot()
             if current == seen:
                 continue
             seen = current
+            started = time.perf_counter()
             try:
-                sync_docs(content_dir, docs_dir)
+                changed = sync_docs(content_dir, docs_dir)
             except ProblemsFound as found:
                 on_problems(found.problems)
+            else:
+                if on_synced:
+                    on_synced(changed, time.perf_counter() - started)
 
     threading.Thread(target=watch, daemon=True).start()
-    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir))
+    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir), **(mkdocs_options or {}))
 
 
 class _Collect(logging.Handler):

@@ -1,0 +1,95 @@
+"""`kb serve` talks: its address at start, a line per rebuild, and a refused save shown in the
+browser (every problem, as kb validate prints it) until the file is fixed."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kb.browser import chromium_path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CASE = "content/cases/shanghai/shanghai-lingdao-baoan.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    """`kb serve` run from inside a copy of the project (content/ and mkdocs.yml only)."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(PROJECT_ROOT / "content", root / "content")
+    shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    port = free_port()
+    kb = Path(sys.executable).with_name("kb")
+    out = open(root / "serve.out", "w+", encoding="utf-8")
+    process = subprocess.Popen([str(kb), "serve", "--address", f"127.0.0.1:{port}"], cwd=root / "content",
+                               stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/index.html", 60)
+        yield root, f"http://127.0.0.1:{port}", root / "serve.out"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        out.close()
+
+
+def test_serve_prints_its_address_first(preview):
+    root, url, log = preview
+    assert log.read_text(encoding="utf-8").splitlines()[0].startswith(f"预览地址：{url}/")
+
+
+def test_serve_builds_the_project_it_is_run_in(preview):
+    root, url, _ = preview
+    assert (root / "build" / "docs" / "index.md").exists()
+
+
+@pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
+def test_refused_save_shows_every_problem_in_the_browser_until_fixed(preview, chromium):
+    root, url, log = preview
+    case = root / CASE
+    original = case.read_text(encoding="utf-8")
+    page = chromium.new_page()
+    page.goto(f"{url}/cases/shanghai-lingdao-baoan.html")
+    title = page.locator("h1").first.inner_text()
+    assert page.locator("#kb-preview-errors").count() == 0
+
+    case.write_text(original.replace("\norganisation: ", "\norganisation：", 1), encoding="utf-8")
+    saved = time.monotonic()
+    page.wait_for_selector("#kb-preview-errors", timeout=5000)
+    shown_after = time.monotonic() - saved
+    problems = page.locator(".kb-preview-problem").all_inner_texts()
+    line = next(n for n, text in enumerate(original.splitlines(), 1) if text.startswith("organisation: "))
+    assert any(p.startswith(f"{CASE}:{line}:") and "全角冒号" in p for p in problems), problems
+
+    case.write_text(original, encoding="utf-8")
+    fixed = time.monotonic()
+    page.wait_for_selector("#kb-preview-errors", state="detached", timeout=5000)
+    gone_after = time.monotonic() - fixed
+    assert page.locator("h1").first.inner_text() == title
+    print(f"overlay shown {shown_after:.2f} s after the bad save, gone {gone_after:.2f} s after the fix")
+    assert shown_after < 2 and gone_after < 2
+    lines = log.read_text(encoding="utf-8")
+    assert "个错误，网站未更新" in lines and "秒）" in lines.rsplit("个错误，网站未更新", 1)[1]
