@@ -25,6 +25,8 @@ def id_for_name(value: str, table: dict[str, dict], name_key: str = "name") -> s
 def suggestion(value: str, table: dict[str, dict], name_key: str = "name") -> str:
     """'请写编号 wanggehua（网格化管理）' when `value` is a name or alias of an entry, else
     '是不是 …？' for the closest ids or names, else ''."""
+    if isinstance(value, str) and re.search("[，、；]", value):
+        return "列表的各项之间用了全角标点“，”“、”：请改成半角逗号加空格，如 [a, b]，或每项单独一行，以“- ”开头"
     ident = id_for_name(value, table, name_key)
     if ident is not None:
         return f"这里要写编号，不是名称：请写 {ident}（{table[ident].get(name_key)}）"
@@ -52,7 +54,7 @@ def drop_format_errors_explained_by_references(problems: list[Problem]) -> list[
     """One message per place where one says what to type: a name written where an id belongs
     fails both the id pattern and the reference check (keep the one naming the id); an empty
     value fails its length or pattern too (keep "still empty")."""
-    referenced = {(p.file, p.field) for p in problems if "这里要写编号" in p.message}
+    referenced = {(p.file, p.field) for p in problems if "不在" in p.message}
     empty = {(p.file, p.field) for p in problems if p.message == EMPTY}
     return [p for p in problems
             if not ((p.file, p.field) in referenced and "格式不对" in p.message)

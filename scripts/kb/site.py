@@ -137,6 +137,14 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) 
         logger.removeHandler(collector)
 
 
+def locate_mkdocs_problems(problems: list[Problem], corpus: Corpus) -> list[Problem]:
+    """MkDocs' warnings in Chinese, at the content file that produced the page (see hints.py)."""
+    from .hints import mkdocs_problem
+
+    prefix = "MkDocs："
+    return [mkdocs_problem(p.message[len(prefix):], corpus, p) if p.message.startswith(prefix) else p for p in problems]
+
+
 def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
                config_file: Path = CONFIG_FILE) -> Path:
     """validate → index (whoosh, for related cases and `kb search`) → render → MkDocs, then swap in."""
@@ -150,7 +158,10 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
             generate_docs(corpus, work / "docs", similar_cases(searcher))
         finally:
             searcher.close()
-        run_mkdocs(work / "docs", work / "site", config_file)
+        try:
+            run_mkdocs(work / "docs", work / "site", config_file)
+        except ProblemsFound as found:
+            raise ProblemsFound(locate_mkdocs_problems(found.problems, corpus)) from None
         for name in ("index", "docs", "site"):
             _swap(work / name, build_dir / name)
     finally:
