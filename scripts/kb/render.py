@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader
 
 from .citation import reference
 from .corpus import Corpus
+from .editors import editor_pages
 from .schemas import labels, schema
 
 MAX_RELATED = 5
@@ -246,7 +247,7 @@ def render_pages(site: Site) -> dict[str, str]:
     pages["compare.md"] = env.get_template("compare.md.j2").render(**common)
     pages["stats.md"] = env.get_template("stats.md.j2").render(charts=statistics_charts(site), **common)
     pages.update(course_pages(site, env, common))
-    pages["editors.md"] = env.get_template("editors.md.j2").render(fields=schema_fields("case"), **common)
+    pages.update(editor_pages(site, env, common))  # editors.md and the editors' dashboard
     pages["index.md"] = env.get_template("home.md.j2").render(
         type_cases=type_cases, theme_cases=theme_cases, tree=tree,
         newest=newest(site), **common)
