@@ -127,3 +127,20 @@ def test_new_case_for_an_unlisted_region_says_where_regions_live_and_how_to_add_
     result = CliRunner().invoke(main, ["--content", str(content_copy), "new", "case", "--region", "华阳路街道", "--name", "测试做法"])
     assert result.exit_code == 1
     assert "content/regions.yaml" in result.output and "kb new region 华阳路街道" in result.output
+
+
+def test_a_source_title_where_its_id_belongs_gets_the_id(content_copy):
+    corpus = check(content_copy)[0]
+    titles = {**corpus.source_map(), **{k: a for k, (a, _) in corpus.article_map().items()}}
+    path = content_copy / REL
+    text = path.read_text(encoding="utf-8")
+    cited = next(line for line in text.splitlines() if line.strip().startswith("- source: "))
+    ref = cited.split("- source: ", 1)[1].strip()
+    path.write_text(text.replace(cited, cited.replace(ref, f'"{titles[ref]["title"]}"'), 1), encoding="utf-8")
+    mine = [p for p in check(content_copy)[1] if p.file == FILE and p.field == "sources[0].source"]
+    assert len(mine) == 1 and f"这里要写编号，不是名称：请写 {ref}" in mine[0].message
+
+
+def test_an_unreadable_file_is_reported_once_not_at_every_reference_to_it(content_copy):
+    text, errors = broken(content_copy, "\norganisation: ", "\norganisation：")
+    assert [p.file for p in errors] == [FILE]

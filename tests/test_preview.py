@@ -1,6 +1,8 @@
 """`kb serve` talks: its address at start, a line per rebuild, and a refused save shown in the
 browser (every problem, as kb validate prints it) until the file is fixed."""
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -46,7 +48,8 @@ def preview(tmp_path_factory):
     kb = Path(sys.executable).with_name("kb")
     out = open(root / "serve.out", "w+", encoding="utf-8")
     process = subprocess.Popen([str(kb), "serve", "--address", f"127.0.0.1:{port}"], cwd=root / "content",
-                               stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                               stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         wait_for(f"http://127.0.0.1:{port}/index.html", 60)
         yield root, f"http://127.0.0.1:{port}", root / "serve.out"
@@ -91,5 +94,58 @@ def test_refused_save_shows_every_problem_in_the_browser_until_fixed(preview, ch
     assert page.locator("h1").first.inner_text() == title
     print(f"overlay shown {shown_after:.2f} s after the bad save, gone {gone_after:.2f} s after the fix")
     assert shown_after < 2 and gone_after < 2
-    lines = log.read_text(encoding="utf-8")
-    assert "个错误，网站未更新" in lines and "秒）" in lines.rsplit("个错误，网站未更新", 1)[1]
+
+
+def test_serve_prints_a_line_for_each_refused_save_and_each_rebuild(preview):
+    root, url, log = preview
+    case = root / CASE
+    original = case.read_text(encoding="utf-8")
+
+    def wait_for_line(text: str) -> list[str]:
+        """The lines printed from now on, once one of them contains `text`."""
+        before = len(log.read_text(encoding="utf-8").splitlines())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(text in line for line in log.read_text(encoding="utf-8").splitlines()[before:]):
+            time.sleep(0.3)
+        return log.read_text(encoding="utf-8").splitlines()[before:]
+
+    try:
+        case.write_text(original.replace("\nstatus: published", "\nstatus: 已发布", 1), encoding="utf-8")
+        lines = wait_for_line("「状态」")
+        lines = lines + wait_for_line("网站未更新") if not any("网站未更新" in line for line in lines) else lines
+        mine = next(n for n, line in enumerate(lines) if line.startswith(f"{CASE}:") and "「状态」" in line)
+        assert any("保存的内容有 1 个错误，网站未更新" in line for line in lines[mine:]), lines
+        case.write_text(original.replace("\ntitle: ", "\ntitle: 修改后的", 1), encoding="utf-8")
+        lines = wait_for_line("已更新：")
+        assert any(re.search(r"已更新：[1-9]\d* 个页面（\d+\.\d 秒）", line) for line in lines), lines
+    finally:
+        case.write_text(original, encoding="utf-8")
+
+
+def status(url: str) -> list[dict]:
+    try:
+        with urllib.request.urlopen(f"{url}/kb-preview-status.json", timeout=5) as r:
+            return json.loads(r.read().decode("utf-8"))["problems"]
+    except OSError:
+        return []
+
+
+def test_a_broken_link_is_shown_in_chinese_at_the_content_file_and_the_site_keeps_serving(preview):
+    root, url, _ = preview
+    case = root / CASE
+    original = case.read_text(encoding="utf-8")
+    assert original.count("\nsummary: >-\n") == 1
+    case.write_text(original.replace("\nsummary: >-\n", "\nsummary: >-\n  详见[办法](banfa.md)。\n"), encoding="utf-8")
+    try:
+        deadline, found = time.monotonic() + 60, []
+        while time.monotonic() < deadline and not found:
+            time.sleep(0.5)
+            found = [p for p in status(url) if "banfa.md" in p["message"]]
+        assert found, "the broken link never reached the preview's status"
+        assert found[0]["file"] == CASE and found[0]["message"].startswith("链接“banfa.md”指向的页面不存在")
+    finally:
+        case.write_text(original, encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and status(url):
+        time.sleep(0.5)
+    assert status(url) == [], [p["message"] for p in status(url)]

@@ -269,6 +269,8 @@ def serve(ctx: click.Context, address: str) -> None:
 
     config_file = ctx.obj.get("config") or CONFIG_FILE
     docs_dir = ctx.obj["build"] / "docs"
+    preview.watch_content(ctx.obj["content"])
+    preview.start_quick_checks(ctx.obj["content"])
     click.echo(preview.address_line(address))
     try:
         serve_site(ctx.obj["content"], ctx.obj["build"], config_file=config_file, address=address,

@@ -51,14 +51,21 @@ EMPTY = "还是空的：请填写；资料上没有的可选项就把这一行�
 
 
 def drop_format_errors_explained_by_references(problems: list[Problem]) -> list[Problem]:
-    """One message per place where one says what to type: a name written where an id belongs
-    fails both the id pattern and the reference check (keep the one naming the id); an empty
-    value fails its length or pattern too (keep "still empty")."""
+    """One message per place, the one that says what to type: a name (or a misspelt id) written
+    where an id belongs fails both the id pattern and the reference check (keep the reference
+    problem, which names the id); an empty value fails its length or pattern too (keep "still empty")."""
     referenced = {(p.file, p.field) for p in problems if "不在" in p.message}
     empty = {(p.file, p.field) for p in problems if p.message == EMPTY}
     return [p for p in problems
             if not ((p.file, p.field) in referenced and "格式不对" in p.message)
             and not ((p.file, p.field) in empty and p.message != EMPTY)]
+
+
+def drop_references_to_unreadable(problems: list[Problem], load_problems: list[Problem]) -> list[Problem]:
+    """While a file cannot be read, references to its id are not errors of their own: only the
+    file's own problem is shown (its name is its id), not one more per place that cites it."""
+    unreadable = {Path(p.file).stem for p in load_problems}
+    return [p for p in problems if p in load_problems or not any(f"“{stem}”" in p.message for stem in unreadable)]
 
 
 # --- numbers where text is expected, empty values -----------------------------------------------------

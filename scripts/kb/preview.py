@@ -7,6 +7,7 @@ triggers no rebuild, and `kb build` never ships it."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -24,7 +25,20 @@ SCRIPT_IN_DOCS = "assets/kb-preview.js"
 STATUS_NAME = "kb-preview-status.json"
 
 _lock = threading.Lock()
-_state: dict = {"site_dir": None, "problems": []}
+_state: dict = {"site_dir": None, "problems": [], "quick": [], "load": {}, "mkdocs": [], "content": None}
+QUICK_INTERVAL = 0.2  # seconds between looks at content/ for the quick syntax check
+
+
+class _Warnings(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+_warnings = _Warnings()
 
 
 def mkdocs_options(config_file: Path, docs_dir: Path) -> dict:
@@ -35,20 +49,94 @@ def mkdocs_options(config_file: Path, docs_dir: Path) -> dict:
     config = yaml.safe_load(Path(config_file).read_text(encoding="utf-8")) or {}
     scripts = list(config.get("extra_javascript") or []) + [SCRIPT_IN_DOCS]
     hooks = [str(Path(config_file).parent / h) for h in config.get("hooks") or []] + [str(HOOK_FILE)]
-    return {"extra_javascript": scripts, "hooks": hooks}
+    # Not strict: a strict MkDocs stops serving on a warning ("the server will appear stuck"),
+    # so the overlay could not tell; the warnings are collected by the hook and shown instead.
+    return {"extra_javascript": scripts, "hooks": hooks, "strict": False}
+
+
+def watch_content(content_dir: Path) -> None:
+    """Where MkDocs' warnings are traced back to (hints.mkdocs_problem)."""
+    _state["content"] = Path(content_dir)
+
+
+def build_started() -> None:
+    """Called by the hook before each MkDocs build: collect its warnings (broken links…)."""
+    _warnings.messages = []
+    logging.getLogger("mkdocs").addHandler(_warnings)
 
 
 def site_dir_known(site_dir: str) -> None:
     """Called by the hook after each MkDocs build (which empties the served folder)."""
+    logging.getLogger("mkdocs").removeHandler(_warnings)
+    found = _mkdocs_problems(_warnings.messages)
     with _lock:
         _state["site_dir"] = site_dir
+        _state["mkdocs"] = found
         _write()
+
+
+def _mkdocs_problems(messages: list[str]) -> list[Problem]:
+    if not messages:
+        return []
+    from .corpus import read_corpus
+    from .hints import mkdocs_problem
+
+    corpus = read_corpus(_state["content"]) if _state["content"] else None
+    fallback = Problem("mkdocs.yml", 1, 1, "", "")
+    return [mkdocs_problem(m, corpus, fallback) for m in messages]
 
 
 def show_problems(problems: list[Problem]) -> None:
+    """The full check's result (validation of the whole content), replacing any quick one."""
     with _lock:
         _state["problems"] = [p for p in problems if p.severity == "error"]
+        _state["quick"] = []
         _write()
+
+
+def quick_check(paths: list[Path], content_dir: Path) -> None:
+    """Load just the saved files, so the commonest slip (YAML it cannot read) shows at once,
+    before the full check of the whole content has run. When a file that could not be read reads
+    again, the shown problems are taken away at once too (most were caused by it: references to
+    its id); the full check, a moment later, puts back any that remain."""
+    from .load import load_file
+    from .problems import ProblemsFound, display_path
+
+    files, found = set(), []
+    for path in paths:
+        file = display_path(path, content_dir.parent)
+        files.add(file)
+        if not path.exists():
+            continue
+        try:
+            load_file(path, file)
+        except ProblemsFound as failure:
+            found += failure.problems
+    with _lock:
+        unreadable_before = any(_state["load"].get(f) for f in files)
+        for f in files:
+            _state["load"][f] = [p for p in found if p.file == f]
+        if unreadable_before and not found:
+            _state["problems"] = []
+        _state["quick"] = found
+        _write()
+
+
+def start_quick_checks(content_dir: Path) -> None:
+    def snapshot():
+        return {p: p.stat().st_mtime_ns for p in Path(content_dir).rglob("*.yaml")}
+
+    def loop():
+        seen = snapshot()
+        while True:
+            time.sleep(QUICK_INTERVAL)
+            current = snapshot()
+            changed = [p for p in set(current) | set(seen) if current.get(p) != seen.get(p)]
+            seen = current
+            if changed:
+                quick_check(changed, Path(content_dir))
+
+    threading.Thread(target=loop, daemon=True).start()
 
 
 def clear_problems() -> None:
@@ -67,7 +155,8 @@ def _write() -> None:
         return
     fd, partial = tempfile.mkstemp(dir=site_dir, suffix=".part")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(status(_state["problems"]), f, ensure_ascii=False)
+        shown = _state["quick"] + [p for p in _state["problems"] if p not in _state["quick"]] + _state["mkdocs"]
+        json.dump(status(shown), f, ensure_ascii=False)
     os.replace(partial, os.path.join(site_dir, STATUS_NAME))
 
 

@@ -101,7 +101,8 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
             try:
                 changed = sync_docs(content_dir, docs_dir)
             except ProblemsFound as found:
-                on_problems(found.problems)
+                if snapshot() == seen:  # a file saved meanwhile makes this result stale; the next look re-checks
+                    on_problems(found.problems)
             else:
                 if on_synced:
                     on_synced(changed, time.perf_counter() - started)

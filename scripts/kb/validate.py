@@ -7,7 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 from .corpus import Corpus, read_corpus, CONTENT_DIR
-from .hints import drop_format_errors_explained_by_references, empty_problems, with_suggestion
+from .hints import (drop_format_errors_explained_by_references, drop_references_to_unreadable, empty_problems,
+                    with_suggestion)
 from .load import Document
 from .problems import Problem
 from .schemas import validate_document
@@ -46,6 +47,7 @@ def validate(corpus: Corpus) -> list[Problem]:
         problems += personal_data_problems(doc)
     for doc, _ in _documents(corpus):
         problems += empty_problems(doc)
+    problems = drop_references_to_unreadable(problems, corpus.load_problems)
     return sorted(set(drop_format_errors_explained_by_references(problems)))
 
 
@@ -204,16 +206,17 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
         for i, citation in enumerate(data.get("sources") or []):
             ref = citation.get("source") if isinstance(citation, dict) else None
             if isinstance(ref, str) and ref not in citable:
-                problems.append(doc.problem(("sources", i, "source"), f"资料“{ref}”不在 content/sources 中"))
+                problems.append(doc.problem(("sources", i, "source"), with_suggestion(
+                    f"资料“{ref}”不在 content/sources 中", ref, _titled(corpus), "title")))
         for i, ref in enumerate(data.get("related") or []):
             if isinstance(ref, str) and ref not in known_ids:
-                problems.append(doc.problem(("related", i), f"相关案例“{ref}”不存在"))
+                problems.append(doc.problem(("related", i), with_suggestion(f"相关案例“{ref}”不存在", ref, corpus.case_map(), "title")))
             elif ref == case_id:
                 problems.append(doc.problem(("related", i), "相关案例不能是本案例自己"))
         part_of = data.get("part_of")
         if isinstance(part_of, str):
             if part_of not in known_ids:
-                problems.append(doc.problem(("part_of",), f"所属项目“{part_of}”不存在"))
+                problems.append(doc.problem(("part_of",), with_suggestion(f"所属项目“{part_of}”不存在", part_of, corpus.case_map(), "title")))
             elif _in_cycle(case_id, parents):
                 problems.append(doc.problem(("part_of",), "所属项目形成了循环（A 属于 B，B 又属于 A）"))
         period = data.get("period") if isinstance(data.get("period"), dict) else {}
@@ -223,6 +226,11 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
         if all(isinstance(y, int) for y in (start, end)) and end < start:
             problems.append(doc.problem(("period", "end_year"), "结束年份不能早于开始年份"))
     return problems
+
+
+def _titled(corpus: Corpus) -> dict[str, dict]:
+    """Sources and compendium articles by id, each with its title (for "did you mean")."""
+    return {**corpus.source_map(), **{ident: article for ident, (article, _) in corpus.article_map().items()}}
 
 
 def _reference_problems(doc: Document, key: str, known: dict, label: str, where: str) -> list[Problem]:
