@@ -149,3 +149,21 @@ def test_a_broken_link_is_shown_in_chinese_at_the_content_file_and_the_site_keep
     while time.monotonic() < deadline and status(url):
         time.sleep(0.5)
     assert status(url) == [], [p["message"] for p in status(url)]
+
+
+def test_quick_check_shows_a_saved_files_own_problems_and_takes_them_away_when_fixed(content_copy, tmp_path):
+    from kb import preview
+
+    site = tmp_path / "site"
+    site.mkdir()
+    preview.site_dir_known(str(site))
+    path = content_copy / CASE.removeprefix("content/")
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("\nstatus: published", "\nstatus: 已发布", 1), encoding="utf-8")
+    preview.quick_check([path], content_copy)
+    shown = json.loads((site / preview.STATUS_NAME).read_text(encoding="utf-8"))["problems"]
+    assert [(p["file"], p["field"]) for p in shown] == [(CASE, "status")]
+    preview.show_problems([preview.Problem(CASE, shown[0]["line"], shown[0]["column"], "status", "full check's wording")])
+    path.write_text(original, encoding="utf-8")
+    preview.quick_check([path], content_copy)
+    assert json.loads((site / preview.STATUS_NAME).read_text(encoding="utf-8"))["problems"] == []

@@ -94,30 +94,50 @@ def show_problems(problems: list[Problem]) -> None:
         _write()
 
 
-def quick_check(paths: list[Path], content_dir: Path) -> None:
-    """Load just the saved files, so the commonest slip (YAML it cannot read) shows at once,
-    before the full check of the whole content has run. When a file that could not be read reads
-    again, the shown problems are taken away at once too (most were caused by it: references to
-    its id); the full check, a moment later, puts back any that remain."""
+# Which schema a content file follows, by where it lives (as corpus.read_corpus reads them).
+KINDS = {"cases": "case", "sources": "source", "courses": "course", "taxonomy": "taxonomy",
+         "regions.yaml": "regions", "glossary.yaml": "glossary"}
+
+
+def file_problems(path: Path, file: str, content_dir: Path) -> list[Problem]:
+    """What one file shows on its own, in milliseconds: YAML it cannot read, or its schema errors."""
+    from .hints import empty_problems
     from .load import load_file
-    from .problems import ProblemsFound, display_path
+    from .problems import ProblemsFound
+    from .schemas import validate_document
+
+    try:
+        doc = load_file(path, file)
+    except ProblemsFound as failure:
+        return failure.problems
+    kind = KINDS.get(path.relative_to(content_dir).parts[0])
+    found = validate_document(doc, kind) + empty_problems(doc) if kind else []
+    return [p for p in found if p.severity == "error"]
+
+
+def _key(p: Problem) -> tuple:
+    return p.file, p.line, p.field
+
+
+def quick_check(paths: list[Path], content_dir: Path) -> None:
+    """Check just the saved files, so their own slips (YAML it cannot read, a wrong value) show
+    at once, before the full check of the whole content has run; and a problem the quick check
+    had found in a saved file and no longer finds is taken away at once. The full check, a moment
+    later, replaces all this with the complete list (cross-references included)."""
+    from .problems import display_path
 
     files, found = set(), []
     for path in paths:
         file = display_path(path, content_dir.parent)
         files.add(file)
-        if not path.exists():
-            continue
-        try:
-            load_file(path, file)
-        except ProblemsFound as failure:
-            found += failure.problems
+        if path.exists():
+            found += file_problems(path, file, content_dir)
     with _lock:
-        unreadable_before = any(_state["load"].get(f) for f in files)
+        before = {_key(p) for f in files for p in _state["load"].get(f, [])}
+        now = {_key(p) for p in found}
         for f in files:
             _state["load"][f] = [p for p in found if p.file == f]
-        if unreadable_before and not found:
-            _state["problems"] = []
+        _state["problems"] = [p for p in _state["problems"] if _key(p) not in before - now]
         _state["quick"] = found
         _write()
 
@@ -155,7 +175,8 @@ def _write() -> None:
         return
     fd, partial = tempfile.mkstemp(dir=site_dir, suffix=".part")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        shown = _state["quick"] + [p for p in _state["problems"] if p not in _state["quick"]] + _state["mkdocs"]
+        quick = {_key(p) for p in _state["quick"]}
+        shown = _state["quick"] + [p for p in _state["problems"] if _key(p) not in quick] + _state["mkdocs"]
         json.dump(status(shown), f, ensure_ascii=False)
     os.replace(partial, os.path.join(site_dir, STATUS_NAME))
 

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader
 from .citation import reference
 from .corpus import Corpus
 from .editors import editor_pages
-from .schemas import labels, schema
+from .schemas import labels
 
 MAX_RELATED = 5
 
@@ -393,24 +393,6 @@ def source_usage(site: Site) -> Counter:
         for ref in {c["source"] for c in case.data["sources"]}:
             counts[articles[ref][1]["id"] if ref in articles else ref] += 1
     return counts
-
-
-def schema_fields(name: str) -> list[dict]:
-    """Flatten a schema into rows for the editors' field reference."""
-    rows = []
-
-    def walk(node: dict, prefix: str, required: set):
-        for key, sub in node.get("properties", {}).items():
-            path = f"{prefix}{key}"
-            rows.append({"path": path, "title": sub.get("title", ""), "description": sub.get("description", ""),
-                         "required": key in required, "choices": sub.get("x-labels", {})})
-            if sub.get("type") == "object":
-                walk(sub, path + ".", set(sub.get("required", [])))
-            elif sub.get("type") == "array" and isinstance(sub.get("items"), dict) and sub["items"].get("type") == "object":
-                walk(sub["items"], path + "[].", set(sub["items"].get("required", [])))
-    root = schema(name)
-    walk(root, "", set(root.get("required", [])))
-    return rows
 
 
 def write_pages(pages: dict[str, str], docs_dir: Path) -> None:
