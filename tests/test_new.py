@@ -104,3 +104,30 @@ def test_kb_outside_any_project_says_where_to_go(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code == 2 and "mkdocs.yml" in result.output
+
+
+def test_an_editor_adds_a_region_a_web_source_and_a_case_and_the_content_is_valid(content_copy):
+    """The issue's walk-through: only kb new and filling in what the skeletons ask for."""
+    assert kb(content_copy, "new", "region", "华阳路街道").exit_code == 0
+    assert kb(content_copy, "new", "source", "--kind", "web", "--title", "华阳路街道信访工作报道", "--id", "huayanglu-baodao").exit_code == 0
+    source = content_copy / "sources" / "huayanglu-baodao.yaml"
+    source.write_text(source.read_text(encoding="utf-8")
+                      .replace('publisher: ""', "publisher: 长宁区人民政府网站")
+                      .replace('url: ""', "url: https://example.org/huayanglu")
+                      .replace('date: ""', 'date: "2024-05-06"')
+                      .replace('accessed: ""', 'accessed: "2026-11-25"'), encoding="utf-8")
+    result = kb(content_copy, "new", "case", "--region", "华阳路街道", "--name", "接诉即办快字诀")
+    assert result.exit_code == 0, result.output
+    [case] = (content_copy / "cases" / "shanghai").glob("shanghai-changning-huayanglu-*.yaml")
+    assert case.stem == "shanghai-changning-huayanglu-jiesu-jiban-kuaizi-jue"
+    corpus = read_corpus(content_copy, entries=False)
+    practice_type, theme = next(iter(corpus.taxonomy("practice_type"))), next(iter(corpus.taxonomy("theme")))
+    case.write_text(case.read_text(encoding="utf-8")
+                    .replace('organisation: ""', "organisation: 华阳路街道办事处")
+                    .replace("practice_types: []", f"practice_types: [{practice_type}]")
+                    .replace("themes: []", f"themes: [{theme}]")
+                    .replace("  reported_year:\n", "  reported_year: 2024\n")
+                    .replace('summary: ""', "summary: 街道把群众诉求的接收、分派、办理和回访编成口诀，要求接诉后当日分派、限期办结并回访。")
+                    .replace('- name: ""', "- name: 当日分派").replace('details: ""', "details: 接到诉求当天分派到责任科室。")
+                    .replace('- source: ""', "- source: huayanglu-baodao"), encoding="utf-8")
+    assert [p.format() for p in check(content_copy)[1] if p.severity == "error"] == []

@@ -172,9 +172,12 @@ _FILL_IN = "打开它填写内容（空着的项 kb validate 会一一列出）�
 def new(ctx: click.Context, region: str | None, name: str | None) -> None:
     if ctx.invoked_subcommand:
         return
-    if not (region and name):
+    if not (region or name):
         click.echo(ctx.get_help())
-        sys.exit(0 if not (region or name) else 2)
+        return
+    if not (region and name):
+        click.echo("新案例要同时写地区和做法名称：kb new case --region 地区 --name 做法名称", err=True)
+        sys.exit(2)
     ctx.invoke(new_case, region=region, name=name)
 
 
@@ -247,7 +250,8 @@ def new_region(ctx: click.Context, name: str, within: tuple[str, ...]) -> None:
     path = content_dir / "regions.yaml"
     path.write_text(insert_regions(corpus, path.read_text(encoding="utf-8"), entries), encoding="utf-8")
     click.echo(f"已加入 {path}：\n" + "\n".join(region_line(e) for e in entries) +
-               f"\n案例中写 region: {region_id}，或运行 kb new case --region {region_id} --name 做法名称。")
+               f"\n案例中写 region: {region_id}，或运行 kb new case --region {region_id} --name 做法名称。"
+               "\n编号按拼音生成，遇到多音字（如地名中的“长”“行”）请核对，需要时在 regions.yaml 中改正（尚无案例引用时改动不影响别处）。")
 
 
 @main.command(help="本地预览网站（http://127.0.0.1:8000），修改 content/ 中的文件后页面自动刷新。")
@@ -276,6 +280,7 @@ def serve(ctx: click.Context, address: str) -> None:
         serve_site(ctx.obj["content"], ctx.obj["build"], config_file=config_file, address=address,
                    on_problems=refused, on_synced=synced, mkdocs_options=preview.mkdocs_options(config_file, docs_dir))
     except ProblemsFound as found:
+        click.echo("内容有错误，预览没有启动：先按下面的提示改好，再运行 kb serve（改好后预览会一直跟着你的修改更新）。", err=True)
         _fail(found)
 
 
