@@ -144,3 +144,9 @@ def test_a_source_title_where_its_id_belongs_gets_the_id(content_copy):
 def test_an_unreadable_file_is_reported_once_not_at_every_reference_to_it(content_copy):
     text, errors = broken(content_copy, "\norganisation: ", "\norganisation：")
     assert [p.file for p in errors] == [FILE]
+
+
+def test_full_width_space_indentation_is_named(content_copy):
+    text, errors = broken(content_copy, "\norganisation: ", "\n\u3000organisation: ")
+    mine = [p for p in errors if p.file == FILE and "全角空格" in p.message]
+    assert len(mine) == 1 and mine[0].line == line_of(text, "\u3000organisation")

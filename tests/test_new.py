@@ -131,3 +131,12 @@ def test_an_editor_adds_a_region_a_web_source_and_a_case_and_the_content_is_vali
                     .replace('- name: ""', "- name: 当日分派").replace('details: ""', "details: 接到诉求当天分派到责任科室。")
                     .replace('- source: ""', "- source: huayanglu-baodao"), encoding="utf-8")
     assert [p.format() for p in check(content_copy)[1] if p.severity == "error"] == []
+
+
+def test_new_case_points_at_existing_cases_with_a_similar_title(content_copy):
+    corpus = read_corpus(content_copy)
+    ident, existing = next(iter(corpus.case_map().items()))
+    result = kb(content_copy, "new", "case", "--region", "shanghai-xuhui", "--name", existing["title"] + "做法")
+    assert result.exit_code == 0 and f"  {ident}  {existing['title']}" in result.output
+    unrelated = kb(content_copy, "new", "case", "--region", "shanghai-xuhui", "--name", "量子计算")
+    assert "相似的案例" not in unrelated.output

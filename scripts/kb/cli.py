@@ -202,6 +202,14 @@ def new_case(ctx: click.Context, region: str, name: str) -> None:
         sys.exit(1)
     rel, text = scaffold(corpus, region_id, name)
     _write_new(content_dir / rel, text, _FILL_IN)
+    from .editors import similar_titles
+
+    new_id = Path(rel).stem
+    similar = similar_titles(name, {k: c for k, c in read_corpus(content_dir).case_map().items() if k != new_id})
+    if similar:
+        click.echo("已有相似的案例，先看看是不是同一个做法（是就合并，是其中一部分就写 part_of）：")
+        for ident, title in similar:
+            click.echo(f"  {ident}  {title}")
 
 
 @new.command(name="source", help="新资料来源：kb new source --kind book|article|web --title 题名 [--id 编号]。")

@@ -103,6 +103,12 @@ def near_duplicates(cases: list[dict]) -> list[dict]:
     return sorted(out, key=lambda d: -max(d["title"], d["summary"]))
 
 
+def similar_titles(name: str, cases: dict[str, dict], threshold: float = 0.3, limit: int = 3) -> list[tuple[str, str]]:
+    """Existing cases whose titles share much with a new practice name (shown by `kb new case`)."""
+    scored = sorted(((similarity(name, c.get("title", "")), ident) for ident, c in cases.items()), reverse=True)
+    return [(ident, cases[ident]["title"]) for score, ident in scored[:limit] if score >= threshold]
+
+
 def dashboard(site) -> dict:
     web = {s["id"] for s in site.sources if s.get("kind") == "web"}
     cases = [c.data for c in site.cases]

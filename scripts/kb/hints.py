@@ -137,6 +137,8 @@ def fullwidth_problem(text: str, error_line: int, file: str) -> Problem | None:
         line = lines[number - 1]
         if line.lstrip().startswith("#"):
             continue
+        if line.lstrip(" ").startswith("\u3000"):
+            return Problem(file, number, line.index("\u3000") + 1, "", "行首用了全角空格“　”缩进，YAML 不认：请改用半角空格")
         match = _FULL_COLON_KEY.match(line)
         if match:
             column = line.index("：") + 1
@@ -151,6 +153,15 @@ def fullwidth_problem(text: str, error_line: int, file: str) -> Problem | None:
             return Problem(file, number, column, "", "这一行的全角引号“”不起引号的作用，YAML 不认：要把整段文字括起来请用半角引号 \"…\"，"
                                                    "或者在值里避免“: ”")
     return None
+
+
+def unknown_field_hint(name: str) -> str:
+    """An unknown field that is a known one behind full-width space, or with a full-width colon."""
+    if name.startswith("\u3000"):
+        return f"「{name.strip()}」前面用了全角空格“　”缩进，YAML 不认：请改用半角空格"
+    if "：" in name:
+        return f"「{name}」中用了全角冒号“：”：字段名后面请用半角冒号加空格“: ”"
+    return ""
 
 
 # --- problems from the MkDocs stage --------------------------------------------------------------------

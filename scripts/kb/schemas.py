@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from .hints import item_label, quote_hint
+from .hints import item_label, quote_hint, unknown_field_hint
 from .load import Document
 from .problems import Problem
 
@@ -64,7 +64,7 @@ def _to_problems(doc: Document, error, schema_name: str = "") -> list[Problem]:
         return [Problem(problem.file, problem.line, problem.column, _with(problem.field, missing), problem.message)]
     if keyword == "additionalProperties":
         known = "、".join(sub.get("properties", {}))
-        return [doc.problem(path + (name,), f"不认识的字段「{name}」，是不是拼错了？可用字段：{known}")
+        return [doc.problem(path + (name,), unknown_field_hint(name) or f"不认识的字段「{name}」，是不是拼错了？可用字段：{known}")
                 for name in sorted(set(error.instance) - set(sub.get("properties", {})))]
     messages = {
         "type": lambda: (f"「{field}」还没有填写（应为{_types(error.validator_value)}）" if error.instance is None else
