@@ -26,7 +26,7 @@ STATUS_NAME = "kb-preview-status.json"
 
 _lock = threading.Lock()
 _state: dict = {"site_dir": None, "problems": [], "quick": [], "load": {}, "mkdocs": [], "content": None}
-QUICK_INTERVAL = 0.2  # seconds between looks at content/ for the quick syntax check
+QUICK_INTERVAL = 0.2  # seconds between looks at content/ for the quick per-file check
 
 
 class _Warnings(logging.Handler):
@@ -43,9 +43,9 @@ _warnings = _Warnings()
 
 def mkdocs_options(config_file: Path, docs_dir: Path) -> dict:
     """Overrides for `mkdocs serve` only: the overlay script on every page and the hook."""
-    OVERLAY_SCRIPT_TARGET = docs_dir / SCRIPT_IN_DOCS
-    OVERLAY_SCRIPT_TARGET.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(OVERLAY_SCRIPT, OVERLAY_SCRIPT_TARGET)
+    target = docs_dir / SCRIPT_IN_DOCS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(OVERLAY_SCRIPT, target)
     config = yaml.safe_load(Path(config_file).read_text(encoding="utf-8")) or {}
     scripts = list(config.get("extra_javascript") or []) + [SCRIPT_IN_DOCS]
     hooks = [str(Path(config_file).parent / h) for h in config.get("hooks") or []] + [str(HOOK_FILE)]
