@@ -34,7 +34,19 @@ build: setup ## 生成网站到 build/site
 validate: setup ## 检查全部内容
 	$(BIN)/kb validate
 
+new-region: setup ## 添加地区：make new-region NAME=华阳路街道 [PARENT=长宁区]
+	$(BIN)/kb new region "$(NAME)" $(if $(PARENT),--parent "$(PARENT)")
+
+new-source: setup ## 新资料来源：make new-source KIND=book|article|web TITLE=题名
+	$(BIN)/kb new source --kind "$(KIND)" --title "$(TITLE)"
+
+new-case: setup ## 新案例：make new-case REGION=江苏路街道 NAME=有信访我代理
+	$(BIN)/kb new case --region "$(REGION)" --name "$(NAME)"
+
+new-course: setup ## 新培训课程：make new-course TITLE=课程名称
+	$(BIN)/kb new course --title "$(TITLE)"
+
 test: system-deps setup ## 安装依赖并运行全部测试（含浏览器和 PDF 测试）
 	$(BIN)/python -m pytest
 
-.PHONY: help setup system-deps serve build validate test
+.PHONY: help setup system-deps serve build validate test new-region new-source new-case new-course

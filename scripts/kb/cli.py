@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .corpus import BUILD_DIR, CONTENT_DIR
+from .project import find_project
 
 
 def _print_problems(problems) -> None:
@@ -20,12 +20,18 @@ def _print_problems(problems) -> None:
 
 @click.group(help="信访工作经验库：校验、建索引、检索、生成网站。")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=CONTENT_DIR, show_default=False, help="内容目录（默认为项目的 content/）。")
+              default=None, help="内容目录（默认为项目的 content/；项目是当前文件夹或其上级中最近的有 mkdocs.yml 的文件夹）。")
 @click.option("--build-dir", "build_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=BUILD_DIR, show_default=False, help="输出目录（默认为项目的 build/）。")
+              default=None, help="输出目录（默认为项目的 build/）。")
 @click.pass_context
-def main(ctx: click.Context, content_dir: Path, build_dir: Path) -> None:
-    ctx.obj = {"content": content_dir, "build": build_dir}
+def main(ctx: click.Context, content_dir: Path | None, build_dir: Path | None) -> None:
+    project = find_project(Path.cwd())
+    if project is None and (content_dir is None or build_dir is None) and ctx.invoked_subcommand:
+        click.echo("找不到项目：当前文件夹及其上级文件夹中都没有 mkdocs.yml。请先 cd 到项目文件夹"
+                   "（含 content/ 和 mkdocs.yml 的那个），或用 --content、--build-dir 指明。", err=True)
+        sys.exit(2)
+    ctx.obj = {"content": content_dir or project.content, "build": build_dir or project.build,
+               "config": project.config if project else None}
 
 
 @main.command(help="检查全部内容文件（格式、必填字段、交叉引用、个人信息），一次列出所有问题。")
@@ -45,6 +51,11 @@ def validate(ctx: click.Context, report: bool) -> None:
     click.echo(f"检查通过：{len(corpus.cases)} 个案例，{len(corpus.sources)} 个资料来源。")
 
 
+def _config(ctx: click.Context) -> dict:
+    """The found project's mkdocs.yml, when there is one (otherwise the package's own)."""
+    return {"config_file": ctx.obj["config"]} if ctx.obj.get("config") else {}
+
+
 def _fail(found) -> None:
     _print_problems(found.problems)
     sys.exit(1)
@@ -57,7 +68,7 @@ def build(ctx: click.Context) -> None:
     from .site import build_site
 
     try:
-        site = build_site(ctx.obj["content"], ctx.obj["build"])
+        site = build_site(ctx.obj["content"], ctx.obj["build"], **_config(ctx))
     except ProblemsFound as found:
         click.echo("生成失败，build/site 保持原样。", err=True)
         _fail(found)
@@ -146,37 +157,143 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
             click.echo(f"{label}：{counts}")
 
 
-@main.command(help="生成新案例文件：kb new --region 地区 --name 做法名称。")
-@click.option("--region", required=True, help="地区编号或名称（须在 content/regions.yaml 中）。")
-@click.option("--name", required=True, help="做法名称，如 有信访我代理。")
-@click.pass_context
-def new(ctx: click.Context, region: str, name: str) -> None:
-    from .corpus import read_corpus
-    from .scaffold import scaffold
-
-    content_dir = ctx.obj["content"]
-    corpus = read_corpus(content_dir)
-    region_id = _resolve(region, corpus.region_map())
-    rel, text = scaffold(corpus, region_id, name)
-    target = content_dir / rel
+def _write_new(target: Path, text: str, then: str) -> None:
     if target.exists():
         click.echo(f"文件已存在，未覆盖：{target}", err=True)
         sys.exit(1)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    click.echo(f"已生成：{target}\n打开它填写内容，然后运行 kb validate。")
+    click.echo(f"已生成：{target}\n{then}")
+
+
+_FILL_IN = "打开它填写内容（空着的项 kb validate 会一一列出），然后运行 kb validate。"
+
+
+@main.group(invoke_without_command=True,
+            help="生成新条目的骨架：kb new case / source / region / course（kb new --region … --name … 等于 kb new case）。")
+@click.option("--region", help="（同 kb new case）地区编号或名称。")
+@click.option("--name", help="（同 kb new case）做法名称。")
+@click.pass_context
+def new(ctx: click.Context, region: str | None, name: str | None) -> None:
+    if ctx.invoked_subcommand:
+        return
+    if not (region or name):
+        click.echo(ctx.get_help())
+        return
+    if not (region and name):
+        click.echo("新案例要同时写地区和做法名称：kb new case --region 地区 --name 做法名称", err=True)
+        sys.exit(2)
+    ctx.invoke(new_case, region=region, name=name)
+
+
+@new.command(name="case", help="新案例：kb new case --region 地区 --name 做法名称（文件放在所在省的文件夹）。")
+@click.option("--region", required=True, help="地区编号或名称（须在 content/regions.yaml 中；没有就先 kb new region）。")
+@click.option("--name", required=True, help="做法名称，如 有信访我代理。")
+@click.pass_context
+def new_case(ctx: click.Context, region: str, name: str) -> None:
+    from .corpus import read_corpus
+    from .scaffold import scaffold
+
+    content_dir = ctx.obj["content"]
+    corpus = read_corpus(content_dir, entries=False)
+    regions = corpus.region_map()
+    from .hints import id_for_name, suggestion
+
+    region_id = region if region in regions else id_for_name(region, regions)
+    if region_id is None:
+        hint = suggestion(region, regions)
+        click.echo(f"地区名录 content/regions.yaml 中没有“{region}”。{hint + ' ' if hint else ''}"
+                   f"新地区请先添加：kb new region {region}", err=True)
+        sys.exit(1)
+    rel, text = scaffold(corpus, region_id, name)
+    _write_new(content_dir / rel, text, _FILL_IN)
+    from .editors import similar_titles
+
+    new_id = Path(rel).stem
+    similar = similar_titles(name, {k: c for k, c in read_corpus(content_dir).case_map().items() if k != new_id})
+    if similar:
+        click.echo("已有相似的案例，先看看是不是同一个做法（是就合并，是其中一部分就写 part_of）：")
+        for ident, title in similar:
+            click.echo(f"  {ident}  {title}")
+
+
+@new.command(name="source", help="新资料来源：kb new source --kind book|article|web --title 题名 [--id 编号]。")
+@click.option("--kind", type=click.Choice(["book", "article", "web"]), required=True,
+              help="book 图书（含内部汇编），article 报刊文章，web 网页。")
+@click.option("--title", required=True, help="资料的正式题名。")
+@click.option("--id", "ident", help="资料编号（默认为题名的拼音）。")
+@click.pass_context
+def new_source(ctx: click.Context, kind: str, title: str, ident: str | None) -> None:
+    from .scaffold import source_skeleton
+
+    rel, text = source_skeleton(kind, title, ident)
+    _write_new(ctx.obj["content"] / rel, text, _FILL_IN)
+
+
+@new.command(name="course", help="新培训课程：kb new course --title 课程名称 [--id 编号]。")
+@click.option("--title", required=True, help="课程名称，如 新任信访代理员入门。")
+@click.option("--id", "ident", help="课程编号（默认为名称的拼音）。")
+@click.pass_context
+def new_course(ctx: click.Context, title: str, ident: str | None) -> None:
+    from .scaffold import course_skeleton
+
+    rel, text = course_skeleton(title, ident)
+    _write_new(ctx.obj["content"] / rel, text, _FILL_IN)
+
+
+@new.command(name="region", help="新地区：kb new region 名称 [--parent 上级]，按民政部区划数据填区划代码和上级，"
+                                  "缺少的上级一并加入 content/regions.yaml。")
+@click.argument("name")
+@click.option("--parent", "within", multiple=True, help="上级地区的名称、编号或区划代码（重名时用，可重复）。")
+@click.pass_context
+def new_region(ctx: click.Context, name: str, within: tuple[str, ...]) -> None:
+    from .corpus import read_corpus
+    from .scaffold import RegionNotFound, insert_regions, region_entries, region_line
+
+    content_dir = ctx.obj["content"]
+    corpus = read_corpus(content_dir, entries=False)
+    try:
+        entries, region_id = region_entries(corpus, name, within)
+    except RegionNotFound as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    if not entries:
+        click.echo(f"“{name}”已在地区名录中：{region_id}")
+        return
+    path = content_dir / "regions.yaml"
+    path.write_text(insert_regions(corpus, path.read_text(encoding="utf-8"), entries), encoding="utf-8")
+    click.echo(f"已加入 {path}：\n" + "\n".join(region_line(e) for e in entries) +
+               f"\n案例中写 region: {region_id}，或运行 kb new case --region {region_id} --name 做法名称。"
+               "\n编号按拼音生成，遇到多音字（如地名中的“长”“行”）请核对，需要时在 regions.yaml 中改正（尚无案例引用时改动不影响别处）。")
 
 
 @main.command(help="本地预览网站（http://127.0.0.1:8000），修改 content/ 中的文件后页面自动刷新。")
 @click.option("--address", default="127.0.0.1:8000", show_default=True, help="监听地址。")
 @click.pass_context
 def serve(ctx: click.Context, address: str) -> None:
+    from . import preview
     from .problems import ProblemsFound
-    from .site import serve as serve_site
+    from .site import CONFIG_FILE, serve as serve_site
 
+    def refused(problems):
+        _print_problems(problems)
+        click.echo(preview.refused_line(problems), err=True)
+        preview.show_problems(problems)
+
+    def synced(changed, seconds):
+        click.echo(preview.rebuilt_line(changed, seconds))
+        preview.clear_problems()
+
+    config_file = ctx.obj.get("config") or CONFIG_FILE
+    docs_dir = ctx.obj["build"] / "docs"
+    preview.watch_content(ctx.obj["content"])
+    preview.start_quick_checks(ctx.obj["content"])
+    click.echo(preview.address_line(address))
     try:
-        serve_site(ctx.obj["content"], ctx.obj["build"], address=address, on_problems=_print_problems)
+        serve_site(ctx.obj["content"], ctx.obj["build"], config_file=config_file, address=address,
+                   on_problems=refused, on_synced=synced, mkdocs_options=preview.mkdocs_options(config_file, docs_dir))
     except ProblemsFound as found:
+        click.echo("内容有错误，预览没有启动：先按下面的提示改好，再运行 kb serve（改好后预览会一直跟着你的修改更新）。", err=True)
         _fail(found)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .hints import fullwidth_problem
 from .problems import Problem, ProblemsFound, field_path
 
 PLAIN = "tag:kb,2024:plain"
@@ -122,7 +123,8 @@ def load_text(text: str, file: str) -> Document:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ProblemsFound([Problem(file, line, column, "", f"YAML 语法错误：{_describe(err)}")]) from None
+        hinted = fullwidth_problem(text, line, file)
+        raise ProblemsFound([hinted or Problem(file, line, column, "", f"YAML 语法错误：{_describe(err)}")]) from None
     finally:
         loader.dispose()
     if node is None:
@@ -157,8 +159,10 @@ def _describe(err: yaml.MarkedYAMLError) -> str:
     for english, chinese in known.items():
         if english in problem:
             return chinese
+    if "could not find expected ':'" in problem:
+        return "上一行或这一行的字段名后缺少半角冒号“: ”，或者一段文字换行后没有对齐缩进"
     if "expected" in problem or "could not find" in problem or "found" in problem:
-        return f"结构不完整或缩进不一致（{problem}）"
+        return "结构不完整或缩进不一致：检查这一行和上一行的缩进（同一级要对齐）和冒号"
     return problem or str(err)
 
 

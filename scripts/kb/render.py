@@ -15,8 +15,9 @@ from markupsafe import Markup, escape
 
 from .citation import Citation, reference
 from .corpus import Corpus
+from .editors import editor_pages
 from .markup import neutralize_links
-from .schemas import labels, schema
+from .schemas import labels
 
 MAX_RELATED = 5
 
@@ -283,7 +284,7 @@ def render_pages(site: Site) -> dict[str, str]:
     pages["compare.md"] = env.get_template("compare.md.j2").render(**common)
     pages["stats.md"] = env.get_template("stats.md.j2").render(charts=statistics_charts(site), **common)
     pages.update(course_pages(site, env, common))
-    pages["editors.md"] = env.get_template("editors.md.j2").render(fields=schema_fields("case"), **common)
+    pages.update(editor_pages(site, env, common))  # editors.md and the editors' dashboard
     pages["index.md"] = env.get_template("home.md.j2").render(
         type_cases=type_cases, theme_cases=theme_cases, tree=tree,
         newest=newest(site), **common)
@@ -429,24 +430,6 @@ def source_usage(site: Site) -> Counter:
         for ref in {c["source"] for c in case.data["sources"]}:
             counts[articles[ref][1]["id"] if ref in articles else ref] += 1
     return counts
-
-
-def schema_fields(name: str) -> list[dict]:
-    """Flatten a schema into rows for the editors' field reference."""
-    rows = []
-
-    def walk(node: dict, prefix: str, required: set):
-        for key, sub in node.get("properties", {}).items():
-            path = f"{prefix}{key}"
-            rows.append({"path": path, "title": sub.get("title", ""), "description": sub.get("description", ""),
-                         "required": key in required, "choices": sub.get("x-labels", {})})
-            if sub.get("type") == "object":
-                walk(sub, path + ".", set(sub.get("required", [])))
-            elif sub.get("type") == "array" and isinstance(sub.get("items"), dict) and sub["items"].get("type") == "object":
-                walk(sub["items"], path + "[].", set(sub["items"].get("required", [])))
-    root = schema(name)
-    walk(root, "", set(root.get("required", [])))
-    return rows
 
 
 def write_pages(pages: dict[str, str], docs_dir: Path) -> None:

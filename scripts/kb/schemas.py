@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from .hints import item_label, quote_hint, unknown_field_hint
 from .load import Document
 from .problems import Problem
 
@@ -44,15 +45,17 @@ def title_of(subschema: dict, fallback: str) -> str:
 
 
 def validate_document(doc: Document, schema_name: str) -> list[Problem]:
-    problems = [p for error in validator(schema_name).iter_errors(doc.data) for p in _to_problems(doc, error)]
+    problems = [p for error in validator(schema_name).iter_errors(doc.data) for p in _to_problems(doc, error, schema_name)]
     return sorted(problems)
 
 
-def _to_problems(doc: Document, error) -> list[Problem]:
+def _to_problems(doc: Document, error, schema_name: str = "") -> list[Problem]:
     path = tuple(error.absolute_path)
     keyword = error.validator
     sub = error.schema if isinstance(error.schema, dict) else {}
     field = title_of(sub, str(path[-1]) if path else "文件")
+    if path and isinstance(path[-1], int) and schema_name:
+        field = item_label(schema(schema_name), path)  # list items in words: 做法类型第 1 项
 
     if keyword == "required":
         missing = error.message.split("'")[1]
@@ -61,11 +64,14 @@ def _to_problems(doc: Document, error) -> list[Problem]:
         return [Problem(problem.file, problem.line, problem.column, _with(problem.field, missing), problem.message)]
     if keyword == "additionalProperties":
         known = "、".join(sub.get("properties", {}))
-        return [doc.problem(path + (name,), f"不认识的字段「{name}」，是不是拼错了？可用字段：{known}")
+        return [doc.problem(path + (name,), unknown_field_hint(name) or f"不认识的字段「{name}」，是不是拼错了？可用字段：{known}")
                 for name in sorted(set(error.instance) - set(sub.get("properties", {})))]
     messages = {
-        "type": lambda: f"「{field}」应为{_types(error.validator_value)}，现在是{TYPE_NAMES.get(_json_type(error.instance), '其他')}",
-        "enum": lambda: f"「{field}」只能是以下之一：{_enum_choices(sub)}；现在是“{error.instance}”",
+        "type": lambda: (f"「{field}」还没有填写（应为{_types(error.validator_value)}）" if error.instance is None else
+                         f"「{field}」应为{_types(error.validator_value)}，现在是{TYPE_NAMES.get(_json_type(error.instance), '其他')}"
+                         + (quote_hint(error.instance) if "string" in _types_list(error.validator_value) else "")),
+        "enum": lambda: (f"「{field}」还没有填写，可填：{_enum_choices(sub)}" if error.instance is None else
+                         f"「{field}」只能是以下之一：{_enum_choices(sub)}；现在是“{error.instance}”"),
         "pattern": lambda: _pattern_message(field, error.instance, error.validator_value),
         "minLength": lambda: f"「{field}」太短，至少 {error.validator_value} 个字",
         "maxLength": lambda: f"「{field}」太长，最多 {error.validator_value} 个字",
@@ -90,6 +96,10 @@ def _json_type(value) -> str:
     if isinstance(value, int):
         return "integer"
     return {float: "number", str: "string", list: "array", dict: "object", type(None): "null"}.get(type(value), "?")
+
+
+def _types_list(expected) -> list:
+    return expected if isinstance(expected, list) else [expected]
 
 
 def _types(expected) -> str:

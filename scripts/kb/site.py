@@ -78,7 +78,7 @@ def sync_docs(content_dir: Path, docs_dir: Path) -> list[str]:
 
 
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
-          address: str = "127.0.0.1:8000", on_problems=print) -> None:
+          address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None) -> None:
     """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs watches."""
     import threading
     import time
@@ -95,18 +95,23 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
     def watch():
         seen = snapshot()
         while True:
-            time.sleep(1)
+            time.sleep(0.3)  # the editor sees a refused save within 2 s (tests/test_preview.py)
             current = snapshot()
             if current == seen:
                 continue
             seen = current
+            started = time.perf_counter()
             try:
-                sync_docs(content_dir, docs_dir)
+                changed = sync_docs(content_dir, docs_dir)
             except ProblemsFound as found:
-                on_problems(found.problems)
+                if snapshot() == seen:  # a file saved meanwhile makes this result stale; the next look re-checks
+                    on_problems(found.problems)
+            else:
+                if on_synced:
+                    on_synced(changed, time.perf_counter() - started)
 
     threading.Thread(target=watch, daemon=True).start()
-    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir))
+    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir), **(mkdocs_options or {}))
 
 
 class _Collect(logging.Handler):
@@ -134,6 +139,14 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) 
         raise ProblemsFound([Problem(str(config_file.name), 1, 1, "", f"MkDocs：{m}") for m in messages]) from None
     finally:
         logger.removeHandler(collector)
+
+
+def locate_mkdocs_problems(problems: list[Problem], corpus: Corpus) -> list[Problem]:
+    """MkDocs' warnings in Chinese, at the content file that produced the page (see hints.py)."""
+    from .hints import mkdocs_problem
+
+    prefix = "MkDocs："
+    return [mkdocs_problem(p.message[len(prefix):], corpus, p) if p.message.startswith(prefix) else p for p in problems]
 
 
 def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
@@ -165,7 +178,10 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path) -> Path
             generate_docs(corpus, work / "docs", similar_cases(searcher))
         finally:
             searcher.close()
-        run_mkdocs(work / "docs", work / "site", config_file)
+        try:
+            run_mkdocs(work / "docs", work / "site", config_file)
+        except ProblemsFound as found:
+            raise ProblemsFound(locate_mkdocs_problems(found.problems, corpus)) from None
         protect_site(work / "site")
         for name in ("index", "docs", "site"):
             _swap(work / name, build_dir / name)

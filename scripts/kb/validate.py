@@ -8,6 +8,8 @@ from pathlib import Path
 
 from . import markup, privacy
 from .corpus import Corpus, read_corpus, CONTENT_DIR
+from .hints import (drop_format_errors_explained_by_references, drop_references_to_unreadable, empty_problems,
+                    with_suggestion)
 from .load import Document
 from .problems import Problem
 from .provenance import page_problems, statement_problems
@@ -36,7 +38,9 @@ def validate(corpus: Corpus) -> list[Problem]:
         if kind != "allowlist":  # the allow-list quotes what it allows
             problems += personal_data_problems(doc, allowed)
         problems += markup_problems(doc)
-    return sorted(set(problems))
+        problems += empty_problems(doc)
+    problems = drop_references_to_unreadable(problems, corpus.load_problems)
+    return sorted(set(drop_format_errors_explained_by_references(problems)))
 
 
 def has_errors(problems: list[Problem]) -> bool:
@@ -184,7 +188,8 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
         region_id = locality.get("region")
         if isinstance(region_id, str):
             if region_id not in regions:
-                problems.append(doc.problem(("locality", "region"), f"地区“{region_id}”不在地区名录 content/regions.yaml 中"))
+                problems.append(doc.problem(("locality", "region"), with_suggestion(
+                    f"地区“{region_id}”不在地区名录 content/regions.yaml 中（新地区用 kb new region 名称 添加）", region_id, regions)))
             else:
                 folder = province_folder(corpus, region_id)
                 if Path(doc.file).parent.name != folder:
@@ -195,16 +200,17 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
         for i, citation in enumerate(data.get("sources") or []):
             ref = citation.get("source") if isinstance(citation, dict) else None
             if isinstance(ref, str) and ref not in citable:
-                problems.append(doc.problem(("sources", i, "source"), f"资料“{ref}”不在 content/sources 中"))
+                problems.append(doc.problem(("sources", i, "source"), with_suggestion(
+                    f"资料“{ref}”不在 content/sources 中", ref, _titled(corpus), "title")))
         for i, ref in enumerate(data.get("related") or []):
             if isinstance(ref, str) and ref not in known_ids:
-                problems.append(doc.problem(("related", i), f"相关案例“{ref}”不存在"))
+                problems.append(doc.problem(("related", i), with_suggestion(f"相关案例“{ref}”不存在", ref, corpus.case_map(), "title")))
             elif ref == case_id:
                 problems.append(doc.problem(("related", i), "相关案例不能是本案例自己"))
         part_of = data.get("part_of")
         if isinstance(part_of, str):
             if part_of not in known_ids:
-                problems.append(doc.problem(("part_of",), f"所属项目“{part_of}”不存在"))
+                problems.append(doc.problem(("part_of",), with_suggestion(f"所属项目“{part_of}”不存在", part_of, corpus.case_map(), "title")))
             elif _in_cycle(case_id, parents):
                 problems.append(doc.problem(("part_of",), "所属项目形成了循环（A 属于 B，B 又属于 A）"))
         period = data.get("period") if isinstance(data.get("period"), dict) else {}
@@ -216,9 +222,14 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
     return problems
 
 
+def _titled(corpus: Corpus) -> dict[str, dict]:
+    """Sources and compendium articles by id, each with its title (for "did you mean")."""
+    return {**corpus.source_map(), **{ident: article for ident, (article, _) in corpus.article_map().items()}}
+
+
 def _reference_problems(doc: Document, key: str, known: dict, label: str, where: str) -> list[Problem]:
     values = doc.data.get(key) if isinstance(doc.data.get(key), list) else []
-    return [doc.problem((key, i), f"{label}“{value}”不在 {where} 中")
+    return [doc.problem((key, i), with_suggestion(f"{label}“{value}”不在 {where} 中", value, known))
             for i, value in enumerate(values) if isinstance(value, str) and value not in known]
 
 

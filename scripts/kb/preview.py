@@ -1,0 +1,200 @@
+"""What the preview (`kb serve`) tells the editor: its address, one line per rebuild, and, in the
+browser, an overlay listing every problem of a refused save, gone as soon as the file is fixed.
+
+The overlay script polls a status file written into the directory MkDocs serves from (learnt
+through a MkDocs hook, preview_hook.py); the file is not part of build/docs, so writing it
+triggers no rebuild, and `kb build` never ships it."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+OVERLAY_SCRIPT = Path(__file__).parent / "preview_overlay.js"
+HOOK_FILE = Path(__file__).parent / "preview_hook.py"
+SCRIPT_IN_DOCS = "assets/kb-preview.js"
+STATUS_NAME = "kb-preview-status.json"
+
+_lock = threading.Lock()
+_state: dict = {"site_dir": None, "problems": [], "quick": [], "load": {}, "mkdocs": [], "content": None}
+QUICK_INTERVAL = 0.2  # seconds between looks at content/ for the quick per-file check
+
+
+class _Warnings(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+_warnings = _Warnings()
+
+
+def mkdocs_options(config_file: Path, docs_dir: Path) -> dict:
+    """Overrides for `mkdocs serve` only: the overlay script on every page and the hook."""
+    target = docs_dir / SCRIPT_IN_DOCS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(OVERLAY_SCRIPT, target)
+    config = yaml.safe_load(Path(config_file).read_text(encoding="utf-8")) or {}
+    scripts = list(config.get("extra_javascript") or []) + [SCRIPT_IN_DOCS]
+    hooks = [str(Path(config_file).parent / h) for h in config.get("hooks") or []] + [str(HOOK_FILE)]
+    # Not strict: a strict MkDocs stops serving on a warning ("the server will appear stuck"),
+    # so the overlay could not tell; the warnings are collected by the hook and shown instead.
+    return {"extra_javascript": scripts, "hooks": hooks, "strict": False}
+
+
+def watch_content(content_dir: Path) -> None:
+    """Where MkDocs' warnings are traced back to (hints.mkdocs_problem)."""
+    _state["content"] = Path(content_dir)
+
+
+def build_started() -> None:
+    """Called by the hook before each MkDocs build: collect its warnings (broken links…)."""
+    _warnings.messages = []
+    logging.getLogger("mkdocs").addHandler(_warnings)
+
+
+def site_dir_known(site_dir: str) -> None:
+    """Called by the hook after each MkDocs build (which empties the served folder)."""
+    logging.getLogger("mkdocs").removeHandler(_warnings)
+    found = _mkdocs_problems(_warnings.messages)
+    with _lock:
+        _state["site_dir"] = site_dir
+        _state["mkdocs"] = found
+        _write()
+
+
+def _mkdocs_problems(messages: list[str]) -> list[Problem]:
+    if not messages:
+        return []
+    from .corpus import read_corpus
+    from .hints import mkdocs_problem
+
+    corpus = read_corpus(_state["content"]) if _state["content"] else None
+    fallback = Problem("mkdocs.yml", 1, 1, "", "")
+    return [mkdocs_problem(m, corpus, fallback) for m in messages]
+
+
+def show_problems(problems: list[Problem]) -> None:
+    """The full check's result (validation of the whole content), replacing any quick one."""
+    with _lock:
+        _state["problems"] = [p for p in problems if p.severity == "error"]
+        _state["quick"] = []
+        _write()
+
+
+# Which schema a content file follows, by where it lives (as corpus.read_corpus reads them).
+KINDS = {"cases": "case", "sources": "source", "courses": "course", "taxonomy": "taxonomy",
+         "regions.yaml": "regions", "glossary.yaml": "glossary"}
+
+
+def file_problems(path: Path, file: str, content_dir: Path) -> list[Problem]:
+    """What one file shows on its own, in milliseconds: YAML it cannot read, or its schema errors."""
+    from .hints import empty_problems
+    from .load import load_file
+    from .problems import ProblemsFound
+    from .schemas import validate_document
+
+    try:
+        doc = load_file(path, file)
+    except ProblemsFound as failure:
+        return failure.problems
+    kind = KINDS.get(path.relative_to(content_dir).parts[0])
+    found = validate_document(doc, kind) + empty_problems(doc) if kind else []
+    return [p for p in found if p.severity == "error"]
+
+
+def _key(p: Problem) -> tuple:
+    return p.file, p.line, p.field
+
+
+def quick_check(paths: list[Path], content_dir: Path) -> None:
+    """Check just the saved files, so their own slips (YAML it cannot read, a wrong value) show
+    at once, before the full check of the whole content has run; and a problem the quick check
+    had found in a saved file and no longer finds is taken away at once. The full check, a moment
+    later, replaces all this with the complete list (cross-references included)."""
+    from .problems import display_path
+
+    files, found = set(), []
+    for path in paths:
+        file = display_path(path, content_dir.parent)
+        files.add(file)
+        if path.exists():
+            found += file_problems(path, file, content_dir)
+    with _lock:
+        before = {_key(p) for f in files for p in _state["load"].get(f, [])}
+        now = {_key(p) for p in found}
+        for f in files:
+            _state["load"][f] = [p for p in found if p.file == f]
+        _state["problems"] = [p for p in _state["problems"] if _key(p) not in before - now]
+        _state["quick"] = found
+        _write()
+
+
+def start_quick_checks(content_dir: Path) -> None:
+    def snapshot():
+        return {p: p.stat().st_mtime_ns for p in Path(content_dir).rglob("*.yaml")}
+
+    def loop():
+        seen = snapshot()
+        while True:
+            time.sleep(QUICK_INTERVAL)
+            current = snapshot()
+            changed = [p for p in set(current) | set(seen) if current.get(p) != seen.get(p)]
+            seen = current
+            if changed:
+                quick_check(changed, Path(content_dir))
+
+    threading.Thread(target=loop, daemon=True).start()
+
+
+def clear_problems() -> None:
+    show_problems([])
+
+
+def status(problems: list[Problem]) -> dict:
+    return {"problems": [{"file": p.file, "line": p.line, "column": p.column, "field": p.field,
+                          "message": p.message, "text": p.format()} for p in problems],
+            "time": time.time()}
+
+
+def _write() -> None:
+    site_dir = _state["site_dir"]
+    if not site_dir or not os.path.isdir(site_dir):
+        return
+    fd, partial = tempfile.mkstemp(dir=site_dir, suffix=".part")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        quick = {_key(p) for p in _state["quick"]}
+        shown = _state["quick"] + [p for p in _state["problems"] if _key(p) not in quick] + _state["mkdocs"]
+        json.dump(status(shown), f, ensure_ascii=False)
+    os.replace(partial, os.path.join(site_dir, STATUS_NAME))
+
+
+# --- the terminal ---------------------------------------------------------------------------------
+
+def address_line(address: str) -> str:
+    return f"预览地址：http://{address}/  （保存 content/ 中的文件后自动更新；按 Ctrl+C 停止）"
+
+
+def rebuilt_line(changed: list[str], seconds: float) -> str:
+    stamp = time.strftime("%H:%M:%S")
+    if not changed:
+        return f"{stamp} 已检查：内容无误，没有页面需要更新（{seconds:.1f} 秒）"
+    return f"{stamp} 已更新：{len(changed)} 个页面（{seconds:.1f} 秒）"
+
+
+def refused_line(problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    return (f"{time.strftime('%H:%M:%S')} 保存的内容有 {errors} 个错误，网站未更新；"
+            "浏览器中会列出这些错误，改好保存后自动恢复。")

@@ -1,0 +1,11 @@
+"""MkDocs hook used by `kb serve` only: lets kb.preview collect each build's warnings and
+know where the served site is built."""
+from kb import preview
+
+
+def on_pre_build(config, **kwargs):
+    preview.build_started()
+
+
+def on_post_build(config, **kwargs):
+    preview.site_dir_known(config.site_dir)

@@ -1,0 +1,115 @@
+"""The editors' guide keeps up with the code; the dashboard tells editors what to do next."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from kb.cli import main
+from kb.editors import completeness, criteria, near_duplicates
+from kb.render import build_site_model, render_pages
+from kb.schemas import SCHEMA_DIR
+from kb.validate import check
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def commands(group: click.Group, prefix: str = "kb") -> list[str]:
+    out = []
+    for name, command in group.commands.items():
+        out.append(f"{prefix} {name}")
+        if isinstance(command, click.Group):
+            out += commands(command, f"{prefix} {name}")
+    return out
+
+
+def schema_keys(node) -> set[str]:
+    """Every property name anywhere in a schema, $defs included (independent of the guide's walker)."""
+    keys = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                keys |= set(value)
+            keys |= schema_keys(value)
+    elif isinstance(node, list):
+        for item in node:
+            keys |= schema_keys(item)
+    return keys
+
+
+@pytest.fixture(scope="module")
+def pages():
+    corpus, _ = check(PROJECT_ROOT / "content")
+    return render_pages(build_site_model(corpus))
+
+
+@pytest.mark.parametrize("command", commands(main))
+def test_guide_and_readme_mention_every_command(pages, command):
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`{command}" in pages["editors.md"], f"editors' guide lacks {command}"
+    assert f"`{command}" in readme, f"README lacks {command}"
+
+
+@pytest.mark.parametrize("schema_file", sorted(p.name for p in SCHEMA_DIR.glob("*.schema.json")))
+def test_guide_lists_every_schema_field(pages, schema_file):
+    shown = {token.split(".")[-1].replace("[]", "") for token in re.findall(r"`([^`\n]+)`", pages["editors.md"])}
+    missing = schema_keys(json.loads((SCHEMA_DIR / schema_file).read_text(encoding="utf-8"))) - shown
+    assert not missing, f"editors' guide lacks fields of {schema_file}: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("task", ["添加一个地区", "添加一个资料来源", "添加一个案例", "没有页码的网页", "没有年份",
+                                  "全县（区）的数字", "什么算个人信息", "标记草稿"])
+def test_guide_has_a_section_for_each_editor_task(pages, task):
+    assert any(task in line for line in pages["editors.md"].splitlines() if line.startswith("## "))
+
+
+def test_dashboard_is_marked_as_for_editors_only(pages):
+    assert "仅供编辑参考" in pages["dashboard.md"] and "(dashboard.md)" in pages["editors.md"]
+
+
+def test_dashboard_lists_each_draft_with_its_missing_sections(content_copy):
+    case = content_copy / "cases" / "shanghai" / "shanghai-lingdao-baoan.yaml"
+    text = case.read_text(encoding="utf-8").replace("status: published", "status: draft")
+    text = re.sub(r"\nbackground: >-\n(  .*\n)+", "\n", text)
+    case.write_text(text, encoding="utf-8")
+    page = render_pages(build_site_model(check(content_copy)[0]))["dashboard.md"]
+    drafts = page.split("## 草稿还缺什么")[1].split("\n## ")[0]
+    row = next(line for line in drafts.splitlines() if "shanghai-lingdao-baoan" in line)
+    assert "背景与问题" in row.split("|")[3]
+
+
+def test_completeness_counts_the_criteria_met():
+    full = {"background": "b", "measures": [{}], "workflow": [{}], "outcomes": [{"value": 1, "unit": "件", "period": "2006年"}],
+            "staffing": [{}], "lessons": ["l"], "transfer_conditions": ["t"], "period": {"start_year": 2005},
+            "sources": [{"source": "a-book", "pages": "3"}]}
+    assert completeness(full, set()) == (100, [])
+    no_pages = {**full, "sources": [{"source": "a-book"}]}
+    assert completeness(no_pages, set()) == (round(100 * (len(criteria({}, set())) - 1) / len(criteria({}, set()))), ["引用页码"])
+    assert completeness(no_pages, {"a-book"})[0] == 100  # a web page has no pages to cite
+    no_unit = {**full, "outcomes": [{"value": 1, "period": "2006年"}]}
+    assert completeness(no_unit, set())[1] == ["成效的单位或统计期"]
+
+
+def test_near_duplicate_titles_are_flagged_newest_first():
+    old = {"id": "a", "title": "长宁区人民调解与信访代理工作室", "summary": "甲" * 30, "added": "2025-01-01"}
+    new = {"id": "b", "title": "长宁区人民调解与信访代理工作室做法", "summary": "乙" * 30, "added": "2026-11-25"}
+    other = {"id": "c", "title": "徐州市主动做好部分军队退役人员信访工作", "summary": "丙" * 30, "added": "2026-11-25"}
+    found = near_duplicates([old, new, other])
+    assert [(d["case"]["id"], d["like"]["id"]) for d in found] == [("b", "a")]
+
+
+def test_vscode_maps_every_kind_of_content_file_to_its_schema():
+    settings = json.loads((PROJECT_ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    extensions = json.loads((PROJECT_ROOT / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
+    assert "redhat.vscode-yaml" in extensions["recommendations"]
+    mapping = settings["yaml.schemas"]
+    assert {Path(s).name for s in mapping} == {p.name for p in SCHEMA_DIR.glob("*.schema.json")}
+    for schema_path, pattern in mapping.items():
+        assert (PROJECT_ROOT / schema_path).is_file()
+        files = list(PROJECT_ROOT.glob(pattern))
+        assert files, pattern
+        for file in files:  # the file's own first line names the same schema
+            assert file.read_text(encoding="utf-8").splitlines()[0].endswith(Path(schema_path).name)

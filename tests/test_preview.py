@@ -1,0 +1,169 @@
+"""`kb serve` talks: its address at start, a line per rebuild, and a refused save shown in the
+browser (every problem, as kb validate prints it) until the file is fixed."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kb.browser import chromium_path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CASE = "content/cases/shanghai/shanghai-lingdao-baoan.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    """`kb serve` run from inside a copy of the project (content/ and mkdocs.yml only)."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(PROJECT_ROOT / "content", root / "content")
+    shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    port = free_port()
+    kb = Path(sys.executable).with_name("kb")
+    out = open(root / "serve.out", "w+", encoding="utf-8")
+    process = subprocess.Popen([str(kb), "serve", "--address", f"127.0.0.1:{port}"], cwd=root / "content",
+                               stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        wait_for(f"http://127.0.0.1:{port}/index.html", 60)
+        yield root, f"http://127.0.0.1:{port}", root / "serve.out"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        out.close()
+
+
+def test_serve_prints_its_address_first(preview):
+    root, url, log = preview
+    assert log.read_text(encoding="utf-8").splitlines()[0].startswith(f"预览地址：{url}/")
+
+
+def test_serve_builds_the_project_it_is_run_in(preview):
+    root, url, _ = preview
+    assert (root / "build" / "docs" / "index.md").exists()
+
+
+@pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
+def test_refused_save_shows_every_problem_in_the_browser_until_fixed(preview, chromium):
+    root, url, log = preview
+    case = root / CASE
+    original = case.read_text(encoding="utf-8")
+    page = chromium.new_page()
+    page.goto(f"{url}/cases/shanghai-lingdao-baoan.html")
+    title = page.locator("h1").first.inner_text()
+    assert page.locator("#kb-preview-errors").count() == 0
+
+    case.write_text(original.replace("\norganisation: ", "\norganisation：", 1), encoding="utf-8")
+    saved = time.monotonic()
+    page.wait_for_selector("#kb-preview-errors", timeout=5000)
+    shown_after = time.monotonic() - saved
+    problems = page.locator(".kb-preview-problem").all_inner_texts()
+    line = next(n for n, text in enumerate(original.splitlines(), 1) if text.startswith("organisation: "))
+    assert any(p.startswith(f"{CASE}:{line}:") and "全角冒号" in p for p in problems), problems
+
+    case.write_text(original, encoding="utf-8")
+    fixed = time.monotonic()
+    page.wait_for_selector("#kb-preview-errors", state="detached", timeout=5000)
+    gone_after = time.monotonic() - fixed
+    assert page.locator("h1").first.inner_text() == title
+    print(f"overlay shown {shown_after:.2f} s after the bad save, gone {gone_after:.2f} s after the fix")
+    assert shown_after < 2 and gone_after < 2
+
+
+def test_serve_prints_a_line_for_each_refused_save_and_each_rebuild(preview):
+    root, url, log = preview
+    case = root / CASE
+    original = case.read_text(encoding="utf-8")
+
+    def wait_for_line(text: str) -> list[str]:
+        """The lines printed from now on, once one of them contains `text`."""
+        before = len(log.read_text(encoding="utf-8").splitlines())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(text in line for line in log.read_text(encoding="utf-8").splitlines()[before:]):
+            time.sleep(0.3)
+        return log.read_text(encoding="utf-8").splitlines()[before:]
+
+    try:
+        case.write_text(original.replace("\nstatus: published", "\nstatus: 已发布", 1), encoding="utf-8")
+        lines = wait_for_line("「状态」")
+        lines = lines + wait_for_line("网站未更新") if not any("网站未更新" in line for line in lines) else lines
+        mine = next(n for n, line in enumerate(lines) if line.startswith(f"{CASE}:") and "「状态」" in line)
+        assert any("保存的内容有 1 个错误，网站未更新" in line for line in lines[mine:]), lines
+        case.write_text(original.replace("\ntitle: ", "\ntitle: 修改后的", 1), encoding="utf-8")
+        lines = wait_for_line("已更新：")
+        assert any(re.search(r"已更新：[1-9]\d* 个页面（\d+\.\d 秒）", line) for line in lines), lines
+    finally:
+        case.write_text(original, encoding="utf-8")
+
+
+def status(url: str) -> list[dict]:
+    try:
+        with urllib.request.urlopen(f"{url}/kb-preview-status.json", timeout=5) as r:
+            return json.loads(r.read().decode("utf-8"))["problems"]
+    except OSError:
+        return []
+
+
+def test_a_broken_link_is_shown_in_chinese_at_the_content_file_and_the_site_keeps_serving(preview):
+    root, url, _ = preview
+    case = root / CASE
+    original = case.read_text(encoding="utf-8")
+    assert original.count("\nsummary: >-\n") == 1
+    case.write_text(original.replace("\nsummary: >-\n", "\nsummary: >-\n  详见[办法](banfa.md)。\n"), encoding="utf-8")
+    try:
+        deadline, found = time.monotonic() + 60, []
+        while time.monotonic() < deadline and not found:
+            time.sleep(0.5)
+            found = [p for p in status(url) if "banfa.md" in p["message"]]
+        assert found, "the broken link never reached the preview's status"
+        assert found[0]["file"] == CASE and found[0]["message"].startswith("链接“banfa.md”指向的页面不存在")
+    finally:
+        case.write_text(original, encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and status(url):
+        time.sleep(0.5)
+    assert status(url) == [], [p["message"] for p in status(url)]
+
+
+def test_quick_check_shows_a_saved_files_own_problems_and_takes_them_away_when_fixed(content_copy, tmp_path):
+    from kb import preview
+
+    site = tmp_path / "site"
+    site.mkdir()
+    preview.site_dir_known(str(site))
+    path = content_copy / CASE.removeprefix("content/")
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("\nstatus: published", "\nstatus: 已发布", 1), encoding="utf-8")
+    preview.quick_check([path], content_copy)
+    shown = json.loads((site / preview.STATUS_NAME).read_text(encoding="utf-8"))["problems"]
+    assert [(p["file"], p["field"]) for p in shown] == [(CASE, "status")]
+    preview.show_problems([preview.Problem(CASE, shown[0]["line"], shown[0]["column"], "status", "full check's wording")])
+    path.write_text(original, encoding="utf-8")
+    preview.quick_check([path], content_copy)
+    assert json.loads((site / preview.STATUS_NAME).read_text(encoding="utf-8"))["problems"] == []
