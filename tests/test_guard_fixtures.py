@@ -110,3 +110,29 @@ def test_an_allow_list_entry_must_name_a_known_source(tmp_path):
     _, problems = check(content)
     assert [(p.field, p.message) for p in problems if p.file.endswith("allowlist.yaml") and p.severity == "error"] == [
         ("entries[0].source", "资料“no-such-book”不在 content/sources 中：例外必须有公开出处")]
+
+
+def test_every_text_field_of_every_schema_has_a_length_limit():
+    import json
+
+    def strings_without_limit(node, path="$"):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and "maxLength" not in node and "enum" not in node:
+                yield path
+            for key, value in node.items():
+                yield from strings_without_limit(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from strings_without_limit(value, f"{path}[{i}]")
+    schemas = Path(__file__).parents[1] / "schemas"
+    missing = {p.name: list(strings_without_limit(json.loads(p.read_text(encoding="utf-8")))) for p in schemas.glob("*.schema.json")}
+    assert {name: paths for name, paths in missing.items() if paths} == {}
+
+
+def test_an_overlong_title_is_refused_with_its_limit(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    case = content / "cases" / "shanghai" / "shanghai-changning-daili.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("title: 测试区信访代理工作室网络", "title: " + "长" * 150))
+    _, problems = check(content)
+    assert [(p.line, p.field, p.message) for p in problems if p.severity == "error"] == [(3, "title", "「标题」太长，最多 60 个字")]
