@@ -21,6 +21,7 @@ class Corpus:
     courses: list[Document] = field(default_factory=list)
     regions: Document | None = None
     glossary: Document | None = None
+    synonyms: Document | None = None
     load_problems: list[Problem] = field(default_factory=list)
 
     # Convenience views used by the later stages; only meaningful on a valid corpus.
@@ -92,7 +93,7 @@ def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True) -> Corpus
     for path in sorted((content_dir / "courses").glob("*.yaml")) if entries else []:
         if (doc := load(path)) is not None:
             corpus.courses.append(doc)
-    for name in ("regions", "glossary"):
+    for name in ("regions", "glossary", "synonyms"):
         path = content_dir / f"{name}.yaml"
         if path.exists():
             setattr(corpus, name, load(path))

@@ -22,13 +22,17 @@ from whoosh.query import And, NumericRange, Or, Term
 
 from .analysis import bigrams, domain_words, jieba_analyzer, use_dictionary
 from .corpus import BUILD_DIR, Corpus
+from .query import Vocabulary, query_data, runs, understand
 from .render import plain_prose, relation_reason
 
 INDEX_DIR = BUILD_DIR / "index"
 DICTIONARY_FILE = "dictionary.txt"
-SYNONYMS_FILE = "synonyms.json"
+QUERY_FILE = "query.json"
 TEXTS_FILE = "texts.json"
-TITLE_WEIGHT, NAMES_WEIGHT, WHOLE_WORD_WEIGHT = 3.0, 1.5, 1.0
+TITLE_WEIGHT, NAMES_WEIGHT = 3.0, 1.5
+# Synonyms widen a word that finds few cases as typed (退役军人, 网络信访); a word the cases
+# themselves use widely (下访) is matched as typed, so looser variants do not crowd its results.
+SYNONYMS_BELOW, SYNONYMS_BELOW_SHARE = 3, 0.01
 
 
 def make_schema() -> fields.Schema:
@@ -50,17 +54,54 @@ def make_schema() -> fields.Schema:
     )
 
 
+# Fields that are not prose: identifiers, references, enum codes, bookkeeping. Every other string
+# of a case, however nested (lessons may become objects), is indexed as body text.
+NOT_PROSE = {"id", "title", "status", "locality", "practice_types", "themes", "period", "sources", "related",
+             "part_of", "notes", "added", "tags", "summary", "organisation", "background"}
+
+
+def enum_fields(node=None) -> set[str]:
+    """Names of the case schema's enum properties (kind: method, evidence: media …): codes, not text."""
+    from .schemas import schema
+    node = schema("case") if node is None else node
+    out = set()
+    if isinstance(node, dict):
+        for key, sub in (node.get("properties") or {}).items():
+            if isinstance(sub, dict) and ("enum" in sub or "enum" in (sub.get("items") or {})):
+                out.add(key)
+        for value in node.values():
+            out |= enum_fields(value) if isinstance(value, (dict, list)) else set()
+    elif isinstance(node, list):
+        for value in node:
+            out |= enum_fields(value)
+    return out
+
+
+def prose_strings(value, skip: set[str]):
+    """Every string inside value (dicts, lists, numbers as text), skipping keys in `skip`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in skip:
+                yield from prose_strings(item, skip)
+    elif isinstance(value, list):
+        for item in value:
+            yield from prose_strings(item, skip)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        yield str(value)
+
+
+_ENUMS = enum_fields()
+
+
 def case_document(case: dict, corpus: Corpus, types: dict) -> dict:
     regions = corpus.region_path(case["locality"]["region"])
     names = [t["name"] for t in (types[i] for i in case["practice_types"])]
     names += [m["name"] for m in case.get("named_methods", [])] + [m["name"] for m in case["measures"]]
     names += case.get("tags", [])
+    skip = NOT_PROSE | _ENUMS
     body_parts = [case["summary"], case["organisation"], case.get("background", "")]
-    for key in ("measures", "workflow", "named_methods", "outcomes", "staffing"):
-        for item in case.get(key, []):
-            body_parts.extend(str(v) if not isinstance(v, list) else "、".join(v) for v in item.values())
-    body_parts += case.get("resources", []) + case.get("lessons", []) + case.get("transfer_conditions", [])
-    body = "\n".join(p for p in body_parts if p)
+    body_parts += list(prose_strings({k: v for k, v in case.items() if k not in skip}, skip))
+    body = "\n".join(p.strip() for p in body_parts if p and str(p).strip())
     place = "".join(r["name"] for r in regions)
     period = case["period"]
     return {
@@ -82,17 +123,6 @@ def concepts(text: str, dictionary: list[str], grams: set[str] | None = None) ->
     return [term for term in dictionary if term[:2] in grams for _ in range(text.count(term))]
 
 
-def synonyms(corpus: Corpus) -> dict[str, list[str]]:
-    """Each practice-type name and alias maps to the whole group, so 代办 also finds 信访代理."""
-    groups = {}
-    for term in corpus.taxonomy("practice_type").values():
-        group = [term["name"], *term.get("aliases", [])]
-        for word in group:
-            groups.setdefault(word, [])
-            groups[word] += [w for w in group if w != word and w not in groups[word]]
-    return groups
-
-
 def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
     """Write a fresh index next to the old one and swap it in; returns the number of cases."""
     dictionary = domain_words(corpus)
@@ -103,11 +133,12 @@ def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
     try:
         ix = index.create_in(str(work), make_schema())
         writer = ix.writer(procs=2, limitmb=128, multisegment=True)
-        texts = []
+        texts, searchables = [], []
         for doc in sorted(corpus.cases, key=lambda d: d.data["id"]):
             fields_ = case_document(doc.data, corpus, types)
             texts.append([fields_["id"], fields_["title"], fields_["place"] + "\n" + fields_["names"], fields_["body"]])
             searchable = fields_.pop("searchable").lower()  # lowercased, as Searcher.concept_text sees it
+            searchables.append(searchable)
             grams = set(bigrams(searchable))
             fields_["grams"] = " ".join(sorted(grams))
             fields_["concepts"] = " ".join(concepts(searchable, dictionary, grams))
@@ -116,7 +147,7 @@ def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
         writer.commit()
         (work / TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         (work / DICTIONARY_FILE).write_text("\n".join(dictionary), encoding="utf-8")
-        (work / SYNONYMS_FILE).write_text(json.dumps(synonyms(corpus), ensure_ascii=False), encoding="utf-8")
+        (work / QUERY_FILE).write_text(json.dumps(query_data(corpus, searchables), ensure_ascii=False), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if index_dir.exists():
@@ -152,12 +183,32 @@ class Hit:
     status: str
     score: float
     snippet: str
+    matched: list[str] = field(default_factory=list)   # "退役军人→军队退役人员": the variant found
+    missing: list[str] = field(default_factory=list)   # concepts this case lacks (a partial match)
 
 
-def parse_query(text: str) -> list[str]:
-    """Words separated by spaces are all required; "quoted phrases" stay one word."""
-    parts = re.findall(r'"([^"]+)"|“([^”]+)”|(\S+)', text)
-    return [next(p for p in group if p).strip() for group in parts if any(group)]
+@dataclass
+class Result:
+    """A query understood and answered: ranked (docnum, score) pairs after filters, and why."""
+    query: dict
+    ranked: list[tuple[int, float]]
+    absent: list[str]
+    found: dict[int, list[tuple[str, str]]]      # docnum -> [(concept, variant found)]
+    missing: dict[int, list[str]]
+
+    def explanation(self) -> dict:
+        q = self.query
+        return {"concepts": [c["text"] for c in q["concepts"] if c["text"] not in self.absent],
+                "regions": [c["text"] for c in q["concepts"] if c["kind"] == "region"],
+                "generic": q["generic"], "absent": self.absent, "dropped": q["dropped"]}
+
+
+def count_from(text: str, run: str) -> int:
+    """Occurrences of run in text, overlapping ones too (as positional postings count them)."""
+    count, at = 0, text.find(run)
+    while at >= 0:
+        count, at = count + 1, text.find(run, at + 1)
+    return count
 
 
 class Searcher:
@@ -167,7 +218,7 @@ class Searcher:
         self.ix = index.open_dir(str(index_dir))
         self.dictionary = (index_dir / DICTIONARY_FILE).read_text(encoding="utf-8").split()
         use_dictionary(self.dictionary)
-        self.synonyms = json.loads((index_dir / SYNONYMS_FILE).read_text(encoding="utf-8"))
+        self.vocab = Vocabulary(json.loads((index_dir / QUERY_FILE).read_text(encoding="utf-8")))
         self.searcher = self.ix.searcher()
         texts = json.loads((index_dir / TEXTS_FILE).read_text(encoding="utf-8"))
         row_of = {row[0]: row for row in texts}
@@ -180,6 +231,11 @@ class Searcher:
             _, title, names, body = row_of[stored["id"]]
             self.docs[docnum] = (title.lower(), names.lower(), body.lower(), body)
             self.stored[docnum] = stored
+        self.total = max(1, sum(d is not None for d in self.docs))
+
+    @property
+    def synonyms(self) -> dict[str, list[str]]:
+        return {w: [v for v in g if v != w] for w, g in self.vocab.group_of.items()}
 
     def concept_text(self, docnum: int) -> str:
         """The document's domain terms as they were indexed (for more-like-this)."""
@@ -189,11 +245,9 @@ class Searcher:
     def close(self):
         self.searcher.close()
 
-    def _candidates(self, word: str) -> set[int]:
-        """Documents holding every bigram of the word (a superset of those containing it)."""
-        grams = set(bigrams(word))
-        if any(len(g) < 2 for g in grams) or not grams:
-            return {n for n, d in enumerate(self.docs) if d is not None}
+    def _candidates(self, run: str) -> set[int]:
+        """Documents holding every bigram of the run (a superset of those containing it)."""
+        grams = set(bigrams(run))
         reader, found = self.searcher.reader(), None
         for gram in sorted(grams, key=lambda g: reader.doc_frequency("grams", g)):
             if reader.doc_frequency("grams", gram) == 0:
@@ -202,30 +256,83 @@ class Searcher:
             found = ids if found is None else found & ids
             if not found:
                 break
-        return found
+        return found or set()
 
-    def matches(self, word: str) -> dict[int, tuple[bool, bool, int]]:
-        """Documents containing the word (or a synonym) exactly: docnum → (in title, in names, count)."""
+    def matches(self, variant: str) -> dict[int, tuple[bool, bool, int]]:
+        """Documents containing the variant exactly: docnum → (in title, in names, count). A variant
+        with punctuation needs each of its runs; its first run is counted."""
+        parts = [r for r in runs(variant) if len(r) >= 2]
+        if not parts:
+            return {}
+        found = None
+        for part in parts:
+            docs = self._candidates(part)
+            found = docs if found is None else found & docs
         out = {}
-        for variant in [word] + self.synonyms.get(word, []):
-            needle = variant.lower()
-            for docnum in self._candidates(variant):
-                title, names, body, _ = self.docs[docnum]
-                count = title.count(needle) + names.count(needle) + body.count(needle)
-                if count:
-                    previous = out.get(docnum, (False, False, 0))
-                    out[docnum] = (previous[0] or needle in title, previous[1] or needle in names, previous[2] + count)
+        for docnum in found:
+            title, names, body, _ = self.docs[docnum]
+            if all(p in title or p in names or p in body for p in parts[1:]):
+                t, n, b = (count_from(x, parts[0]) for x in (title, names, body))
+                if t + n + b:
+                    out[docnum] = (t > 0, n > 0, t + n + b)
         return out
 
-    def whole_word(self, word: str) -> set[int]:
-        """Documents whose title or names contain the word as a jieba word of its own (with the
-        domain dictionary), not merely inside a longer word: these rank a little higher."""
-        reader, found = self.searcher.reader(), set()
-        for variant in [word] + self.synonyms.get(word, []):
-            for fieldname in ("title", "names"):
-                if reader.doc_frequency(fieldname, variant.lower()):
-                    found.update(reader.postings(fieldname, variant.lower()).all_ids())
-        return found
+    def located(self, region_ids: list[str]) -> set[int]:
+        wanted = set(region_ids)
+        return {d for d, r in enumerate(self.stored) if r is not None and wanted & set(r["regions"].split(","))}
+
+    def run(self, text: str, filters: Filters | None = None) -> Result:
+        """Coverage ranking: cases with every concept first (BM25F-like: title > names > body,
+        weighted by rarity), then cases with most of them, labelled partial."""
+        query = understand(text, self.vocab)
+        present, absent = [], []
+        expand_below = max(SYNONYMS_BELOW, int(SYNONYMS_BELOW_SHARE * self.total + 0.5))
+        for concept in query["concepts"]:
+            hits: dict[int, list] = {}
+            literal = self.matches(concept["variants"][0])
+            if not literal and concept.get("fallback"):
+                concept.update(text=concept["fallback"], variants=self.vocab.variants(concept["fallback"]))
+                literal = self.matches(concept["variants"][0])
+            variants = concept["variants"] if concept["kind"] == "word" and len(literal) < expand_below else concept["variants"][:1]
+            for variant in variants:
+                for docnum, (t, n, c) in (literal if variant == variants[0] else self.matches(variant)).items():
+                    h = hits.setdefault(docnum, [False, False, 0, []])
+                    h[0], h[1], h[2] = h[0] or t, h[1] or n, h[2] + c
+                    h[3].append(variant)
+            if concept["kind"] == "region":
+                for docnum in self.located(concept["regions"]):
+                    h = hits.setdefault(docnum, [False, False, 0, []])
+                    h[0], h[2] = True, max(h[2], 1)
+            (present if hits else absent).append((concept, hits))
+        found, missing, scored = {}, {}, []
+        if present:
+            idfs = [math.log(1 + self.total / len(hits)) for _, hits in present]
+            # Concepts no case contains weigh in as the rarest words: an answer must cover at least half.
+            whole = sum(idfs) + len(absent) * math.log(1 + self.total)
+            docs = sorted(set().union(*(hits for _, hits in present)))
+            for docnum in docs:
+                score, mass, have = 0.0, 0.0, 0
+                for (concept, hits), idf in zip(present, idfs):
+                    if docnum in hits:
+                        t, n, c, _ = hits[docnum]
+                        score += idf * (1 + TITLE_WEIGHT * t + NAMES_WEIGHT * n) * (1 + math.log(c))
+                        mass += idf
+                        have += 1
+                scored.append((docnum, score, mass / whole, have))
+            complete = any(have == len(present) for *_, have in scored)
+            best = max(m for _, _, m, _ in scored)
+            scored = [row for row in scored if 2 * row[2] > 1 and (
+                row[3] == len(present) or (2 * row[3] > len(present) if complete else 2 * row[2] >= best))]
+            for docnum, *_ in scored:
+                found[docnum] = [(c["text"], hits[docnum][3][0]) for c, hits in present if docnum in hits and hits[docnum][3]]
+                missing[docnum] = [c["text"] for c, hits in present if docnum not in hits]
+        scored.sort(key=lambda row: (row[3] != len(present), -row[2] if row[3] != len(present) else 0, -row[1],
+                                     self.stored[row[0]]["id"]))
+        q = self.filter_query(filters or Filters())
+        if q is not None:
+            allowed = set(self.searcher.docs_for_query(q))
+            scored = [row for row in scored if row[0] in allowed]
+        return Result(query, [(d, s) for d, s, *_ in scored], [c["text"] for c, _ in absent], found, missing)
 
     def filter_query(self, filters: Filters):
         parts = [Or([Term("types", t) for t in filters.types])] if filters.types else []
@@ -240,41 +347,26 @@ class Searcher:
         return And(parts) if parts else None
 
     def ranked(self, text: str, filters: Filters | None = None) -> list[tuple[int, float]]:
-        """(docnum, score) of every case matching all words and the filters, best first."""
-        words = parse_query(text)
-        if not words:
-            return []
-        total = max(1, sum(d is not None for d in self.docs))
-        scores: dict[int, float] | None = None
-        for word in words:
-            hits = self.matches(word)
-            if scores is not None:
-                hits = {d: h for d, h in hits.items() if d in scores}
-            idf = math.log(1 + total / max(1, len(hits)))
-            whole = self.whole_word(word)
-            scores = {d: (scores or {}).get(d, 0.0) + idf * (1 + TITLE_WEIGHT * t + NAMES_WEIGHT * n + WHOLE_WORD_WEIGHT * (d in whole))
-                      * (1 + math.log(c)) for d, (t, n, c) in hits.items()}
-            if not scores:
-                return []
-        q = self.filter_query(filters or Filters())
-        if q is not None:
-            allowed = set(self.searcher.docs_for_query(q))
-            scores = {d: v for d, v in scores.items() if d in allowed}
-        return sorted(scores.items(), key=lambda kv: (-kv[1], self.stored[kv[0]]["id"]))
+        """(docnum, score) of every case answering the query and the filters, best first."""
+        return self.run(text, filters).ranked
 
     def search(self, text: str, filters: Filters | None = None, limit: int | None = 10) -> list[Hit]:
-        return self.hits(text, self.ranked(text, filters), limit)
+        return self.hits(self.run(text, filters), limit)
 
-    def hits(self, text: str, ranked: list[tuple[int, float]], limit: int | None = 10) -> list[Hit]:
-        """Display records for the first `limit` of an already ranked result."""
-        words = parse_query(text)
-        terms = words + [s for w in words for s in self.synonyms.get(w, [])]
+    def hits(self, result: Result, limit: int | None = 10) -> list[Hit]:
+        """Display records for the first `limit` of an answered query."""
         hits = []
-        for docnum, value in ranked[:limit]:
+        for docnum, value in result.ranked[:limit]:
             r = self.stored[docnum]
+            pairs = result.found.get(docnum, [])
+            terms = sorted({v for _, v in pairs} | {c for c, _ in pairs}, key=len, reverse=True)
             hits.append(Hit(r["id"], r["title"], r["place"], r["type_names"], r["start_year"], r["year"], r["status"],
-                            round(value, 3), snippet(self.docs[docnum][3], terms)))
+                            round(value, 3), snippet(self.docs[docnum][3], terms),
+                            [f"{c}→{v}" for c, v in pairs if v != c], result.missing.get(docnum, [])))
         return hits
+
+    def suggestions(self, text: str, count: int = 6) -> list[str]:
+        return suggestions(text, self.vocab, count)
 
     def facets(self, text: str, filters: Filters | None = None) -> dict[str, dict[str, int]]:
         return self.facet_counts(self.ranked(text, filters))
@@ -292,17 +384,42 @@ class Searcher:
         return {k: dict(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in counts.items()}
 
 
+def suggestions(text: str, vocab: Vocabulary, count: int = 6) -> list[str]:
+    """Glossary terms, practice types and synonyms sharing the most character pairs with the query."""
+    grams = set(bigrams(text))
+    scored = [(-len(grams & set(bigrams(term))), term) for term in vocab.suggest]
+    return [term for s, term in sorted(scored) if s < 0][:count]
+
+
+PUNCTUATION = "。；！？，、：.;!?,:…）)》」”"
+
+
 def snippet(text: str, terms: list[str], width: int = 36, mark=("【", "】")) -> str:
-    flat = re.sub(r"\s+", " ", plain_prose(text))
-    positions = [(flat.find(t), t) for t in terms if t and flat.find(t) >= 0]
+    """A window of the body around the first hit, every term marked once (no nested marks);
+    separate fields are joined with ；."""
+    lines = [line.strip() for line in plain_prose(text).split("\n") if line.strip()]
+    flat = "".join(line + ("" if line[-1] in PUNCTUATION else "；") for line in lines)
+    flat = re.sub(r"\s+", " ", flat).rstrip("；")
+    lower = flat.lower()
+    positions = [(lower.find(t.lower()), t) for t in terms if t and lower.find(t.lower()) >= 0]
     if not positions:
         return flat[: width * 2] + ("…" if len(flat) > width * 2 else "")
-    start, _ = min(positions)
-    left = max(0, start - width)
-    window = flat[left: start + width * 2]
-    for term in sorted({t for _, t in positions}, key=len, reverse=True):
-        window = window.replace(term, f"{mark[0]}{term}{mark[1]}")
-    return ("…" if left else "") + window + ("…" if start + width * 2 < len(flat) else "")
+    start = min(p for p, _ in positions)
+    left, right = max(0, start - width), start + width * 2
+    window, lowered = flat[left:right], lower[left:right]
+    spans: list[tuple[int, int]] = []
+    for term in sorted({t.lower() for _, t in positions}, key=len, reverse=True):
+        at = lowered.find(term)
+        while at >= 0:
+            if not any(a < at + len(term) and at < b for a, b in spans):
+                spans.append((at, at + len(term)))
+            at = lowered.find(term, at + len(term))
+    out, cursor = [], 0
+    for a, b in sorted(spans):
+        out += [window[cursor:a], mark[0], window[a:b], mark[1]]
+        cursor = b
+    out.append(window[cursor:])
+    return ("…" if left else "") + "".join(out) + ("…" if right < len(flat) else "")
 
 
 def similar_cases(searcher: "Searcher", top: int = 8):
