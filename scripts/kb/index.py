@@ -397,7 +397,7 @@ PUNCTUATION = "。；！？，、：.;!?,:…）)》」”"
 def snippet(text: str, terms: list[str], width: int = 36, mark=("【", "】")) -> str:
     """A window of the body around the first hit, every term marked once (no nested marks);
     separate fields are joined with ；."""
-    lines = [line.strip() for line in plain_prose(text).split("\n") if line.strip()]
+    lines = [plain_prose(line).strip() for line in text.split("\n") if plain_prose(line).strip()]
     flat = "".join(line + ("" if line[-1] in PUNCTUATION else "；") for line in lines)
     flat = re.sub(r"\s+", " ", flat).rstrip("；")
     lower = flat.lower()
