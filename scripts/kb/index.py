@@ -22,7 +22,7 @@ from whoosh.query import And, NumericRange, Or, Term
 
 from .analysis import bigrams, domain_words, jieba_analyzer, use_dictionary
 from .corpus import BUILD_DIR, Corpus
-from .query import Vocabulary, query_data, runs, understand
+from .query import Vocabulary, prefer_verbatim, query_data, runs, understand
 from .render import plain_prose, relation_reason
 
 INDEX_DIR = BUILD_DIR / "index"
@@ -33,6 +33,8 @@ TITLE_WEIGHT, NAMES_WEIGHT = 3.0, 1.5
 # Synonyms widen a word that finds few cases as typed (退役军人, 网络信访); a word the cases
 # themselves use widely (下访) is matched as typed, so looser variants do not crowd its results.
 SYNONYMS_BELOW, SYNONYMS_BELOW_SHARE = 3, 0.01
+# Cases scoring under this share of the best answer only mention the words in passing.
+SCORE_FLOOR = 0.1
 
 
 def make_schema() -> fields.Schema:
@@ -285,6 +287,7 @@ class Searcher:
         """Coverage ranking: cases with every concept first (BM25F-like: title > names > body,
         weighted by rarity), then cases with most of them, labelled partial."""
         query = understand(text, self.vocab)
+        prefer_verbatim(query, lambda run: len(self.matches(run)), self.total)
         present, absent = [], []
         expand_below = max(SYNONYMS_BELOW, int(SYNONYMS_BELOW_SHARE * self.total + 0.5))
         for concept in query["concepts"]:
@@ -323,6 +326,8 @@ class Searcher:
             best = max(m for _, _, m, _ in scored)
             scored = [row for row in scored if 2 * row[2] > 1 and (
                 row[3] == len(present) or (2 * row[3] > len(present) if complete else 2 * row[2] >= best))]
+            top = max((row[1] for row in scored), default=0.0)
+            scored = [row for row in scored if row[1] >= SCORE_FLOOR * top]
             for docnum, *_ in scored:
                 found[docnum] = [(c["text"], hits[docnum][3][0]) for c, hits in present if docnum in hits and hits[docnum][3]]
                 missing[docnum] = [c["text"] for c, hits in present if docnum not in hits]

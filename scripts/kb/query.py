@@ -116,6 +116,7 @@ def query_data(corpus, texts: list[str]) -> dict:
         "groups": groups,
         "regions": regions,
         "suggest": sorted({w for g in groups for w in g[:1]} | {w.lower() for w in dictionary}),
+        "genericShare": GENERIC_SHARE,
     }
     corpus.__dict__["_query_data"] = data
     return data
@@ -210,10 +211,12 @@ def understand(text: str, vocab: Vocabulary) -> dict:
         phrase = (match.group(1) or match.group(2)).strip().lower()
         if len("".join(runs(phrase))) >= 2:
             add({"text": phrase, "variants": [phrase], "kind": "exact", "regions": []})
+    whole = []
     for run in runs(QUOTED.sub(" ", text)):
         previous = None  # the concept made from the word just before, if any
-        for word in (w for part in ASCII_OR_NOT.findall(run) for w in (
-                [part] if part.isascii() else segment(part, vocab))):
+        words = [w for part in ASCII_OR_NOT.findall(run) for w in ([part] if part.isascii() else segment(part, vocab))]
+        owned, set_aside = [], []
+        for word in words:
             if word in vocab.stop:
                 previous = None
                 continue
@@ -231,9 +234,43 @@ def understand(text: str, vocab: Vocabulary) -> dict:
                 continue
             elif word in vocab.generic:
                 generic.append(word)
+                set_aside.append(word)
                 previous = None
                 continue
             else:
                 concept = {"text": word, "variants": vocab.variants(word), "kind": "word", "regions": []}
             previous = concept if add(concept) else None
-    return {"concepts": concepts, "generic": generic, "dropped": dropped}
+            if previous is not None:
+                owned.append(concept)
+        # The run without question words at its ends, nor leading generic verbs (建立…, 做好…) unless
+        # it is all generic words: searched whole when cases have it verbatim (decided at ranking
+        # time, where its frequency is known).
+        core = words[:]
+        while core and core[0] in vocab.stop:
+            core.pop(0)
+        while core and core[-1] in vocab.stop:
+            core.pop()
+        if any(w not in vocab.generic for w in core):
+            while core and core[0] in vocab.generic:
+                core.pop(0)
+        if len(core) >= 2 and not any(w in vocab.stop or w in vocab.regions for w in core):
+            whole.append({"text": "".join(core), "concepts": owned, "generic": set_aside})
+    return {"concepts": concepts, "generic": generic, "dropped": dropped, "whole": whole}
+
+
+def prefer_verbatim(query: dict, frequency, total: int) -> None:
+    """Where a run the user typed occurs verbatim in some cases (but is not generic), search for it
+    whole instead of its pieces: exact precision first, the pieces' recall only when needed.
+    `frequency(text)` is the number of cases containing text."""
+    for run in query["whole"]:
+        count = frequency(run["text"])
+        if not 0 < count < GENERIC_SHARE * total:
+            continue
+        at = min((query["concepts"].index(c) for c in run["concepts"]), default=len(query["concepts"]))
+        query["concepts"] = [c for c in query["concepts"] if not any(c is o for o in run["concepts"])]
+        if any(c["kind"] == "word" and c["text"] == run["text"] for c in query["concepts"]):
+            continue
+        query["concepts"].insert(min(at, len(query["concepts"])),
+                                 {"text": run["text"], "variants": [run["text"]], "kind": "word", "regions": []})
+        for word in run["generic"]:
+            query["generic"].remove(word)

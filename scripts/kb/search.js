@@ -83,7 +83,7 @@
   }
 
   function understand(text) {
-    var concepts = [], generic = [], dropped = [], keys = {}, m;
+    var concepts = [], generic = [], dropped = [], keys = {}, whole = [], m;
     function add(c) {
       var key = c.kind === "exact" ? c.variants[0] : c.variants.slice().sort()[0];
       if (has(keys, key)) return false;
@@ -95,7 +95,7 @@
       if (runs(phrase).join("").length >= 2) add({ text: phrase, variants: [phrase], kind: "exact", regions: [] });
     }
     runs(text.replace(QUOTED, " ")).forEach(function (run) {
-      var previous = null, words = [];
+      var previous = null, words = [], owned = [], setAside = [];
       (run.match(ASCII_OR_NOT) || []).forEach(function (part) {
         words = words.concat(/^[a-z0-9]+$/.test(part) ? [part] : segment(part));
       });
@@ -108,12 +108,33 @@
           previous.fallback = previous.text; previous.text = joined; previous.variants = variantsOf(joined);
           return;
         } else if (word.length < 2) { dropped.push(word); previous = null; return; }
-        else if (has(GENERIC, word)) { generic.push(word); previous = null; return; }
+        else if (has(GENERIC, word)) { generic.push(word); setAside.push(word); previous = null; return; }
         else concept = { text: word, variants: variantsOf(word), kind: "word", regions: [] };
         previous = add(concept) ? concept : null;
+        if (previous) owned.push(concept);
       });
+      var core = words.slice();
+      while (core.length && has(STOP, core[0])) core.shift();
+      while (core.length && has(STOP, core[core.length - 1])) core.pop();
+      if (core.some(function (w) { return !has(GENERIC, w); })) while (core.length && has(GENERIC, core[0])) core.shift();
+      if (core.length >= 2 && !core.some(function (w) { return has(STOP, w) || has(Q.regions, w); }))
+        whole.push({ text: core.join(""), concepts: owned, generic: setAside });
     });
-    return { concepts: concepts, generic: generic, dropped: dropped };
+    return { concepts: concepts, generic: generic, dropped: dropped, whole: whole };
+  }
+
+  function preferVerbatim(query) {  // mirrors prefer_verbatim in kb/query.py
+    var N = META.docs.length;
+    query.whole.forEach(function (run) {
+      var count = Object.keys(matches(run.text)).length;
+      if (!(count > 0 && count < Q.genericShare * N)) return;
+      var at = query.concepts.length;
+      run.concepts.forEach(function (c) { var i = query.concepts.indexOf(c); if (i >= 0 && i < at) at = i; });
+      query.concepts = query.concepts.filter(function (c) { return run.concepts.indexOf(c) < 0; });
+      if (query.concepts.some(function (c) { return c.kind === "word" && c.text === run.text; })) return;
+      query.concepts.splice(Math.min(at, query.concepts.length), 0, { text: run.text, variants: [run.text], kind: "word", regions: [] });
+      run.generic.forEach(function (w) { query.generic.splice(query.generic.indexOf(w), 1); });
+    });
   }
 
   function runs(word) { return (word.toLowerCase().match(WORD) || []); }
@@ -192,9 +213,12 @@
 
   function rank(query) {  // mirrors Searcher.run in kb/index.py
     var N = META.docs.length, expandBelow = Math.max(3, Math.floor(0.01 * N + 0.5));
-    var literals = query.concepts.map(function (c) { return c.variants[0]; })
-      .concat(query.concepts.filter(function (c) { return c.fallback; }).map(function (c) { return c.fallback; }));
-    return ensure(literals).then(function () {
+    return ensure(query.whole.map(function (w) { return w.text; })).then(function () {
+      preferVerbatim(query);
+      var literals = query.concepts.map(function (c) { return c.variants[0]; })
+        .concat(query.concepts.filter(function (c) { return c.fallback; }).map(function (c) { return c.fallback; }));
+      return ensure(literals);
+    }).then(function () {
       var steps = query.concepts.map(function (c) {
         var literal = matches(c.variants[0]);
         if (!Object.keys(literal).length && c.fallback) { c.text = c.fallback; c.variants = variantsOf(c.fallback); literal = null; }
@@ -243,6 +267,9 @@
         scored = scored.filter(function (r) {
           return 2 * r.mass > 1 && (r.have === k || (complete ? 2 * r.have > k : 2 * r.mass >= best));
         });
+        var top = 0;
+        scored.forEach(function (r) { top = Math.max(top, r.score); });
+        scored = scored.filter(function (r) { return r.score >= 0.1 * top; });
         scored.forEach(function (r) {
           r.found = []; r.missing = [];
           present.forEach(function (p) {
@@ -301,9 +328,8 @@
   window.KBSearch = {
     search: function (text, filters) {
       var query = understand(text || "");
-      var words = query.concepts.map(function (c) { return c.text; });
       return rank(query).then(function (answer) {
-        var f = filters || {};
+        var f = filters || {}, words = query.concepts.map(function (c) { return c.text; });
         var all = answer.ranked;
         var results = all.filter(function (r) { return passes(META.docs[r.doc], f); });
         return { words: words, query: query, absent: answer.absent, all: all, results: results, facets: facets(results, f),
