@@ -193,3 +193,32 @@ def test_related_cases_come_from_more_like_this_with_a_reason(searcher):
     related = similar_cases(searcher)("shanghai-changning-jiangsulu-liqin")
     assert related[0] == ("shanghai-changning-tiaojie-daili", "同类做法、同一地区")
     assert all(reason for _, reason in related) and "shanghai-changning-jiangsulu-liqin" not in dict(related)
+
+
+def test_a_phrase_the_cases_contain_verbatim_is_searched_whole(searcher):
+    assert searcher.run("联席办").explanation()["concepts"] == ["联席办"]
+    assert searcher.run("政策完善").explanation()["concepts"] == ["政策完善"]
+
+
+def test_a_leading_generic_verb_is_not_part_of_the_verbatim_phrase(searcher):
+    assert searcher.run("如何建立联席会议制度").explanation()["concepts"] == ["联席会议制度"]
+
+
+def test_no_result_suggests_nearby_terms(searcher):
+    assert "接访" in searcher.suggestions("人工智能接访")
+
+
+def test_a_word_in_two_synonym_groups_is_reported_at_its_line(content_copy):
+    from conftest import write_file
+    write_file(content_copy, "synonyms.yaml", "# yaml-language-server: $schema=../schemas/synonyms.schema.json\n"
+               "groups:\n  - terms: [积案, 老案]\n  - terms: [难案, 老案]\n")
+    _, problems = check(content_copy)
+    assert [(p.line, p.severity) for p in problems if "老案" in p.message] == [(4, "error")]
+
+
+def test_synonyms_file_follows_its_schema(content_copy):
+    from conftest import write_file
+    write_file(content_copy, "synonyms.yaml", "# yaml-language-server: $schema=../schemas/synonyms.schema.json\n"
+               "groups:\n  - terms: [积案]\n")
+    _, problems = check(content_copy)
+    assert any(p.file.endswith("synonyms.yaml") and p.severity == "error" for p in problems)

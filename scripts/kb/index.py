@@ -33,7 +33,8 @@ TITLE_WEIGHT, NAMES_WEIGHT = 3.0, 1.5
 # Synonyms widen a word that finds few cases as typed (退役军人, 网络信访); a word the cases
 # themselves use widely (下访) is matched as typed, so looser variants do not crowd its results.
 SYNONYMS_BELOW, SYNONYMS_BELOW_SHARE = 3, 0.01
-# Cases scoring under this share of the best answer only mention the words in passing.
+# Cases scoring under this share of the best answer only mention the words in passing (not
+# applied when the query quotes a phrase: then every case containing it is wanted).
 SCORE_FLOOR = 0.1
 
 
@@ -326,8 +327,9 @@ class Searcher:
             best = max(m for _, _, m, _ in scored)
             scored = [row for row in scored if 2 * row[2] > 1 and (
                 row[3] == len(present) or (2 * row[3] > len(present) if complete else 2 * row[2] >= best))]
-            top = max((row[1] for row in scored), default=0.0)
-            scored = [row for row in scored if row[1] >= SCORE_FLOOR * top]
+            if not any(c["kind"] == "exact" for c in query["concepts"]):  # quoted: every case that has it
+                top = max((row[1] for row in scored), default=0.0)
+                scored = [row for row in scored if row[1] >= SCORE_FLOOR * top]
             for docnum, *_ in scored:
                 found[docnum] = [(c["text"], hits[docnum][3][0]) for c, hits in present if docnum in hits and hits[docnum][3]]
                 missing[docnum] = [c["text"] for c, hits in present if docnum not in hits]

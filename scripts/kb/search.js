@@ -267,9 +267,11 @@
         scored = scored.filter(function (r) {
           return 2 * r.mass > 1 && (r.have === k || (complete ? 2 * r.have > k : 2 * r.mass >= best));
         });
-        var top = 0;
-        scored.forEach(function (r) { top = Math.max(top, r.score); });
-        scored = scored.filter(function (r) { return r.score >= 0.1 * top; });
+        if (!query.concepts.some(function (c) { return c.kind === "exact"; })) {  // quoted: every case that has it
+          var top = 0;
+          scored.forEach(function (r) { top = Math.max(top, r.score); });
+          scored = scored.filter(function (r) { return r.score >= 0.1 * top; });
+        }
         scored.forEach(function (r) {
           r.found = []; r.missing = [];
           present.forEach(function (p) {
