@@ -1,16 +1,18 @@
 """The search stage: a whoosh index of the cases in build/index, and the query engine over it.
 
-Exactness: every query word must occur in a case as an exact substring. whoosh's index of the
-distinct character bigrams of each case gives the candidates (a case containing the word
-contains all its bigrams), and a substring test on the case's text keeps only true matches.
-Ranking then prefers hits in the title, then in practice and method names, then frequency,
-weighted by how rare the word is; a jieba word (with the domain dictionary) of the title or
-names counts a little more. whoosh's more-like-this over the domain terms finds related cases.
+A query is first understood (kb/query.py: words, synonyms, regions, generic words). Each concept
+is then matched exactly: a binary table of the cases holding each character bigram gives the
+candidates (a case containing a word contains all its bigrams), and a substring test on the
+case's text keeps only true matches. Ranking is by coverage (cases with every concept first),
+then BM25F-like weights (title > practice and method names > body, rarer words count more).
+search.js does the same in the browser. whoosh's more-like-this over domain terms finds related cases.
 """
 from __future__ import annotations
 
 import json
 import math
+import mmap
+from array import array
 import re
 import shutil
 import tempfile
@@ -28,6 +30,7 @@ from .render import plain_prose, relation_reason
 INDEX_DIR = BUILD_DIR / "index"
 DICTIONARY_FILE = "dictionary.txt"
 QUERY_FILE = "query.json"
+GRAMS_FILE, GRAMS_TABLE_FILE = "grams.bin", "grams.json"
 TEXTS_FILE = "texts.json"
 TITLE_WEIGHT, NAMES_WEIGHT = 3.0, 1.5
 # Synonyms widen a word that finds few cases as typed (退役军人, 网络信访); a word the cases
@@ -43,7 +46,6 @@ def make_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=jieba_analyzer(), stored=True),
         names=fields.TEXT(analyzer=jieba_analyzer()),
-        grams=fields.KEYWORD(),
         concepts=fields.KEYWORD(scorable=True),
         place=fields.STORED(),
         type_names=fields.STORED(),
@@ -126,6 +128,19 @@ def concepts(text: str, dictionary: list[str], grams: set[str] | None = None) ->
     return [term for term in dictionary if term[:2] in grams for _ in range(text.count(term))]
 
 
+def write_gram_postings(gram_docs: dict[str, array], folder: Path) -> None:
+    """For each character bigram, the cases (in texts.json order) that contain it: one binary file
+    of uint32 runs and a JSON table gram → [offset, count]. Read per bigram at query time."""
+    table, offset = {}, 0
+    with open(folder / GRAMS_FILE, "wb") as out:
+        for gram in sorted(gram_docs):
+            docs = gram_docs[gram]
+            out.write(docs.tobytes())
+            table[gram] = [offset, len(docs)]
+            offset += len(docs)
+    (folder / GRAMS_TABLE_FILE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+
+
 def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
     """Write a fresh index next to the old one and swap it in; returns the number of cases."""
     dictionary = domain_words(corpus)
@@ -136,19 +151,21 @@ def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
     try:
         ix = index.create_in(str(work), make_schema())
         writer = ix.writer(procs=2, limitmb=128, multisegment=True)
-        texts, searchables = [], []
+        texts, searchables, gram_docs = [], [], {}
         for doc in sorted(corpus.cases, key=lambda d: d.data["id"]):
             fields_ = case_document(doc.data, corpus, types)
             texts.append([fields_["id"], fields_["title"], fields_["place"] + "\n" + fields_["names"], fields_["body"]])
             searchable = fields_.pop("searchable").lower()  # lowercased, as Searcher.concept_text sees it
             searchables.append(searchable)
             grams = set(bigrams(searchable))
-            fields_["grams"] = " ".join(sorted(grams))
+            for gram in grams:
+                gram_docs.setdefault(gram, array("I")).append(len(searchables) - 1)
             fields_["concepts"] = " ".join(concepts(searchable, dictionary, grams))
             del fields_["body"]
             writer.add_document(**fields_)
         writer.commit()
         (work / TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        write_gram_postings(gram_docs, work)
         (work / DICTIONARY_FILE).write_text("\n".join(dictionary), encoding="utf-8")
         (work / QUERY_FILE).write_text(json.dumps(query_data(corpus, searchables), ensure_ascii=False), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
@@ -214,6 +231,11 @@ def count_from(text: str, run: str) -> int:
     return count
 
 
+def can_overlap(run: str) -> bool:
+    """A run with no border (no prefix equal to a suffix) cannot overlap itself: str.count suffices."""
+    return any(run[:k] == run[-k:] for k in range(1, len(run)))
+
+
 class Searcher:
     def __init__(self, index_dir: Path = INDEX_DIR):
         if not index.exists_in(str(index_dir)):
@@ -235,6 +257,13 @@ class Searcher:
             self.docs[docnum] = (title.lower(), names.lower(), body.lower(), body)
             self.stored[docnum] = stored
         self.total = max(1, sum(d is not None for d in self.docs))
+        self._located = None
+        self.gram_table = json.loads((index_dir / GRAMS_TABLE_FILE).read_text(encoding="utf-8"))
+        with open(index_dir / GRAMS_FILE, "rb") as f:
+            self.gram_data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if f.seek(0, 2) else b""
+        docnum_of_id = {r["id"]: d for d, r in enumerate(self.stored) if r is not None}
+        self.docnum_of = [docnum_of_id[row[0]] for row in texts]
+        self.identity = self.docnum_of == list(range(len(self.docnum_of)))
 
     @property
     def synonyms(self) -> dict[str, list[str]]:
@@ -247,15 +276,23 @@ class Searcher:
 
     def close(self):
         self.searcher.close()
+        if isinstance(self.gram_data, mmap.mmap):
+            self.gram_data.close()
+
+    def _gram_docs(self, gram: str) -> set[int]:
+        offset, count = self.gram_table[gram]
+        ordinals = array("I")
+        ordinals.frombytes(self.gram_data[offset * 4:(offset + count) * 4])
+        return set(ordinals) if self.identity else {self.docnum_of[o] for o in ordinals}
 
     def _candidates(self, run: str) -> set[int]:
         """Documents holding every bigram of the run (a superset of those containing it)."""
         grams = set(bigrams(run))
-        reader, found = self.searcher.reader(), None
-        for gram in sorted(grams, key=lambda g: reader.doc_frequency("grams", g)):
-            if reader.doc_frequency("grams", gram) == 0:
-                return set()
-            ids = set(reader.postings("grams", gram).all_ids())
+        if any(g not in self.gram_table for g in grams):
+            return set()
+        found = None
+        for gram in sorted(grams, key=lambda g: self.gram_table[g][1]):
+            ids = self._gram_docs(gram)
             found = ids if found is None else found & ids
             if not found:
                 break
@@ -271,35 +308,53 @@ class Searcher:
         for part in parts:
             docs = self._candidates(part)
             found = docs if found is None else found & docs
-        out = {}
-        for docnum in found:
-            title, names, body, _ = self.docs[docnum]
-            if all(p in title or p in names or p in body for p in parts[1:]):
-                t, n, b = (count_from(x, parts[0]) for x in (title, names, body))
-                if t + n + b:
-                    out[docnum] = (t > 0, n > 0, t + n + b)
+        out, first, rest, docs = {}, parts[0], parts[1:], self.docs
+        if can_overlap(first) or rest:
+            for docnum in found:
+                title, names, body, _ = docs[docnum]
+                if all(p in title or p in names or p in body for p in rest):
+                    t, n, b = (count_from(x, first) for x in (title, names, body))
+                    if t + n + b:
+                        out[docnum] = (t > 0, n > 0, t + n + b)
+            return out
+        for docnum in found:  # the common case, kept tight: one run that cannot overlap itself
+            title, names, body, _ = docs[docnum]
+            t, n = title.count(first), names.count(first)
+            c = t + n + body.count(first)
+            if c:
+                out[docnum] = (t > 0, n > 0, c)
         return out
 
     def located(self, region_ids: list[str]) -> set[int]:
-        wanted = set(region_ids)
-        return {d for d, r in enumerate(self.stored) if r is not None and wanted & set(r["regions"].split(","))}
+        if self._located is None:
+            self._located = {}
+            for docnum, r in enumerate(self.stored):
+                for region in (r["regions"].split(",") if r is not None else []):
+                    self._located.setdefault(region, set()).add(docnum)
+        return set().union(*(self._located.get(r, set()) for r in region_ids))
 
     def run(self, text: str, filters: Filters | None = None) -> Result:
         """Coverage ranking: cases with every concept first (BM25F-like: title > names > body,
         weighted by rarity), then cases with most of them, labelled partial."""
         query = understand(text, self.vocab)
-        prefer_verbatim(query, lambda run: len(self.matches(run)), self.total)
+        memo: dict[str, dict] = {}
+
+        def matches(variant: str) -> dict:
+            if variant not in memo:
+                memo[variant] = self.matches(variant)
+            return memo[variant]
+        prefer_verbatim(query, lambda run: len(matches(run)), self.total)
         present, absent = [], []
         expand_below = max(SYNONYMS_BELOW, int(SYNONYMS_BELOW_SHARE * self.total + 0.5))
         for concept in query["concepts"]:
             hits: dict[int, list] = {}
-            literal = self.matches(concept["variants"][0])
+            literal = matches(concept["variants"][0])
             if not literal and concept.get("fallback"):
                 concept.update(text=concept["fallback"], variants=self.vocab.variants(concept["fallback"]))
-                literal = self.matches(concept["variants"][0])
+                literal = matches(concept["variants"][0])
             variants = concept["variants"] if concept["kind"] == "word" and len(literal) < expand_below else concept["variants"][:1]
             for variant in variants:
-                for docnum, (t, n, c) in (literal if variant == variants[0] else self.matches(variant)).items():
+                for docnum, (t, n, c) in (literal if variant == variants[0] else matches(variant)).items():
                     h = hits.setdefault(docnum, [False, False, 0, []])
                     h[0], h[1], h[2] = h[0] or t, h[1] or n, h[2] + c
                     h[3].append(variant)
@@ -404,13 +459,18 @@ PUNCTUATION = "。；！？，、：.;!?,:…）)》」”"
 def snippet(text: str, terms: list[str], width: int = 36, mark=("【", "】")) -> str:
     """A window of the body around the first hit, every term marked once (no nested marks);
     separate fields are joined with ；."""
-    lines = [plain_prose(line).strip() for line in text.split("\n") if plain_prose(line).strip()]
+    raw = text.split("\n")
+    lowered = [t.lower() for t in terms if t]
+    first = next((i for i, line in enumerate(raw) if any(t in line.lower() for t in lowered)), 0)
+    lines = [p for p in (plain_prose(line).strip() for line in raw[max(0, first - 1): first + 3]) if p]
+    if not lines:
+        return ""
     flat = "".join(line + ("" if line[-1] in PUNCTUATION else "；") for line in lines)
     flat = re.sub(r"\s+", " ", flat).rstrip("；")
     lower = flat.lower()
     positions = [(lower.find(t.lower()), t) for t in terms if t and lower.find(t.lower()) >= 0]
     if not positions:
-        return flat[: width * 2] + ("…" if len(flat) > width * 2 else "")
+        return flat[: width * 2] + ("…" if len(flat) > width * 2 or len(raw) > first + 3 else "")
     start = min(p for p, _ in positions)
     left, right = max(0, start - width), start + width * 2
     window, lowered = flat[left:right], lower[left:right]
@@ -426,7 +486,7 @@ def snippet(text: str, terms: list[str], width: int = 36, mark=("【", "】")) -
         out += [window[cursor:a], mark[0], window[a:b], mark[1]]
         cursor = b
     out.append(window[cursor:])
-    return ("…" if left else "") + "".join(out) + ("…" if right < len(flat) else "")
+    return ("…" if left or first > 1 else "") + "".join(out) + ("…" if right < len(flat) or len(raw) > first + 3 else "")
 
 
 def similar_cases(searcher: "Searcher", top: int = 8):
