@@ -265,10 +265,6 @@ class Searcher:
         self.docnum_of = [docnum_of_id[row[0]] for row in texts]
         self.identity = self.docnum_of == list(range(len(self.docnum_of)))
 
-    @property
-    def synonyms(self) -> dict[str, list[str]]:
-        return {w: [v for v in g if v != w] for w, g in self.vocab.group_of.items()}
-
     def concept_text(self, docnum: int) -> str:
         """The document's domain terms as they were indexed (for more-like-this)."""
         title, names, body, _ = self.docs[docnum]
