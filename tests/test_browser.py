@@ -137,3 +137,22 @@ def test_compare_page_puts_chosen_cases_side_by_side_and_adds_from_search(site, 
     page.wait_for_function("document.querySelectorAll('table.kb-compare thead th').length === 4")
     assert "石湖荡" in page.locator("table.kb-compare thead").inner_text()
     assert page.outside == []
+
+
+def test_site_search_agrees_with_kb_search_on_random_mixtures_of_words(site, chromium):
+    """Segmentation, stopwords, regions, verbatim runs and ranking are one definition in two languages."""
+    import json
+    import random
+
+    from kb.index import Searcher
+    data = json.loads((site.parent / "index" / "query.json").read_text(encoding="utf-8"))
+    pool = data["words"] + data["stop"] * 2 + list(data["regions"]) + ["区块链", "12345", '"人民调解"', " ", "，", "办"]
+    rng = random.Random(3)
+    queries = list(dict.fromkeys("".join(rng.choice(pool) for _ in range(rng.randint(1, 5))) for _ in range(150)))
+    page = open_search_page(chromium, site)
+    run, _ = run_site_search(page, queries)
+    searcher = Searcher(site.parent / "index")
+    try:
+        assert [q for q in queries if run[q] != [h.id for h in searcher.search(q, limit=None)]] == []
+    finally:
+        searcher.close()
