@@ -6,7 +6,8 @@ from click.testing import CliRunner
 
 from kb.cli import main
 from kb.corpus import CONTENT_DIR
-from kb.index import Filters, Searcher, build_index, case_document, parse_query
+from kb.index import Filters, Searcher, build_index, case_document, snippet
+from kb.query import Vocabulary, segment, understand
 from kb.validate import check
 
 
@@ -46,8 +47,8 @@ def ids(hits):
 
 
 @pytest.mark.parametrize("word", ["人民调解", "动拆迁", "军队退役人员", "联席会议", "示范村", "听证", "民调解信", "家门口"])
-def test_a_word_finds_exactly_the_cases_containing_it(searcher, corpus, word):
-    assert ids(searcher.search(word, limit=None)) == containing(corpus, word)
+def test_a_quoted_word_finds_exactly_the_cases_containing_it(searcher, corpus, word):
+    assert ids(searcher.search(f'"{word}"', limit=None)) == containing(corpus, word)
 
 
 def test_a_word_absent_from_the_corpus_finds_nothing(searcher):
@@ -58,13 +59,62 @@ def test_practice_type_alias_also_finds_the_type_name(searcher, corpus):
     assert ids(searcher.search("代办", limit=None)) >= containing(corpus, "信访代理")
 
 
-def test_space_separated_words_are_all_required(searcher, corpus):
+def test_two_words_put_cases_with_both_first_and_leave_out_cases_with_one(searcher, corpus):
     expected = containing(corpus, "调解") & containing(corpus, "楼组")
     assert expected and ids(searcher.search("调解 楼组", limit=None)) == expected
 
 
+def test_an_unspaced_phrase_is_cut_into_words_that_need_not_be_adjacent(searcher, corpus):
+    assert not containing(corpus, "信访代理员培训")
+    hits = searcher.search("信访代理员培训", limit=None)
+    assert hits and hits[0].id in containing(corpus, "信访代理员") & containing(corpus, "培训")
+
+
+def test_question_words_are_dropped(searcher):
+    assert [h.id for h in searcher.search("信访听证会怎么开")] == [h.id for h in searcher.search("信访听证会")]
+
+
+def test_a_synonym_from_the_content_file_finds_the_cases_word_and_says_so(searcher, corpus):
+    hits = searcher.search("退役军人", limit=None)
+    assert not containing(corpus, "退役军人")
+    assert ids(hits) == ids(searcher.search("军队退役人员", limit=None))
+    assert ids(hits) and ids(hits) <= containing(corpus, "军队退役人员")
+    assert hits[0].matched == ["退役军人→军队退役人员"]
+
+
+def test_generic_words_alone_return_nothing(searcher):
+    result = searcher.run("信访工作怎么做好")
+    assert result.ranked == [] and {"信访", "工作"} <= set(result.query["generic"])
+
+
+def test_a_concept_no_case_has_is_named_and_not_answered_on_a_lesser_word(searcher):
+    result = searcher.run("区块链接访")
+    assert "区块链" in result.absent and result.ranked == []
+
+
+def test_partial_matches_follow_complete_ones_and_name_what_they_lack(searcher):
+    hits = searcher.search("组织离退休人员参与社区矛盾排解", limit=None)
+    assert hits[0].id == "shanghai-putuo-caoyang-bailingniao"
+    complete = [h for h in hits if not h.missing]
+    assert hits[: len(complete)] == complete and all(h.missing for h in hits[len(complete):])
+
+
+def test_region_name_in_a_query_puts_that_regions_cases_first(searcher):
+    result = searcher.run("长宁 信访代理")
+    assert result.explanation()["regions"] == ["长宁"]
+    top = [searcher.stored[d]["id"] for d, _ in result.ranked[:2]]
+    assert all(i.startswith("shanghai-changning") for i in top)
+
+
+def test_segmentation_prefers_fewest_words_and_keeps_unknown_characters_together():
+    vocab = Vocabulary({"words": ["信访", "代理", "信访代理", "培训"], "stop": ["怎么"], "generic": [],
+                        "groups": [], "regions": {}, "suggest": []})
+    assert segment("信访代理培训", vocab) == ["信访代理", "培训"]
+    assert segment("量子信访", vocab) == ["量子", "信访"]
+    assert [c["text"] for c in understand('"有信访我代理" 信访代理怎么培训', vocab)["concepts"]] == ["有信访我代理", "信访代理", "培训"]
+
+
 def test_a_quoted_phrase_is_matched_as_written(searcher, corpus):
-    assert parse_query('"有信访我代理" 长宁') == ["有信访我代理", "长宁"]
     assert ids(searcher.search('"有信访我代理"', limit=None)) == containing(corpus, "有信访我代理")
 
 
@@ -74,18 +124,18 @@ def test_title_hits_rank_first(searcher):
 
 
 def test_type_filter_keeps_only_that_type(searcher, corpus):
-    hits = searcher.search("信访", Filters(types=["xinfang-daili"]), limit=None)
+    hits = searcher.search('"信访"', Filters(types=["xinfang-daili"]), limit=None)
     cases = corpus.case_map()
     assert hits and all("xinfang-daili" in cases[h.id]["practice_types"] for h in hits)
 
 
 def test_region_filter_includes_lower_levels(searcher):
-    hits = searcher.search("信访", Filters(regions=["shanghai-changning"]), limit=None)
+    hits = searcher.search('"信访"', Filters(regions=["shanghai-changning"]), limit=None)
     assert ids(hits) == {"shanghai-changning-tiaojie-daili", "shanghai-changning-jiangsulu-liqin"}
 
 
 def test_since_filter_uses_the_start_year(searcher, corpus):
-    hits = searcher.search("信访", Filters(since=2020), limit=None)
+    hits = searcher.search('"信访"', Filters(since=2020), limit=None)
     cases = corpus.case_map()
     assert hits and all((cases[h.id]["period"].get("start_year") or cases[h.id]["period"]["reported_year"]) >= 2020 for h in hits)
 
@@ -93,6 +143,19 @@ def test_since_filter_uses_the_start_year(searcher, corpus):
 def test_snippet_marks_the_hit(searcher):
     hit = searcher.search("五定")[0]
     assert "【五定】" in hit.snippet
+
+
+def test_snippet_marks_do_not_nest_and_fields_do_not_run_together():
+    text = "某镇\n某镇辖区内开展信访代理工作"
+    out = snippet(text, ["信访代理", "代理"])
+    assert "【信访代理】" in out and "【信访【" not in out and "某镇；某镇辖区" in out
+
+
+def test_enum_codes_are_not_indexed(corpus):
+    types = corpus.taxonomy("practice_type")
+    for doc in corpus.cases:
+        body = case_document(doc.data, corpus, types)["body"]
+        assert "\nmethod\n" not in f"\n{body}\n" and "\nmedia\n" not in f"\n{body}\n"
 
 
 def test_cli_search_prints_json_with_locality_type_year(build_dir):
@@ -107,10 +170,17 @@ def test_cli_search_prints_json_with_locality_type_year(build_dir):
 
 
 def test_facets_count_every_matching_case_at_every_region_level(searcher, corpus):
-    facets = searcher.facets("信访代理")
-    matching = containing(corpus, "信访代理") | set().union(*(containing(corpus, a) for a in searcher.synonyms["信访代理"]))
-    assert sum(facets["level"].values()) == len(matching)
+    facets = searcher.facets('"信访代理"')
+    assert sum(facets["level"].values()) == len(containing(corpus, "信访代理"))
     assert facets["regions"]["shanghai"] >= facets["regions"]["shanghai-changning"] == 2
+
+
+def test_cli_search_explains_the_query_and_suggests_on_no_result(build_dir):
+    result = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "区块链", "--json"])
+    output = json.loads(result.output)
+    assert output["total"] == 0 and output["query"]["absent"] == ["区块链"]
+    text = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "网络信访怎么办"]).output
+    assert "检索词：网络信访" in text and "按“" in text
 
 
 def test_cli_search_without_an_index_explains_what_to_do(tmp_path):
@@ -126,8 +196,30 @@ def test_related_cases_come_from_more_like_this_with_a_reason(searcher):
     assert all(reason for _, reason in related) and "shanghai-changning-jiangsulu-liqin" not in dict(related)
 
 
-def test_whole_word_hits_come_from_jieba_words_of_title_and_names(searcher):
-    ids_of = lambda docnums: {searcher.stored[d]["id"] for d in docnums}
-    assert "shanghai-changning-tiaojie-daili" in ids_of(searcher.whole_word("信访代理"))
-    # 民调 occurs inside 人民调解 in that title, but is not a word of its own there
-    assert "shanghai-changning-tiaojie-daili" not in ids_of(searcher.whole_word("民调"))
+def test_a_phrase_the_cases_contain_verbatim_is_searched_whole(searcher):
+    assert searcher.run("联席办").explanation()["concepts"] == ["联席办"]
+    assert searcher.run("政策完善").explanation()["concepts"] == ["政策完善"]
+
+
+def test_a_leading_generic_verb_is_not_part_of_the_verbatim_phrase(searcher):
+    assert searcher.run("如何建立联席会议制度").explanation()["concepts"] == ["联席会议制度"]
+
+
+def test_no_result_suggests_nearby_terms(searcher):
+    assert "接访" in searcher.suggestions("人工智能接访")
+
+
+def test_a_word_in_two_synonym_groups_is_reported_at_its_line(content_copy):
+    from conftest import write_file
+    write_file(content_copy, "synonyms.yaml", "# yaml-language-server: $schema=../schemas/synonyms.schema.json\n"
+               "groups:\n  - terms: [积案, 老案]\n  - terms: [难案, 老案]\n")
+    _, problems = check(content_copy)
+    assert [(p.line, p.severity) for p in problems if "老案" in p.message] == [(4, "error")]
+
+
+def test_synonyms_file_follows_its_schema(content_copy):
+    from conftest import write_file
+    write_file(content_copy, "synonyms.yaml", "# yaml-language-server: $schema=../schemas/synonyms.schema.json\n"
+               "groups:\n  - terms: [积案]\n")
+    _, problems = check(content_copy)
+    assert any(p.file.endswith("synonyms.yaml") and p.severity == "error" for p in problems)

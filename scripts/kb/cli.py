@@ -100,7 +100,7 @@ def _resolve(value: str, table: dict[str, dict], name_key: str = "name") -> str:
     raise click.BadParameter(f"找不到“{value}”")
 
 
-@main.command(help="检索案例。多个词用空格分开表示都要包含；用引号括起的短语按原样匹配。")
+@main.command(help="检索案例：可以直接输入短语或问题，同义说法一并查找；包含全部要点的案例排在前面；用引号括起的短语按原样匹配。")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--type", "types", multiple=True, help="做法类型（编号或名称，可重复）。")
 @click.option("--region", "regions", multiple=True, help="地区（编号或名称，含下级地区）。")
@@ -133,20 +133,33 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
         click.echo(str(err), err=True)
         sys.exit(1)
     query = " ".join(words)
-    ranked = searcher.ranked(query, filters)
-    hits, facets, total = searcher.hits(query, ranked, limit), searcher.facet_counts(ranked), len(ranked)
+    result = searcher.run(query, filters)
+    ranked = result.ranked
+    hits, facets, total = searcher.hits(result, limit), searcher.facet_counts(ranked), len(ranked)
+    suggested = [] if ranked else searcher.suggestions(query)
     searcher.close()
     if as_json:
-        click.echo(json_module.dumps({"total": total, "hits": [asdict(h) for h in hits], "facets": facets},
+        click.echo(json_module.dumps({"total": total, "hits": [asdict(h) for h in hits], "facets": facets,
+                                      "query": result.explanation(), "suggestions": suggested},
                                      ensure_ascii=False, indent=2))
         return
+    understood = _understood(result.explanation())
+    if understood:
+        click.echo(understood)
     if not hits:
-        click.echo("没有找到匹配的案例。")
+        click.echo("没有找到匹配的案例。" + ("这些词几乎每个案例都有，请写出具体的做法、问题、人群或地区。"
+                                         if not result.explanation()["concepts"] and result.query["generic"] else ""))
+        if suggested:
+            click.echo("可以试试：" + "、".join(suggested))
+        click.echo("也可以在网站上按做法类型、地区或术语表浏览（build/site/types/index.html、regions.html、glossary.html）。")
         return
     click.echo(f"共 {total} 个案例{'，显示前 ' + str(len(hits)) + ' 个' if total > len(hits) else ''}：\n")
     for n, hit in enumerate(hits, 1):
         draft = "［草稿］" if hit.status == "draft" else ""
-        click.echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {hit.start_year}\n   {hit.snippet}\n")
+        notes = ([f"部分匹配：未含{'、'.join(f'“{m}”' for m in hit.missing)}"] if hit.missing else []) + \
+            [f"按“{m.split('→')[1]}”匹配（{m.split('→')[0]}）" for m in hit.matched]
+        click.echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {hit.start_year}\n   {hit.snippet}"
+                   + (f"\n   {'；'.join(notes)}" if notes else "") + "\n")
     if show_facets:
         names = {"types": {k: v["name"] for k, v in corpus.taxonomy("practice_type").items()},
                  "regions": {k: v["name"] for k, v in corpus.region_map().items()},
@@ -155,6 +168,21 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
         for key, label in (("types", "类型"), ("regions", "地区"), ("level", "层级"), ("themes", "主题"), ("start_year", "年份")):
             counts = "  ".join(f"{names.get(key, {}).get(k, k)}({n})" for k, n in facets[key].items())
             click.echo(f"{label}：{counts}")
+
+
+def _understood(explained: dict) -> str:
+    """One line saying how the query was read: its concepts, region, and what was left out."""
+    parts = []
+    words = [c for c in explained["concepts"] if c not in explained["regions"]]
+    if words:
+        parts.append("检索词：" + "、".join(words))
+    if explained["regions"]:
+        parts.append("地区：" + "、".join(explained["regions"]) + "（该地区的案例排在前面）")
+    if explained["absent"]:
+        parts.append("库中没有" + "、".join(f"“{w}”" for w in explained["absent"]))
+    if explained["generic"]:
+        parts.append("太泛而未用作检索条件：" + "、".join(f"“{w}”" for w in explained["generic"]))
+    return "；".join(parts)
 
 
 def _write_new(target: Path, text: str, then: str) -> None:

@@ -23,6 +23,7 @@ class Corpus:
     regions: Document | None = None
     glossary: Document | None = None
     allowlist: Document | None = None
+    synonyms: Document | None = None
     load_problems: list[Problem] = field(default_factory=list)
 
     # Convenience views used by the later stages; only meaningful on a valid corpus.
@@ -73,7 +74,7 @@ MAX_FILE_BYTES = 256 * 1024
 # Where each kind of entry lives; a file anywhere else in content/ is reported, never skipped silently.
 LAYOUT = {"cases": "cases/**/*.yaml", "sources": "sources/*.yaml", "taxonomies": "taxonomy/*.yaml",
           "courses": "courses/*.yaml"}
-SINGLE_FILES = ("regions", "glossary", "allowlist")
+SINGLE_FILES = ("regions", "glossary", "synonyms", "allowlist")
 
 
 def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True) -> Corpus:

@@ -9,6 +9,7 @@ from .schemas import schema
 GUIDE_SCHEMAS = [("case", "案例", "content/cases/<省>/<编号>.yaml"), ("source", "资料来源", "content/sources/<编号>.yaml"),
                  ("regions", "地区名录", "content/regions.yaml"), ("course", "培训课程", "content/courses/<编号>.yaml"),
                  ("taxonomy", "分类表（做法类型、主题）", "content/taxonomy/*.yaml"), ("glossary", "术语表", "content/glossary.yaml"),
+                 ("synonyms", "检索同义词", "content/synonyms.yaml"),
                  ("allowlist", "个人信息检查的例外", "content/allowlist.yaml")]
 
 # Sections a finished case has beyond the required ones; a draft lists those still missing.

@@ -1,16 +1,18 @@
 """The search stage: a whoosh index of the cases in build/index, and the query engine over it.
 
-Exactness: every query word must occur in a case as an exact substring. whoosh's index of the
-distinct character bigrams of each case gives the candidates (a case containing the word
-contains all its bigrams), and a substring test on the case's text keeps only true matches.
-Ranking then prefers hits in the title, then in practice and method names, then frequency,
-weighted by how rare the word is; a jieba word (with the domain dictionary) of the title or
-names counts a little more. whoosh's more-like-this over the domain terms finds related cases.
+A query is first understood (kb/query.py: words, synonyms, regions, generic words). Each concept
+is then matched exactly: a binary table of the cases holding each character bigram gives the
+candidates (a case containing a word contains all its bigrams), and a substring test on the
+case's text keeps only true matches. Ranking is by coverage (cases with every concept first),
+then BM25F-like weights (title > practice and method names > body, rarer words count more).
+search.js does the same in the browser. whoosh's more-like-this over domain terms finds related cases.
 """
 from __future__ import annotations
 
 import json
 import math
+import mmap
+from array import array
 import re
 import shutil
 import tempfile
@@ -22,14 +24,21 @@ from whoosh.query import And, NumericRange, Or, Term
 
 from .analysis import bigrams, domain_words, jieba_analyzer, use_dictionary
 from .corpus import BUILD_DIR, Corpus
-from .provenance import statement_text
+from .query import Vocabulary, prefer_verbatim, query_data, runs, understand
 from .render import plain_prose, relation_reason
 
 INDEX_DIR = BUILD_DIR / "index"
 DICTIONARY_FILE = "dictionary.txt"
-SYNONYMS_FILE = "synonyms.json"
+QUERY_FILE = "query.json"
+GRAMS_FILE, GRAMS_TABLE_FILE = "grams.bin", "grams.json"
 TEXTS_FILE = "texts.json"
-TITLE_WEIGHT, NAMES_WEIGHT, WHOLE_WORD_WEIGHT = 3.0, 1.5, 1.0
+TITLE_WEIGHT, NAMES_WEIGHT = 3.0, 1.5
+# Synonyms widen a word that finds few cases as typed (退役军人, 网络信访); a word the cases
+# themselves use widely (下访) is matched as typed, so looser variants do not crowd its results.
+SYNONYMS_BELOW, SYNONYMS_BELOW_SHARE = 3, 0.01
+# Cases scoring under this share of the best answer only mention the words in passing (not
+# applied when the query quotes a phrase: then every case containing it is wanted).
+SCORE_FLOOR = 0.1
 
 
 def make_schema() -> fields.Schema:
@@ -37,7 +46,6 @@ def make_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=jieba_analyzer(), stored=True),
         names=fields.TEXT(analyzer=jieba_analyzer()),
-        grams=fields.KEYWORD(),
         concepts=fields.KEYWORD(scorable=True),
         place=fields.STORED(),
         type_names=fields.STORED(),
@@ -51,18 +59,55 @@ def make_schema() -> fields.Schema:
     )
 
 
+# Fields that are not prose: identifiers, references, enum codes, bookkeeping. Every other string
+# of a case, however nested (lessons may become objects), is indexed as body text.
+NOT_PROSE = {"id", "title", "status", "locality", "practice_types", "themes", "period", "sources", "related",
+             "part_of", "notes", "added", "tags", "summary", "organisation", "background",
+             "source", "pages", "pages_inferred", "section", "seen"}  # a statement's basis: references, not prose
+
+
+def enum_fields(node=None) -> set[str]:
+    """Names of the case schema's enum properties (kind: method, evidence: media …): codes, not text."""
+    from .schemas import schema
+    node = schema("case") if node is None else node
+    out = set()
+    if isinstance(node, dict):
+        for key, sub in (node.get("properties") or {}).items():
+            if isinstance(sub, dict) and ("enum" in sub or "enum" in (sub.get("items") or {})):
+                out.add(key)
+        for value in node.values():
+            out |= enum_fields(value) if isinstance(value, (dict, list)) else set()
+    elif isinstance(node, list):
+        for value in node:
+            out |= enum_fields(value)
+    return out
+
+
+def prose_strings(value, skip: set[str]):
+    """Every string inside value (dicts, lists, numbers as text), skipping keys in `skip`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in skip:
+                yield from prose_strings(item, skip)
+    elif isinstance(value, list):
+        for item in value:
+            yield from prose_strings(item, skip)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        yield str(value)
+
+
+_ENUMS = enum_fields()
+
+
 def case_document(case: dict, corpus: Corpus, types: dict) -> dict:
     regions = corpus.region_path(case["locality"]["region"])
     names = [t["name"] for t in (types[i] for i in case["practice_types"])]
     names += [m["name"] for m in case.get("named_methods", [])] + [m["name"] for m in case["measures"]]
     names += case.get("tags", [])
+    skip = NOT_PROSE | _ENUMS
     body_parts = [case["summary"], case["organisation"], case.get("background", "")]
-    for key in ("measures", "workflow", "named_methods", "outcomes", "staffing"):
-        for item in case.get(key, []):
-            body_parts.extend(str(v) if not isinstance(v, list) else "、".join(v) for v in item.values())
-    body_parts += case.get("resources", [])
-    body_parts += [statement_text(x) for x in case.get("lessons", []) + case.get("transfer_conditions", [])]
-    body = "\n".join(p for p in body_parts if p)
+    body_parts += list(prose_strings({k: v for k, v in case.items() if k not in skip}, skip))
+    body = "\n".join(p.strip() for p in body_parts if p and str(p).strip())
     place = "".join(r["name"] for r in regions)
     period = case["period"]
     return {
@@ -84,15 +129,17 @@ def concepts(text: str, dictionary: list[str], grams: set[str] | None = None) ->
     return [term for term in dictionary if term[:2] in grams for _ in range(text.count(term))]
 
 
-def synonyms(corpus: Corpus) -> dict[str, list[str]]:
-    """Each practice-type name and alias maps to the whole group, so 代办 also finds 信访代理."""
-    groups = {}
-    for term in corpus.taxonomy("practice_type").values():
-        group = [term["name"], *term.get("aliases", [])]
-        for word in group:
-            groups.setdefault(word, [])
-            groups[word] += [w for w in group if w != word and w not in groups[word]]
-    return groups
+def write_gram_postings(gram_docs: dict[str, array], folder: Path) -> None:
+    """For each character bigram, the cases (in texts.json order) that contain it: one binary file
+    of uint32 runs and a JSON table gram → [offset, count]. Read per bigram at query time."""
+    table, offset = {}, 0
+    with open(folder / GRAMS_FILE, "wb") as out:
+        for gram in sorted(gram_docs):
+            docs = gram_docs[gram]
+            out.write(docs.tobytes())
+            table[gram] = [offset, len(docs)]
+            offset += len(docs)
+    (folder / GRAMS_TABLE_FILE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
 
 
 def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
@@ -105,20 +152,23 @@ def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
     try:
         ix = index.create_in(str(work), make_schema())
         writer = ix.writer(procs=2, limitmb=128, multisegment=True)
-        texts = []
+        texts, searchables, gram_docs = [], [], {}
         for doc in sorted(corpus.cases, key=lambda d: d.data["id"]):
             fields_ = case_document(doc.data, corpus, types)
             texts.append([fields_["id"], fields_["title"], fields_["place"] + "\n" + fields_["names"], fields_["body"]])
             searchable = fields_.pop("searchable").lower()  # lowercased, as Searcher.concept_text sees it
+            searchables.append(searchable)
             grams = set(bigrams(searchable))
-            fields_["grams"] = " ".join(sorted(grams))
+            for gram in grams:
+                gram_docs.setdefault(gram, array("I")).append(len(searchables) - 1)
             fields_["concepts"] = " ".join(concepts(searchable, dictionary, grams))
             del fields_["body"]
             writer.add_document(**fields_)
         writer.commit()
         (work / TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        write_gram_postings(gram_docs, work)
         (work / DICTIONARY_FILE).write_text("\n".join(dictionary), encoding="utf-8")
-        (work / SYNONYMS_FILE).write_text(json.dumps(synonyms(corpus), ensure_ascii=False), encoding="utf-8")
+        (work / QUERY_FILE).write_text(json.dumps(query_data(corpus, searchables), ensure_ascii=False), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if index_dir.exists():
@@ -154,12 +204,37 @@ class Hit:
     status: str
     score: float
     snippet: str
+    matched: list[str] = field(default_factory=list)   # "退役军人→军队退役人员": the variant found
+    missing: list[str] = field(default_factory=list)   # concepts this case lacks (a partial match)
 
 
-def parse_query(text: str) -> list[str]:
-    """Words separated by spaces are all required; "quoted phrases" stay one word."""
-    parts = re.findall(r'"([^"]+)"|“([^”]+)”|(\S+)', text)
-    return [next(p for p in group if p).strip() for group in parts if any(group)]
+@dataclass
+class Result:
+    """A query understood and answered: ranked (docnum, score) pairs after filters, and why."""
+    query: dict
+    ranked: list[tuple[int, float]]
+    absent: list[str]
+    found: dict[int, list[tuple[str, str]]]      # docnum -> [(concept, variant found)]
+    missing: dict[int, list[str]]
+
+    def explanation(self) -> dict:
+        q = self.query
+        return {"concepts": [c["text"] for c in q["concepts"] if c["text"] not in self.absent],
+                "regions": [c["text"] for c in q["concepts"] if c["kind"] == "region"],
+                "generic": q["generic"], "absent": self.absent, "dropped": q["dropped"]}
+
+
+def count_from(text: str, run: str) -> int:
+    """Occurrences of run in text, overlapping ones too (as positional postings count them)."""
+    count, at = 0, text.find(run)
+    while at >= 0:
+        count, at = count + 1, text.find(run, at + 1)
+    return count
+
+
+def can_overlap(run: str) -> bool:
+    """A run with no border (no prefix equal to a suffix) cannot overlap itself: str.count suffices."""
+    return any(run[:k] == run[-k:] for k in range(1, len(run)))
 
 
 class Searcher:
@@ -169,7 +244,7 @@ class Searcher:
         self.ix = index.open_dir(str(index_dir))
         self.dictionary = (index_dir / DICTIONARY_FILE).read_text(encoding="utf-8").split()
         use_dictionary(self.dictionary)
-        self.synonyms = json.loads((index_dir / SYNONYMS_FILE).read_text(encoding="utf-8"))
+        self.vocab = Vocabulary(json.loads((index_dir / QUERY_FILE).read_text(encoding="utf-8")))
         self.searcher = self.ix.searcher()
         texts = json.loads((index_dir / TEXTS_FILE).read_text(encoding="utf-8"))
         row_of = {row[0]: row for row in texts}
@@ -182,6 +257,14 @@ class Searcher:
             _, title, names, body = row_of[stored["id"]]
             self.docs[docnum] = (title.lower(), names.lower(), body.lower(), body)
             self.stored[docnum] = stored
+        self.total = max(1, sum(d is not None for d in self.docs))
+        self._located = None
+        self.gram_table = json.loads((index_dir / GRAMS_TABLE_FILE).read_text(encoding="utf-8"))
+        with open(index_dir / GRAMS_FILE, "rb") as f:
+            self.gram_data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if f.seek(0, 2) else b""
+        docnum_of_id = {r["id"]: d for d, r in enumerate(self.stored) if r is not None}
+        self.docnum_of = [docnum_of_id[row[0]] for row in texts]
+        self.identity = self.docnum_of == list(range(len(self.docnum_of)))
 
     def concept_text(self, docnum: int) -> str:
         """The document's domain terms as they were indexed (for more-like-this)."""
@@ -190,44 +273,125 @@ class Searcher:
 
     def close(self):
         self.searcher.close()
+        if isinstance(self.gram_data, mmap.mmap):
+            self.gram_data.close()
 
-    def _candidates(self, word: str) -> set[int]:
-        """Documents holding every bigram of the word (a superset of those containing it)."""
-        grams = set(bigrams(word))
-        if any(len(g) < 2 for g in grams) or not grams:
-            return {n for n, d in enumerate(self.docs) if d is not None}
-        reader, found = self.searcher.reader(), None
-        for gram in sorted(grams, key=lambda g: reader.doc_frequency("grams", g)):
-            if reader.doc_frequency("grams", gram) == 0:
-                return set()
-            ids = set(reader.postings("grams", gram).all_ids())
+    def _gram_docs(self, gram: str) -> set[int]:
+        offset, count = self.gram_table[gram]
+        ordinals = array("I")
+        ordinals.frombytes(self.gram_data[offset * 4:(offset + count) * 4])
+        return set(ordinals) if self.identity else {self.docnum_of[o] for o in ordinals}
+
+    def _candidates(self, run: str) -> set[int]:
+        """Documents holding every bigram of the run (a superset of those containing it)."""
+        grams = set(bigrams(run))
+        if any(g not in self.gram_table for g in grams):
+            return set()
+        found = None
+        for gram in sorted(grams, key=lambda g: self.gram_table[g][1]):
+            ids = self._gram_docs(gram)
             found = ids if found is None else found & ids
             if not found:
                 break
-        return found
+        return found or set()
 
-    def matches(self, word: str) -> dict[int, tuple[bool, bool, int]]:
-        """Documents containing the word (or a synonym) exactly: docnum → (in title, in names, count)."""
-        out = {}
-        for variant in [word] + self.synonyms.get(word, []):
-            needle = variant.lower()
-            for docnum in self._candidates(variant):
-                title, names, body, _ = self.docs[docnum]
-                count = title.count(needle) + names.count(needle) + body.count(needle)
-                if count:
-                    previous = out.get(docnum, (False, False, 0))
-                    out[docnum] = (previous[0] or needle in title, previous[1] or needle in names, previous[2] + count)
+    def matches(self, variant: str) -> dict[int, tuple[bool, bool, int]]:
+        """Documents containing the variant exactly: docnum → (in title, in names, count). A variant
+        with punctuation needs each of its runs; its first run is counted."""
+        parts = [r for r in runs(variant) if len(r) >= 2]
+        if not parts:
+            return {}
+        found = None
+        for part in parts:
+            docs = self._candidates(part)
+            found = docs if found is None else found & docs
+        out, first, rest, docs = {}, parts[0], parts[1:], self.docs
+        if can_overlap(first) or rest:
+            for docnum in found:
+                title, names, body, _ = docs[docnum]
+                if all(p in title or p in names or p in body for p in rest):
+                    t, n, b = (count_from(x, first) for x in (title, names, body))
+                    if t + n + b:
+                        out[docnum] = (t > 0, n > 0, t + n + b)
+            return out
+        for docnum in found:  # the common case, kept tight: one run that cannot overlap itself
+            title, names, body, _ = docs[docnum]
+            t, n = title.count(first), names.count(first)
+            c = t + n + body.count(first)
+            if c:
+                out[docnum] = (t > 0, n > 0, c)
         return out
 
-    def whole_word(self, word: str) -> set[int]:
-        """Documents whose title or names contain the word as a jieba word of its own (with the
-        domain dictionary), not merely inside a longer word: these rank a little higher."""
-        reader, found = self.searcher.reader(), set()
-        for variant in [word] + self.synonyms.get(word, []):
-            for fieldname in ("title", "names"):
-                if reader.doc_frequency(fieldname, variant.lower()):
-                    found.update(reader.postings(fieldname, variant.lower()).all_ids())
-        return found
+    def located(self, region_ids: list[str]) -> set[int]:
+        if self._located is None:
+            self._located = {}
+            for docnum, r in enumerate(self.stored):
+                for region in (r["regions"].split(",") if r is not None else []):
+                    self._located.setdefault(region, set()).add(docnum)
+        return set().union(*(self._located.get(r, set()) for r in region_ids))
+
+    def run(self, text: str, filters: Filters | None = None) -> Result:
+        """Coverage ranking: cases with every concept first (BM25F-like: title > names > body,
+        weighted by rarity), then cases with most of them, labelled partial."""
+        query = understand(text, self.vocab)
+        memo: dict[str, dict] = {}
+
+        def matches(variant: str) -> dict:
+            if variant not in memo:
+                memo[variant] = self.matches(variant)
+            return memo[variant]
+        prefer_verbatim(query, lambda run: len(matches(run)), self.total)
+        present, absent = [], []
+        expand_below = max(SYNONYMS_BELOW, int(SYNONYMS_BELOW_SHARE * self.total + 0.5))
+        for concept in query["concepts"]:
+            hits: dict[int, list] = {}
+            literal = matches(concept["variants"][0])
+            if not literal and concept.get("fallback"):
+                concept.update(text=concept["fallback"], variants=self.vocab.variants(concept["fallback"]))
+                literal = matches(concept["variants"][0])
+            variants = concept["variants"] if concept["kind"] == "word" and len(literal) < expand_below else concept["variants"][:1]
+            for variant in variants:
+                for docnum, (t, n, c) in (literal if variant == variants[0] else matches(variant)).items():
+                    h = hits.setdefault(docnum, [False, False, 0, []])
+                    h[0], h[1], h[2] = h[0] or t, h[1] or n, h[2] + c
+                    h[3].append(variant)
+            if concept["kind"] == "region":
+                for docnum in self.located(concept["regions"]):
+                    h = hits.setdefault(docnum, [False, False, 0, []])
+                    h[0], h[2] = True, max(h[2], 1)
+            (present if hits else absent).append((concept, hits))
+        found, missing, scored = {}, {}, []
+        if present:
+            idfs = [math.log(1 + self.total / len(hits)) for _, hits in present]
+            # Concepts no case contains weigh in as the rarest words: an answer must cover at least half.
+            whole = sum(idfs) + len(absent) * math.log(1 + self.total)
+            docs = sorted(set().union(*(hits for _, hits in present)))
+            for docnum in docs:
+                score, mass, have = 0.0, 0.0, 0
+                for (concept, hits), idf in zip(present, idfs):
+                    if docnum in hits:
+                        t, n, c, _ = hits[docnum]
+                        score += idf * (1 + TITLE_WEIGHT * t + NAMES_WEIGHT * n) * (1 + math.log(c))
+                        mass += idf
+                        have += 1
+                scored.append((docnum, score, mass / whole, have))
+            complete = any(have == len(present) for *_, have in scored)
+            best = max(m for _, _, m, _ in scored)
+            scored = [row for row in scored if 2 * row[2] > 1 and (
+                row[3] == len(present) or (2 * row[3] > len(present) if complete else 2 * row[2] >= best))]
+            if not any(c["kind"] == "exact" for c in query["concepts"]):  # quoted: every case that has it
+                top = max((row[1] for row in scored), default=0.0)
+                scored = [row for row in scored if row[1] >= SCORE_FLOOR * top]
+            for docnum, *_ in scored:
+                found[docnum] = [(c["text"], hits[docnum][3][0]) for c, hits in present if docnum in hits and hits[docnum][3]]
+                missing[docnum] = [c["text"] for c, hits in present if docnum not in hits]
+        scored.sort(key=lambda row: (row[3] != len(present), -row[2] if row[3] != len(present) else 0, -row[1],
+                                     self.stored[row[0]]["id"]))
+        q = self.filter_query(filters or Filters())
+        if q is not None:
+            allowed = set(self.searcher.docs_for_query(q))
+            scored = [row for row in scored if row[0] in allowed]
+        return Result(query, [(d, s) for d, s, *_ in scored], [c["text"] for c, _ in absent], found, missing)
 
     def filter_query(self, filters: Filters):
         parts = [Or([Term("types", t) for t in filters.types])] if filters.types else []
@@ -242,41 +406,26 @@ class Searcher:
         return And(parts) if parts else None
 
     def ranked(self, text: str, filters: Filters | None = None) -> list[tuple[int, float]]:
-        """(docnum, score) of every case matching all words and the filters, best first."""
-        words = parse_query(text)
-        if not words:
-            return []
-        total = max(1, sum(d is not None for d in self.docs))
-        scores: dict[int, float] | None = None
-        for word in words:
-            hits = self.matches(word)
-            if scores is not None:
-                hits = {d: h for d, h in hits.items() if d in scores}
-            idf = math.log(1 + total / max(1, len(hits)))
-            whole = self.whole_word(word)
-            scores = {d: (scores or {}).get(d, 0.0) + idf * (1 + TITLE_WEIGHT * t + NAMES_WEIGHT * n + WHOLE_WORD_WEIGHT * (d in whole))
-                      * (1 + math.log(c)) for d, (t, n, c) in hits.items()}
-            if not scores:
-                return []
-        q = self.filter_query(filters or Filters())
-        if q is not None:
-            allowed = set(self.searcher.docs_for_query(q))
-            scores = {d: v for d, v in scores.items() if d in allowed}
-        return sorted(scores.items(), key=lambda kv: (-kv[1], self.stored[kv[0]]["id"]))
+        """(docnum, score) of every case answering the query and the filters, best first."""
+        return self.run(text, filters).ranked
 
     def search(self, text: str, filters: Filters | None = None, limit: int | None = 10) -> list[Hit]:
-        return self.hits(text, self.ranked(text, filters), limit)
+        return self.hits(self.run(text, filters), limit)
 
-    def hits(self, text: str, ranked: list[tuple[int, float]], limit: int | None = 10) -> list[Hit]:
-        """Display records for the first `limit` of an already ranked result."""
-        words = parse_query(text)
-        terms = words + [s for w in words for s in self.synonyms.get(w, [])]
+    def hits(self, result: Result, limit: int | None = 10) -> list[Hit]:
+        """Display records for the first `limit` of an answered query."""
         hits = []
-        for docnum, value in ranked[:limit]:
+        for docnum, value in result.ranked[:limit]:
             r = self.stored[docnum]
+            pairs = result.found.get(docnum, [])
+            terms = sorted({v for _, v in pairs} | {c for c, _ in pairs}, key=len, reverse=True)
             hits.append(Hit(r["id"], r["title"], r["place"], r["type_names"], r["start_year"], r["year"], r["status"],
-                            round(value, 3), snippet(self.docs[docnum][3], terms)))
+                            round(value, 3), snippet(self.docs[docnum][3], terms),
+                            [f"{c}→{v}" for c, v in pairs if v != c], result.missing.get(docnum, [])))
         return hits
+
+    def suggestions(self, text: str, count: int = 6) -> list[str]:
+        return suggestions(text, self.vocab, count)
 
     def facets(self, text: str, filters: Filters | None = None) -> dict[str, dict[str, int]]:
         return self.facet_counts(self.ranked(text, filters))
@@ -294,17 +443,47 @@ class Searcher:
         return {k: dict(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in counts.items()}
 
 
+def suggestions(text: str, vocab: Vocabulary, count: int = 6) -> list[str]:
+    """Glossary terms, practice types and synonyms sharing the most character pairs with the query."""
+    grams = set(bigrams(text))
+    scored = [(-len(grams & set(bigrams(term))), term) for term in vocab.suggest]
+    return [term for s, term in sorted(scored) if s < 0][:count]
+
+
+PUNCTUATION = "。；！？，、：.;!?,:…）)》」”"
+
+
 def snippet(text: str, terms: list[str], width: int = 36, mark=("【", "】")) -> str:
-    flat = re.sub(r"\s+", " ", plain_prose(text))
-    positions = [(flat.find(t), t) for t in terms if t and flat.find(t) >= 0]
+    """A window of the body around the first hit, every term marked once (no nested marks);
+    separate fields are joined with ；."""
+    raw = text.split("\n")
+    lowered = [t.lower() for t in terms if t]
+    first = next((i for i, line in enumerate(raw) if any(t in line.lower() for t in lowered)), 0)
+    lines = [p for p in (plain_prose(line).strip() for line in raw[max(0, first - 1): first + 3]) if p]
+    if not lines:
+        return ""
+    flat = "".join(line + ("" if line[-1] in PUNCTUATION else "；") for line in lines)
+    flat = re.sub(r"\s+", " ", flat).rstrip("；")
+    lower = flat.lower()
+    positions = [(lower.find(t.lower()), t) for t in terms if t and lower.find(t.lower()) >= 0]
     if not positions:
-        return flat[: width * 2] + ("…" if len(flat) > width * 2 else "")
-    start, _ = min(positions)
-    left = max(0, start - width)
-    window = flat[left: start + width * 2]
-    for term in sorted({t for _, t in positions}, key=len, reverse=True):
-        window = window.replace(term, f"{mark[0]}{term}{mark[1]}")
-    return ("…" if left else "") + window + ("…" if start + width * 2 < len(flat) else "")
+        return flat[: width * 2] + ("…" if len(flat) > width * 2 or len(raw) > first + 3 else "")
+    start = min(p for p, _ in positions)
+    left, right = max(0, start - width), start + width * 2
+    window, lowered = flat[left:right], lower[left:right]
+    spans: list[tuple[int, int]] = []
+    for term in sorted({t.lower() for _, t in positions}, key=len, reverse=True):
+        at = lowered.find(term)
+        while at >= 0:
+            if not any(a < at + len(term) and at < b for a, b in spans):
+                spans.append((at, at + len(term)))
+            at = lowered.find(term, at + len(term))
+    out, cursor = [], 0
+    for a, b in sorted(spans):
+        out += [window[cursor:a], mark[0], window[a:b], mark[1]]
+        cursor = b
+    out.append(window[cursor:])
+    return ("…" if left or first > 1 else "") + "".join(out) + ("…" if right < len(flat) or len(raw) > first + 3 else "")
 
 
 def similar_cases(searcher: "Searcher", top: int = 8):

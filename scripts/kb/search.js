@@ -49,14 +49,101 @@
   }
   function loadShard(number) { return loadFile("shards", number, shardWaiters, shardData); }
 
-  function parseQuery(text) {
-    var words = [], re = /"([^"]+)"|“([^”]+)”|(\S+)/g, m;
-    while ((m = re.exec(text))) words.push((m[1] || m[2] || m[3]).trim());
-    return words.filter(Boolean);
+  // ------------------------------------------------ query understanding (mirrors kb/query.py)
+  var Q = META.query, WORDS = {}, STOP = {}, GENERIC = {}, GROUP = {}, LONGEST = 1;
+  Q.words.forEach(function (w) { WORDS[w] = true; LONGEST = Math.max(LONGEST, w.length); });
+  Q.stop.forEach(function (w) { STOP[w] = true; });
+  Q.generic.forEach(function (w) { GENERIC[w] = true; });
+  Q.groups.forEach(function (g) { g.forEach(function (w) { GROUP[w] = g; }); });
+  var QUOTED = /"([^"]+)"|“([^”]+)”/g, ASCII_OR_NOT = /[a-z0-9]+|[^a-z0-9]+/g;
+  var own = Object.prototype.hasOwnProperty;
+  function has(table, key) { return own.call(table, key); }
+
+  function variantsOf(word) {
+    return [word].concat((has(GROUP, word) ? GROUP[word] : []).filter(function (w) { return w !== word; }));
+  }
+
+  function segment(run) {
+    var n = run.length, cost = [], step = [], i, length;
+    cost[n] = 0; step[n] = 1;
+    for (i = n - 1; i >= 0; i--) {
+      cost[i] = cost[i + 1] + 1; step[i] = 1;
+      for (length = Math.min(LONGEST, n - i); length > 1; length--) {
+        if (has(WORDS, run.slice(i, i + length)) && cost[i + length] + 1 < cost[i]) { cost[i] = cost[i + length] + 1; step[i] = length; }
+      }
+    }
+    var pieces = [], loose = "";
+    for (i = 0; i < n; i += step[i]) {
+      var piece = run.slice(i, i + step[i]);
+      if (step[i] === 1 && !has(WORDS, piece)) loose += piece;
+      else { if (loose) { pieces.push(loose); loose = ""; } pieces.push(piece); }
+    }
+    if (loose) pieces.push(loose);
+    return pieces;
+  }
+
+  function understand(text) {
+    var concepts = [], generic = [], dropped = [], keys = {}, whole = [], m;
+    function add(c) {
+      var key = c.kind === "exact" ? c.variants[0] : c.variants.slice().sort()[0];
+      if (has(keys, key)) return false;
+      keys[key] = true; concepts.push(c); return true;
+    }
+    QUOTED.lastIndex = 0;
+    while ((m = QUOTED.exec(text))) {
+      var phrase = (m[1] || m[2]).trim().toLowerCase();
+      if (runs(phrase).join("").length >= 2) add({ text: phrase, variants: [phrase], kind: "exact", regions: [] });
+    }
+    runs(text.replace(QUOTED, " ")).forEach(function (run) {
+      var previous = null, words = [], owned = [], setAside = [];
+      (run.match(ASCII_OR_NOT) || []).forEach(function (part) {
+        words = words.concat(/^[a-z0-9]+$/.test(part) ? [part] : segment(part));
+      });
+      words.forEach(function (word) {
+        var concept;
+        if (has(STOP, word)) { previous = null; return; }
+        if (has(Q.regions, word)) concept = { text: word, variants: [word], kind: "region", regions: Q.regions[word] };
+        else if (word.length < 2 && previous && previous.kind === "word" && !("fallback" in previous)) {
+          var joined = previous.text + word;
+          previous.fallback = previous.text; previous.text = joined; previous.variants = variantsOf(joined);
+          return;
+        } else if (word.length < 2) { dropped.push(word); previous = null; return; }
+        else if (has(GENERIC, word)) { generic.push(word); setAside.push(word); previous = null; return; }
+        else concept = { text: word, variants: variantsOf(word), kind: "word", regions: [] };
+        previous = add(concept) ? concept : null;
+        if (previous) owned.push(concept);
+      });
+      var core = words.slice();
+      while (core.length && has(STOP, core[0])) core.shift();
+      while (core.length && has(STOP, core[core.length - 1])) core.pop();
+      if (core.some(function (w) { return !has(GENERIC, w); })) while (core.length && has(GENERIC, core[0])) core.shift();
+      if (core.length >= 2 && !core.some(function (w) { return has(STOP, w) || has(Q.regions, w); }))
+        whole.push({ text: core.join(""), concepts: owned, generic: setAside });
+    });
+    return { concepts: concepts, generic: generic, dropped: dropped, whole: whole };
+  }
+
+  function preferVerbatim(query) {  // mirrors prefer_verbatim in kb/query.py
+    var N = META.docs.length;
+    query.whole.forEach(function (run) {
+      var count = Object.keys(matches(run.text)).length;
+      if (!(count > 0 && count < Q.genericShare * N)) return;
+      var at = query.concepts.length;
+      run.concepts.forEach(function (c) { var i = query.concepts.indexOf(c); if (i >= 0 && i < at) at = i; });
+      query.concepts = query.concepts.filter(function (c) { return run.concepts.indexOf(c) < 0; });
+      if (query.concepts.some(function (c) { return c.kind === "word" && c.text === run.text; })) return;
+      query.concepts.splice(Math.min(at, query.concepts.length), 0, { text: run.text, variants: [run.text], kind: "word", regions: [] });
+      run.generic.forEach(function (w) { query.generic.splice(query.generic.indexOf(w), 1); });
+    });
   }
 
   function runs(word) { return (word.toLowerCase().match(WORD) || []); }
   function bigrams(run) { var out = []; for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2)); return out; }
+  function textBigrams(text) {
+    var out = {};
+    runs(text).forEach(function (r) { if (r.length === 1) out[r] = true; else bigrams(r).forEach(function (g) { out[g] = true; }); });
+    return out;
+  }
 
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   function varints(text) {  // the inverse of kb/sitesearch.py varints()
@@ -69,29 +156,27 @@
     return out;
   }
 
-  function decode(encoded) {
-    // [docDelta, count, posDelta...]* -> {doc: [positions]}
-    var list = varints(encoded), out = {}, doc = 0, i = 0;
-    while (i < list.length) {
-      doc += list[i]; var n = list[i + 1], pos = 0, ps = [];
-      for (var k = 0; k < n; k++) { pos += list[i + 2 + k]; ps.push(pos); }
-      out[doc] = ps; i += 2 + n;
+  var decoded = {};
+  function postingsOf(gram) {  // {doc: [positions]} of a bigram whose shard is loaded
+    if (has(decoded, gram)) return decoded[gram];
+    var shard = shardData[fnv1a(gram) % META.shards] || {}, out = {};
+    if (has(shard, gram)) {
+      var list = varints(shard[gram]), doc = 0, i = 0;
+      while (i < list.length) {
+        doc += list[i]; var n = list[i + 1], pos = 0, ps = [];
+        for (var k = 0; k < n; k++) { pos += list[i + 2 + k]; ps.push(pos); }
+        out[doc] = ps; i += 2 + n;
+      }
     }
-    return out;
+    return (decoded[gram] = out);
   }
 
   // Documents containing the run exactly, with the positions where it starts.
-  function matchRun(run, postings) {
-    var grams = bigrams(run);
-    if (!grams.length) return null;
-    var lists = grams.map(function (g) { return postings[g] ? decode(postings[g]) : {}; });
-    var result = {};
+  function matchRun(run) {
+    var lists = bigrams(run).map(postingsOf), result = {};
     Object.keys(lists[0]).forEach(function (doc) {
       var starts = lists[0][doc].filter(function (p) {
-        for (var k = 1; k < lists.length; k++) {
-          var ps = lists[k][doc];
-          if (!ps || ps.indexOf(p + k) < 0) return false;
-        }
+        for (var k = 1; k < lists.length; k++) { var ps = lists[k][doc]; if (!ps || ps.indexOf(p + k) < 0) return false; }
         return true;
       });
       if (starts.length) result[doc] = starts;
@@ -99,45 +184,122 @@
     return result;
   }
 
-  function needed(words) {
-    var shards = {};
-    words.forEach(function (w) {
-      variants(w).forEach(function (v) {
-        runs(v).forEach(function (run) { bigrams(run).forEach(function (g) { shards[fnv1a(g) % META.shards] = true; }); });
-      });
+  // doc -> [inTitle, inNames, count] for a variant (each of its runs required, the first counted).
+  function matches(variant) {
+    var parts = runs(variant).filter(function (r) { return r.length >= 2; }), out = {};
+    if (!parts.length) return out;
+    var found = parts.map(matchRun);
+    Object.keys(found[0]).forEach(function (doc) {
+      if (!found.every(function (f) { return f[doc]; })) return;
+      var d = META.docs[doc], ps = found[0][doc];
+      out[doc] = [ps.some(function (p) { return p < d[6]; }), ps.some(function (p) { return p >= d[6] && p < d[7]; }), ps.length];
     });
-    return Object.keys(shards).map(Number);
+    return out;
   }
 
-  function variants(word) { return [word].concat(META.synonyms[word] || []); }
+  function ensure(strings) {
+    var shards = {};
+    strings.forEach(function (v) { runs(v).forEach(function (r) { bigrams(r).forEach(function (g) { shards[fnv1a(g) % META.shards] = true; }); }); });
+    return Promise.all(Object.keys(shards).map(function (n) { return loadShard(+n); }));
+  }
 
-  function lookup(words) {
-    return Promise.all(needed(words).map(loadShard)).then(function () {
-      var postings = {};
-      Object.keys(shardData).forEach(function (n) { Object.assign(postings, shardData[n]); });
-      var N = META.docs.length, scores = null;
-      for (var w = 0; w < words.length; w++) {
-        var hits = {};  // doc -> [start positions]
-        variants(words[w]).forEach(function (v) {
-          var rs = runs(v);
-          if (!rs.length || rs.some(function (r) { return r.length < 2; })) return;
-          var perRun = rs.map(function (r) { return matchRun(r, postings); });
-          Object.keys(perRun[0]).forEach(function (doc) {
-            if (perRun.every(function (m) { return m[doc]; })) hits[doc] = (hits[doc] || []).concat(perRun[0][doc]);
+  var REGION_INDEX = {};
+  META.regions.forEach(function (r, i) { REGION_INDEX[r[0]] = i; });
+  function located(ids) {
+    var wanted = ids.map(function (id) { return REGION_INDEX[id]; }), out = [];
+    META.docs.forEach(function (d, n) { if (regionChain(d[1]).some(function (i) { return wanted.indexOf(i) >= 0; })) out.push(n); });
+    return out;
+  }
+
+  function rank(query) {  // mirrors Searcher.run in kb/index.py
+    var N = META.docs.length, expandBelow = Math.max(3, Math.floor(0.01 * N + 0.5));
+    return ensure(query.whole.map(function (w) { return w.text; })).then(function () {
+      preferVerbatim(query);
+      var literals = query.concepts.map(function (c) { return c.variants[0]; })
+        .concat(query.concepts.filter(function (c) { return c.fallback; }).map(function (c) { return c.fallback; }));
+      return ensure(literals);
+    }).then(function () {
+      var steps = query.concepts.map(function (c) {
+        var literal = matches(c.variants[0]);
+        if (!Object.keys(literal).length && c.fallback) { c.text = c.fallback; c.variants = variantsOf(c.fallback); literal = null; }
+        return { concept: c, literal: literal };
+      });
+      var more = [];
+      steps.forEach(function (s) { more = more.concat(s.concept.variants); });
+      return ensure(more).then(function () { return steps; });
+    }).then(function (steps) {
+      var present = [], absent = [];
+      steps.forEach(function (s) {
+        var c = s.concept, hits = {}, literal = s.literal || matches(c.variants[0]);
+        var variants = c.kind === "word" && Object.keys(literal).length < expandBelow ? c.variants : c.variants.slice(0, 1);
+        variants.forEach(function (v, i) {
+          var m = i === 0 ? literal : matches(v);
+          Object.keys(m).forEach(function (doc) {
+            var h = hits[doc] || (hits[doc] = [false, false, 0, []]);
+            h[0] = h[0] || m[doc][0]; h[1] = h[1] || m[doc][1]; h[2] += m[doc][2]; h[3].push(v);
           });
         });
-        var df = Object.keys(hits).length, idf = Math.log(1 + N / Math.max(df, 1)), next = {};
-        Object.keys(hits).forEach(function (doc) {
-          if (scores && !(doc in scores)) return;
-          var d = META.docs[doc], ps = hits[doc];
-          var inTitle = ps.some(function (p) { return p < d[6]; }), inNames = ps.some(function (p) { return p >= d[6] && p < d[7]; });
-          next[doc] = (scores ? scores[doc] : 0) + idf * (1 + 3 * inTitle + 1.5 * inNames) * (1 + Math.log(ps.length));
+        if (c.kind === "region") located(c.regions).forEach(function (doc) {
+          var h = hits[doc] || (hits[doc] = [false, false, 0, []]);
+          h[0] = true; h[2] = Math.max(h[2], 1);
         });
-        scores = next;
+        (Object.keys(hits).length ? present : absent).push({ concept: c, hits: hits });
+      });
+      var scored = [];
+      if (present.length) {
+        var idfs = present.map(function (p) { return Math.log(1 + N / Object.keys(p.hits).length); });
+        var whole = 0; idfs.forEach(function (x) { whole += x; });
+        whole += absent.length * Math.log(1 + N);
+        var docs = {};
+        present.forEach(function (p) { Object.keys(p.hits).forEach(function (d) { docs[d] = true; }); });
+        Object.keys(docs).map(Number).sort(function (a, b) { return a - b; }).forEach(function (doc) {
+          var score = 0, mass = 0, have = 0;
+          present.forEach(function (p, i) {
+            var h = p.hits[doc];
+            if (!h) return;
+            score += idfs[i] * (1 + 3 * h[0] + 1.5 * h[1]) * (1 + Math.log(h[2]));
+            mass += idfs[i]; have += 1;
+          });
+          scored.push({ doc: doc, score: score, mass: mass / whole, have: have });
+        });
+        var k = present.length, complete = scored.some(function (r) { return r.have === k; });
+        var best = Math.max.apply(null, scored.map(function (r) { return r.mass; }));
+        scored = scored.filter(function (r) {
+          return 2 * r.mass > 1 && (r.have === k || (complete ? 2 * r.have > k : 2 * r.mass >= best));
+        });
+        if (!query.concepts.some(function (c) { return c.kind === "exact"; })) {  // quoted: every case that has it
+          var top = 0;
+          scored.forEach(function (r) { top = Math.max(top, r.score); });
+          scored = scored.filter(function (r) { return r.score >= 0.1 * top; });
+        }
+        scored.forEach(function (r) {
+          r.found = []; r.missing = [];
+          present.forEach(function (p) {
+            var h = p.hits[r.doc];
+            if (h && h[3].length) r.found.push([p.concept.text, h[3][0]]);
+            else if (!h) r.missing.push(p.concept.text);
+          });
+        });
+        scored.sort(function (a, b) {
+          var ca = a.have !== k, cb = b.have !== k;
+          if (ca !== cb) return ca ? 1 : -1;
+          if (ca && a.mass !== b.mass) return b.mass - a.mass;
+          return b.score - a.score || a.doc - b.doc;
+        });
       }
-      return Object.keys(scores || {}).map(function (doc) { return { doc: Number(doc), score: scores[doc] }; })
-        .sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      return { ranked: scored, absent: absent.map(function (p) { return p.concept.text; }) };
     });
+  }
+
+  function suggestions(text, count) {
+    var grams = textBigrams(text);
+    return Q.suggest.map(function (term) {
+      var shared = 0, own = textBigrams(term);
+      Object.keys(own).forEach(function (g) { if (has(grams, g)) shared++; });
+      return { term: term, shared: shared };
+    }).filter(function (s) { return s.shared > 0; })
+      .sort(function (a, b) { return b.shared - a.shared || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0); })
+      .slice(0, count || 6).map(function (s) { return s.term; });
   }
 
   function passes(d, f) {
@@ -167,14 +329,16 @@
   // Public API for the page and for tests.
   window.KBSearch = {
     search: function (text, filters) {
-      var words = parseQuery(text || "");
-      if (!words.length) return Promise.resolve({ words: words, all: [], results: [] });
-      return lookup(words).then(function (all) {
-        var f = filters || {};
+      var query = understand(text || "");
+      return rank(query).then(function (answer) {
+        var f = filters || {}, words = query.concepts.map(function (c) { return c.text; });
+        var all = answer.ranked;
         var results = all.filter(function (r) { return passes(META.docs[r.doc], f); });
-        return { words: words, all: all, results: results, facets: facets(results, f) };
+        return { words: words, query: query, absent: answer.absent, all: all, results: results, facets: facets(results, f),
+                 suggestions: results.length ? [] : suggestions(text || "") };
       });
     },
+    understand: understand,
     // Display records (id, title, place, types, year) for some results; loads their title shards.
     describe: function (results) {
       var shards = {};
@@ -205,6 +369,31 @@
     }).join("") + "</div>";
   }
 
+  function quote(w) { return "“" + w + "”"; }
+
+  // What the query was understood as: concepts, region, words set aside, concepts no case has.
+  function explain(r) {
+    var q = r.query, parts = [];
+    var words = q.concepts.filter(function (c) { return c.kind !== "region" && r.absent.indexOf(c.text) < 0; });
+    var regions = q.concepts.filter(function (c) { return c.kind === "region"; });
+    if (words.length) parts.push("检索词：" + words.map(function (c) { return c.text; }).join("、"));
+    if (regions.length) parts.push("地区：" + regions.map(function (c) { return c.text; }).join("、") + "（该地区的案例排在前面）");
+    if (r.absent.length) parts.push("库中没有" + r.absent.map(quote).join("、"));
+    if (q.generic.length) parts.push("太泛而未用作检索条件：" + q.generic.map(quote).join("、"));
+    return parts.length ? '<p class="kb-search-note kb-search-understood">' + esc(parts.join("；")) + "</p>" : "";
+  }
+
+  function noResults(r) {
+    var html = '<p class="kb-search-note">没有找到匹配的案例。';
+    if (!r.query.concepts.length && r.query.generic.length) html += "这些词几乎每个案例都有，请写出具体的做法、问题、人群或地区。";
+    html += "</p>";
+    if (r.suggestions.length) html += '<p class="kb-search-suggest">可以试试：' + r.suggestions.map(function (w) {
+      return '<a href="?q=' + encodeURIComponent(w) + '">' + esc(w) + "</a>";
+    }).join("、") + "</p>";
+    return html + '<p class="kb-search-note">也可以浏览：<a href="' + base + '../types/index.html">做法类型</a>、<a href="' + base +
+      '../regions.html">地区</a>、<a href="' + base + '../glossary.html">术语表</a>。</p>';
+  }
+
   function render() {
     var text = input.value.trim();
     var params = new URLSearchParams();
@@ -212,12 +401,10 @@
     Object.keys(state).forEach(function (k) { if (state[k]) params.set(k, state[k]); });
     if (history.replaceState && location.protocol !== "file:") history.replaceState(null, "", "?" + params.toString());
     if (!text) { out.innerHTML = ""; return; }
-    if (parseQuery(text).some(function (w) { return runs(w).join("").length < 2; })) {
-      out.innerHTML = '<p class="kb-search-note">每个检索词请至少输入两个字。</p>'; return;
-    }
     out.innerHTML = '<p class="kb-search-note">检索中…</p>';
     window.KBSearch.search(text, state).then(function (r) {
-      var f = r.facets, html = '<p class="kb-search-count">找到 <strong>' + r.results.length + "</strong> 个案例</p>";
+      var f = r.facets, html = explain(r) + '<p class="kb-search-count">找到 <strong>' + r.results.length + "</strong> 个案例</p>";
+      if (!r.results.length) { out.innerHTML = html + noResults(r); return; }
       html += '<div class="kb-facets">' +
         facetBlock("做法类型", "type", f.type, function (k) { return META.types[k][1]; }) +
         facetBlock("地区", "region", f.region, function (k) { return META.regions[k][1]; }) +
@@ -226,9 +413,13 @@
         facetBlock("开始年份", "year", f.year, function (k) { return k + " 年"; }) + "</div>";
       var shown = r.results.slice(0, 50);
       return window.KBSearch.describe(shown).then(function (rows) {
-        html += '<ol class="kb-search-list">' + rows.map(function (d) {
-          return '<li><a href="' + base + "../cases/" + d.id + '.html">' + esc(d.title) + "</a>" + (d.draft ? "［草稿］" : "") +
-            '<br><small>' + esc(d.place) + " · " + esc(d.types.join("、")) + " · " + d.year + "</small></li>";
+        html += '<ol class="kb-search-list">' + rows.map(function (d, i) {
+          var hit = shown[i], notes = [];
+          if (hit.missing.length) notes.push("部分匹配：未含" + hit.missing.map(quote).join("、"));
+          hit.found.forEach(function (p) { if (p[0] !== p[1]) notes.push("按" + quote(p[1]) + "匹配（" + p[0] + "）"); });
+          return '<li><a href="' + base + "../cases/" + esc(d.id) + '.html">' + esc(d.title) + "</a>" + (d.draft ? "［草稿］" : "") +
+            '<br><small>' + esc(d.place) + " · " + esc(d.types.join("、")) + " · " + d.year + "</small>" +
+            (notes.length ? '<br><small class="kb-search-match">' + esc(notes.join("；")) + "</small>" : "") + "</li>";
         }).join("") + "</ol>" + (r.results.length > shown.length ? '<p class="kb-search-note">只显示前 50 个；可用上面的分类缩小范围。</p>' : "");
         out.innerHTML = html;
       });

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .analysis import WORD_CHARS, domain_words
 from .corpus import Corpus
-from .index import case_document, synonyms
+from .index import case_document
+from .query import query_data
 from .schemas import labels
 
 TARGET_POSTINGS_PER_SHARD = 6000
@@ -48,10 +49,11 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
     types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
     type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
     postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    docs, titles = [], []
+    docs, titles, searchables = [], [], []
     cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
     for n, case in enumerate(cases):
         d = case_document(case, corpus, types)
+        searchables.append(d["searchable"].lower())
         title_pairs, title_end = positional_bigrams(d["title"])
         names_pairs, names_end = positional_bigrams(d["place"] + "\n" + d["names"], title_end)
         body_pairs, _ = positional_bigrams(d["body"], names_end)
@@ -99,7 +101,7 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
                      region_ids.index(regions[r]["parent"]) if regions[r].get("parent") in regions else -1]
                     for r in region_ids],
         "levels": labels("case", "locality", "level"),
-        "synonyms": synonyms(corpus),
+        "query": query_data(corpus, searchables),
         "dictionary": domain_words(corpus),
     }
     (search_dir / "meta.js").write_text(f"KB_SEARCH_META={_compact(meta)};\n", encoding="utf-8")

@@ -31,6 +31,7 @@ def validate(corpus: Corpus) -> list[Problem]:
     problems += _case_problems(corpus)
     problems += statement_problems(corpus) + page_problems(corpus)
     problems += _glossary_problems(corpus)
+    problems += _synonym_problems(corpus)
     problems += _course_problems(corpus)
     problems += _allowlist_problems(corpus)
     allowed = allowed_texts(corpus)
@@ -62,6 +63,8 @@ def _documents(corpus: Corpus):
         yield corpus.glossary, "glossary"
     if corpus.allowlist:
         yield corpus.allowlist, "allowlist"
+    if corpus.synonyms:
+        yield corpus.synonyms, "synonyms"
 
 
 def _schema_problems(corpus: Corpus) -> list[Problem]:
@@ -259,6 +262,20 @@ def _glossary_problems(corpus: Corpus) -> list[Problem]:
         for j, other in enumerate((term.get("see_also") or []) if isinstance(term, dict) else []):
             if isinstance(other, str) and other not in known:
                 problems.append(doc.problem(("terms", i, "see_also", j), f"参见的术语“{other}”不在术语表中"))
+    return problems
+
+
+def _synonym_problems(corpus: Corpus) -> list[Problem]:
+    """A word belongs to one synonym group only; say where it first appeared."""
+    doc = corpus.synonyms
+    if not doc or not isinstance(doc.data, dict) or not isinstance(doc.data.get("groups"), list):
+        return []
+    problems, first = [], {}
+    for i, group in enumerate(doc.data["groups"]):
+        for j, word in enumerate((group.get("terms") or []) if isinstance(group, dict) else []):
+            if isinstance(word, str) and word in first and first[word] != i:
+                problems.append(doc.problem(("groups", i, "terms", j), f"“{word}”已在第 {first[word] + 1} 组出现，一个说法只能属于一组"))
+            first.setdefault(word, i)
     return problems
 
 
