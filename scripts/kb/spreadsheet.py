@@ -134,7 +134,8 @@ def decode(raw, column: Column):
             return value
         lines = [line.strip() for line in str(_plain(raw)).replace("\r\n", "\n").split("\n")]
         item = column.node.get("items", {})
-        return [_typed(line, item) for line in lines if line]
+        return [line if item.get("type", "string") == "string" and "enum" not in item else _typed(line, item)
+                for line in lines if line]
     return _typed(raw, column.node)
 
 
