@@ -45,5 +45,14 @@ def jingyan_cailiao(path: Path) -> Path:
     document.add_heading("五、下一步打算", level=1)
     document.add_paragraph("进一步扩大代理范围，向“两新”组织延伸。")
     document.add_paragraph("长宁区信访办公室　2008年3月")
+    document.add_paragraph("（本文件是 kb import 的演示材料：结构仿照经验材料，数字为演示用，不是统计数据。）")
     document.save(str(path))
     return path
+
+
+if __name__ == "__main__":  # regenerates the shipped example: python tests/docx_samples.py examples/
+    import sys
+
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "examples")
+    folder.mkdir(exist_ok=True)
+    print(jingyan_cailiao(folder / "经验材料-示例.docx"))

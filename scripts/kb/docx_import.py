@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,7 +81,7 @@ def read_blocks(path: Path) -> tuple[list[Block], str]:
         document = docx.Document(str(path))
         items = list(document.iter_inner_content())
         core_title = (document.core_properties.title or "").strip()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, Exception) as err:  # python-docx raises many kinds
+    except Exception as err:  # a broken package surfaces as BadZipFile, KeyError, XML or value errors
         raise ImportFailed(f"{path.name}：文件已损坏或不是 Word 文档（.docx），无法读取（{type(err).__name__}）。") from None
     blocks = []
     for item in items:
@@ -353,7 +352,7 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
             intro.append(block)
     title = meta.get("title") or core_title or Path(file_name).stem
 
-    background, measures, lessons, candidates, mapped = [], [], [], [], []
+    background, measures, lessons, candidates = [], [], [], []
     for paragraph in intro:
         candidates += _candidates(paragraph, "开头")
     for heading, kind, section in sections:
@@ -387,8 +386,6 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
                 lessons += [_block_text(b) for b in section if not b.is_table]
         else:  # outcomes prose and anything unrecognised stay in the notes
             notes += [f"【{heading}】"] + [_block_text(b) for b in section]
-            if kind is None:
-                mapped.append(f"未归类：{heading}")
     if intro:
         if background:
             notes = ["【开头】"] + [_block_text(b) for b in intro] + notes
@@ -450,7 +447,7 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
               f"背景与问题：{len(data.get('background', ''))} 字",
               f"主要措施 {len(measures)} 条：" + "；".join(m["name"] for m in measures),
               f"经验启示 {len(lessons)} 条", f"成效数据候选 {len(candidates)} 条（带数字的句子）",
-              f"资料来源：{source_id}（新建资料条目，待补全）"] + mapped
+              f"资料来源：{source_id}（新建资料条目，待补全）"]
     left = [line for line in notes if line.startswith("【")]
     return Draft(data, source, mapped, left, dropped)
 
