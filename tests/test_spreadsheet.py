@@ -192,3 +192,56 @@ def test_yaml_to_xlsx_to_yaml_is_identical(tmp_path_factory, cases):
     read, problems = read_workbook(path)
     assert problems == []
     assert [case_text(r.data) for r in read] == texts
+
+
+def _append(sheet, values: dict[str, object]) -> None:
+    header = [c.value for c in sheet[1]]
+    row = sheet.max_row + 1
+    for name, value in values.items():
+        sheet.cell(row=row, column=header.index(name) + 1, value=value)
+
+
+def test_a_new_row_becomes_a_case_file_in_its_province_folder(exported, tmp_path):
+    path, content = exported
+    workbook = load_workbook(path)
+    _append(workbook["案例"], {
+        "案例编号（id）": "shanghai-baoshan-yanghang-ceshi-xinzeng", "标题（title）": "杨行镇表格新增的测试案例",
+        "状态（status）": "draft", "地区（locality.region）": "shanghai-baoshan-yanghang", "实施层级（locality.level）": "township",
+        "实施单位（organisation）": "杨行镇信访办", "做法类型（practice_types）": "xinfang-daili\ntiaojie-xianjie",
+        "主题（themes）": next(iter(read_corpus_themes(content))), "报道年份（period.reported_year）": 2023,
+        "摘要（summary）": "这是从 Excel 表新增的一条测试案例，用来检查导入会写出正确的文件。", "收录日期（added）": "2026-11-26"})
+    _append(workbook["主要措施"], {"案例编号（id）": "shanghai-baoshan-yanghang-ceshi-xinzeng", "措施名称（name）": "建立台账", "具体内容（details）": "逐件登记、限时办结。"})
+    _append(workbook["资料来源"], {"案例编号（id）": "shanghai-baoshan-yanghang-ceshi-xinzeng", "资料编号（source）": "jiamenkou-2023-yanghang"})
+    filled = tmp_path / "新增.xlsx"
+    workbook.save(filled)
+    result = _run("--content", content, "import", filled)
+    assert result.exit_code == 0, result.output
+    target = content / "cases" / "shanghai" / "shanghai-baoshan-yanghang-ceshi-xinzeng.yaml"
+    data = load_text(target.read_text(encoding="utf-8"), "x").data
+    assert data["practice_types"] == ["xinfang-daili", "tiaojie-xianjie"]
+    assert data["measures"] == [{"name": "建立台账", "details": "逐件登记、限时办结。"}]
+    assert _run("--content", content, "validate").exit_code == 0
+
+
+def read_corpus_themes(content):
+    from kb.corpus import read_corpus
+    return read_corpus(content, entries=False).taxonomy("theme")
+
+
+def test_rows_missing_from_a_child_sheet_are_reported_not_deleted(exported, tmp_path):
+    path, content = exported
+    workbook = load_workbook(path)
+    del workbook["成效数据"]
+    sheet = workbook["主要措施"]
+    first = sheet.cell(row=2, column=1).value
+    for row in range(sheet.max_row, 1, -1):
+        if sheet.cell(row=row, column=1).value == first:
+            sheet.delete_rows(row)
+    broken = tmp_path / "删了.xlsx"
+    workbook.save(broken)
+    before = _snapshot(content)
+    result = _run("--content", content, "import", broken)
+    assert result.exit_code == 1
+    assert "找不到「成效数据」表" in result.output
+    assert "「主要措施」表中没有这个案例的行" in result.output
+    assert _snapshot(content) == before

@@ -8,6 +8,7 @@ and every text cell is stored as text (never as a formula).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -181,6 +182,8 @@ def _typed(raw, node: dict):
         raise CellError("应填 TRUE 或 FALSE")
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
+    if isinstance(raw, (dt.datetime, dt.date)):  # Excel turned a typed date into a date cell
+        return (raw.date() if isinstance(raw, dt.datetime) else raw).isoformat()
     if isinstance(raw, (int, float)):
         return str(_plain(raw))
     return raw
@@ -389,8 +392,9 @@ def read_workbook(path: Path) -> tuple[list[ReadCase], list[CellProblem]]:
         return [], problems
     cases: list[ReadCase] = []
     by_id: dict[str, ReadCase] = {}
+    expected: dict[str, dict[str, tuple[int, int]]] = {}  # case id → list field → (count, column)
     for row, values in _rows(workbook[CASES_SHEET], columns, problem):
-        data, cells = {}, {}
+        data, cells, counts = {}, {}, {}
         for column, (col, raw) in values.items():
             try:
                 value = decode(raw, column)
@@ -402,6 +406,8 @@ def read_workbook(path: Path) -> tuple[list[ReadCase], list[CellProblem]]:
                 _set(data, column.path, value)
             elif column.kind == "count" and value == 0:
                 data[column.path[0]] = []
+            if column.kind == "count" and value:
+                counts[column.path[0]] = (value, col)
         case_id = data.get("id")
         if not isinstance(case_id, str):
             problem(CASES_SHEET, row, 1, "案例编号", "缺少案例编号（id）")
@@ -410,10 +416,13 @@ def read_workbook(path: Path) -> tuple[list[ReadCase], list[CellProblem]]:
             problem(CASES_SHEET, row, 1, "案例编号", f"案例编号“{case_id}”重复（第 {by_id[case_id].row} 行已有）")
             continue
         cells[""] = (CASES_SHEET, row, 1)
+        expected[case_id] = counts
         by_id[case_id] = ReadCase(data, row, cells)
         cases.append(by_id[case_id])
     for child in children:
         if child.title not in workbook.sheetnames:
+            if any(child.key in counts for counts in expected.values()):
+                problem(CASES_SHEET, 1, 1, child.title, f"找不到「{child.title}」表，但「案例」表中有案例的{child.title}条数不是 0：请不要删除这张表")
             continue
         for row, values in _rows(workbook[child.title], [Column(("id",), "案例编号", {"type": "string"})] + child.columns,
                                  problem, first_header=ID_HEADER):
@@ -443,6 +452,13 @@ def read_workbook(path: Path) -> tuple[list[ReadCase], list[CellProblem]]:
                 if value is not None:
                     _set(item, column.path, value)
             items.append(item)
+    for case in cases:  # a case whose rows all vanished from a child sheet is a mistake, not a deletion
+        for key, (count, col) in expected[case.data["id"]].items():
+            if key not in case.data and any(c.key == key for c in children) and \
+                    next(c for c in children if c.key == key).title in workbook.sheetnames:
+                title = next(c.title for c in children if c.key == key)
+                problem(CASES_SHEET, case.row, col, f"{title}条数",
+                        f"「{title}」表中没有这个案例的行，但条数是 {count}：确要全部删除时请把条数改为 0")
     return cases, sorted(problems)
 
 
