@@ -179,3 +179,38 @@ def test_figures_skip_years_and_dates():
     found = figure_candidates("2019年5月起，全镇累计接待群众3,560人次。", "测试")
     assert [(c["indicator"], c["value"], c["unit"], c["period"]) for c in found] == [("接待群众", 3560, "人次", "2019年5月")]
     assert figure_candidates("2008年3月印发。", "测试") == []
+
+
+def test_case_programme_form_table_gives_title_and_unit_and_contacts_are_left_out(content_copy, tmp_path):
+    document = Document()
+    document.add_paragraph("全国社会治理创新案例申报材料")
+    form = document.add_table(rows=4, cols=2)
+    for row, (label, value) in zip(form.rows, [("案例名称", "桃浦镇“三访”工作法"), ("申报单位", "普陀区桃浦镇人民政府"),
+                                               ("联系人", "李某"), ("联系电话", "021-12345678")]):
+        row.cells[0].text, row.cells[1].text = label, value
+    document.add_paragraph("一、案例背景")
+    document.add_paragraph("镇域内大型居住社区集中，2021年来访量上升。")
+    document.add_paragraph("二、主要做法")
+    document.add_paragraph("1.领导接访。每周一镇领导轮流接待。")
+    document.add_paragraph("2.干部走访。（1）网格员每月入户；（2）问题当场登记。")
+    document.add_paragraph("三、主要成效")
+    document.add_paragraph("2022年，全镇信访总量同比下降21.3%，初信初访一次性化解率达到95%。")
+    document.add_paragraph("四、经验启示")
+    document.add_paragraph("把工作做在群众家门口，矛盾才能早发现、早化解。")
+    path = tmp_path / "桃浦镇申报材料.docx"
+    document.save(str(path))
+    before = set(_files(content_copy))
+    result = CliRunner().invoke(main, ["--content", str(content_copy), "import", str(path)])
+    assert result.exit_code == 0, result.output
+    new = [f for f in set(_files(content_copy)) - before if f.startswith("cases/")]
+    data = load_file(content_copy / new[0]).data
+    assert data["title"] == "桃浦镇“三访”工作法"
+    assert data["organisation"] == "普陀区桃浦镇人民政府"
+    assert data["locality"] == {"region": "shanghai-putuo-taopu", "level": "township"}
+    assert [m["name"] for m in data["measures"]] == ["领导接访", "干部走访"]
+    assert data["lessons"] == ["把工作做在群众家门口，矛盾才能早发现、早化解。"]
+    outcomes = [(o.get("indicator"), o.get("value"), o.get("change"), o.get("period")) for o in data["outcomes"]]
+    assert ("信访总量", None, {"amount": -21.3, "unit": "%", "baseline": "上年同期"}, "2022年") in outcomes
+    assert ("初信初访一次性化解率", 95, None, "2022年") in outcomes
+    assert "李某" not in str(data) and "12345678" not in str(data)
+    assert "联系人" in result.output and "联系电话" in result.output

@@ -307,6 +307,7 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
                 region: str | None = None, today: dt.date | None = None) -> Draft:
     today = today or dt.date.today()
     meta: dict[str, str] = {}
+    guess: dict[str, str] = {}
     dropped, notes = [], []
     preamble, sections = [], []  # sections: (heading, kind, blocks)
     for block in blocks:
@@ -342,14 +343,15 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
             dropped.append(labelled.group("label"))
         elif key:
             meta.setdefault(key, labelled.group("value").strip())
-        elif "title" not in meta and (block.style in ("Title", "标题") or (not intro and len(block.text) <= 60 and not block.text.endswith("。"))):
-            meta["title"] = block.text
+        elif "title" not in guess and (block.style in ("Title", "标题") or (not intro and len(block.text) <= 60 and not block.text.endswith("。"))):
+            guess["title"] = block.text
         elif block.text.startswith(("——", "--", "—")) and not intro:
             meta.setdefault("subtitle", block.text.lstrip("—- "))
-        elif "organisation" not in meta and not intro and len(block.text) <= 30 and ORG_SUFFIX.search(block.text.strip("（）() ")):
-            meta["organisation"] = block.text.strip("（）() ")
+        elif "organisation" not in guess and not intro and len(block.text) <= 30 and ORG_SUFFIX.search(block.text.strip("（）() ")):
+            guess["organisation"] = block.text.strip("（）() ")
         else:
             intro.append(block)
+    meta = {**guess, **meta}  # what the document labels (案例名称：…, a 申报表 table) wins over a guess
     title = meta.get("title") or core_title or Path(file_name).stem
 
     background, measures, lessons, candidates = [], [], [], []
