@@ -214,3 +214,21 @@ def test_case_programme_form_table_gives_title_and_unit_and_contacts_are_left_ou
     assert ("初信初访一次性化解率", 95, None, "2022年") in outcomes
     assert "李某" not in str(data) and "12345678" not in str(data)
     assert "联系人" in result.output and "联系电话" in result.output
+
+
+def test_word_automatic_numbering_counts_as_numbered_items(content_copy, tmp_path):
+    document = Document()
+    document.add_paragraph("长宁区信访代理工作")
+    document.add_heading("主要做法", level=1)
+    document.add_paragraph("设立代理站。街道和居委会都设站。", style="List Number")
+    document.add_paragraph("聘请代理员。每站两名。", style="List Number")
+    document.add_paragraph("由区信访办统一培训。", style="List Number 2")
+    path = tmp_path / "自动编号.docx"
+    document.save(str(path))
+    before = set(_files(content_copy))
+    result = CliRunner().invoke(main, ["--content", str(content_copy), "import", str(path)])
+    assert result.exit_code == 0, result.output
+    new = [f for f in set(_files(content_copy)) - before if f.startswith("cases/")]
+    measures = load_file(content_copy / new[0]).data["measures"]
+    assert [m["name"] for m in measures] == ["设立代理站", "聘请代理员"]
+    assert measures[1]["details"] == "每站两名。\n由区信访办统一培训。"

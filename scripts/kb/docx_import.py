@@ -99,8 +99,23 @@ def read_blocks(path: Path) -> tuple[list[Block], str]:
         heading = _HEADING_STYLE.match(style)
         if not level and heading:
             level, rest = int(heading.group(2)), text
+        elif not level and (depth := _list_depth(item)) is not None:
+            level, rest = min(3 + depth, 4), text  # Word's automatic numbering: the number is not in the text
         blocks.append(Block(text=rest if level else text, level=level, label=label, style=style))
     return blocks, core_title
+
+
+def _list_depth(paragraph) -> int | None:
+    """The list level of a paragraph numbered by Word itself (directly or through a list style
+    such as “List Number 2”, whose own level is in its name)."""
+    style = paragraph.style
+    named = re.match(r"^List (?:Number|Bullet)(?: (\d))?$", style.name if style is not None else "")
+    for props in (paragraph._p.pPr, style._element.pPr if style is not None else None):
+        num = props.numPr if props is not None else None
+        if num is not None and num.numId is not None and num.numId.val != 0:
+            ilvl = num.ilvl.val if num.ilvl is not None else 0
+            return max(ilvl, int(named.group(1)) - 1 if named and named.group(1) else 0)
+    return None
 
 
 def _clean(text: str) -> str:
