@@ -245,3 +245,12 @@ def test_rows_missing_from_a_child_sheet_are_reported_not_deleted(exported, tmp_
     assert "找不到「成效数据」表" in result.output
     assert "「主要措施」表中没有这个案例的行" in result.output
     assert _snapshot(content) == before
+
+
+def test_every_export_wraps_its_multi_line_cells(tmp_path):
+    case = {"id": "a-b", "title": "测试案例", "tags": ["一", "二"], "measures": [{"name": "措施", "details": "第一行\n第二行"}]}
+    for name in ("first.xlsx", "second.xlsx"):  # the wrap style is set up once per workbook, not once per run
+        workbook = load_workbook(write_workbook([case], tmp_path / name))
+        header = [c.value for c in workbook["案例"][1]]
+        assert workbook["案例"].cell(row=2, column=header.index("标签（tags）") + 1).alignment.wrap_text
+        assert workbook["主要措施"]["C2"].alignment.wrap_text

@@ -8,6 +8,7 @@ and every text cell is stored as text (never as a formula).
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import math
@@ -235,6 +236,16 @@ def _put(sheet, row: int, col: int, value):
     return cell
 
 
+def _wrapped(cell, alignment: dict) -> None:
+    """Wrap the cell's text. The style is set once per workbook and copied to the other cells
+    (openpyxl's style setter costs more than everything else in an export)."""
+    if "style" not in alignment:
+        cell.alignment = alignment["alignment"]
+        alignment["style"] = copy.copy(cell._style)
+    else:
+        cell._style = copy.copy(alignment["style"])
+
+
 def _header_row(sheet, headers: list[str]) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -258,11 +269,10 @@ def write_workbook(cases: list[dict], path: Path, options: dict[str, list[tuple[
     guide.title = GUIDE_SHEET
     main = workbook.create_sheet(CASES_SHEET)
     _header_row(main, [c.header for c in columns])
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = {"alignment": Alignment(wrap_text=True, vertical="top")}  # per workbook: styles index into it
     for row, case in enumerate(cases, start=2):
         for col, column in enumerate(columns, start=1):
-            cell = _put(main, row, col, encode(_get(case, column.path), column))
-            cell.alignment = wrap
+            _wrapped(_put(main, row, col, encode(_get(case, column.path), column)), wrap)
     sheets = {}
     for child in children:
         sheet = workbook.create_sheet(child.title)
@@ -273,7 +283,7 @@ def write_workbook(cases: list[dict], path: Path, options: dict[str, list[tuple[
             for item in case.get(child.key) or []:
                 _put(sheet, row, 1, case.get("id"))
                 for col, column in enumerate(child.columns, start=2):
-                    _put(sheet, row, col, encode(_get(item, column.path), column)).alignment = wrap
+                    _wrapped(_put(sheet, row, col, encode(_get(item, column.path), column)), wrap)
                 row += 1
     for sheet, cols in [(main, columns)] + [(sheets[c.key], [None] + c.columns) for c in children]:
         for col, column in enumerate(cols, start=1):
