@@ -232,3 +232,13 @@ def test_word_automatic_numbering_counts_as_numbered_items(content_copy, tmp_pat
     measures = load_file(content_copy / new[0]).data["measures"]
     assert [m["name"] for m in measures] == ["设立代理站", "聘请代理员"]
     assert measures[1]["details"] == "每站两名。\n由区信访办统一培训。"
+
+
+def test_importing_the_same_file_twice_writes_a_second_draft_beside_the_first(content_copy, tmp_path):
+    source = jingyan_cailiao(tmp_path / "材料.docx")
+    for _ in range(3):
+        assert CliRunner().invoke(main, ["--content", str(content_copy), "import", str(source)]).exit_code == 0
+    names = sorted(p.stem for p in (content_copy / "cases" / "shanghai").glob("*daili-gongzuo*.yaml"))
+    base = names[0]
+    assert names == [base, f"{base}-v2", f"{base}-v3"]
+    assert (content_copy / "sources" / f"{base}-v3-cailiao.yaml").exists()

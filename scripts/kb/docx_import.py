@@ -489,9 +489,8 @@ def import_docx(path: Path, content_dir: Path, corpus: Corpus, region: str | Non
     draft = build_draft(blocks, core_title, path.name, corpus, region, today)
     folder = content_dir / "cases" / province_folder(corpus, draft.data["locality"]["region"])
     case_path = folder / f"{draft.data['id']}.yaml"
-    n = 2
+    n, base = 2, draft.data["id"]
     while case_path.exists() or (content_dir / "sources" / f"{draft.data['sources'][0]['source']}.yaml").exists():
-        base = draft.data["id"].rsplit("-v", 1)[0] if n > 2 else draft.data["id"]
         draft.data["id"] = f"{base}-v{n}"
         draft.data["sources"][0]["source"] = draft.source["id"] = f"{draft.data['id']}-cailiao"
         case_path = folder / f"{draft.data['id']}.yaml"
