@@ -365,3 +365,22 @@ def package(ctx: click.Context, output: Path | None) -> None:
         click.echo(str(err), err=True)
         sys.exit(1)
     click.echo(f"离线版已打包：{path}（{path.stat().st_size / 1e6:.1f} MB）")
+
+
+@main.command(name="import", help="导入 Word 经验材料（.docx，生成草稿案例）或 Excel 案例表（.xlsx，由 kb export 导出后填写）。")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--region", help="（.docx）地区编号或名称，文档中认不出地区时用。")
+@click.pass_context
+def import_command(ctx: click.Context, file: Path, region: str | None) -> None:
+    from .office_cli import import_file
+
+    sys.exit(import_file(ctx.obj["content"], file, region))
+
+
+@main.command(help="把全部案例导出为 Excel 表（案例、措施、成效等各一张表，带下拉选项和说明），可填写后用 kb import 导回。")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+def export(ctx: click.Context, file: Path) -> None:
+    from .office_cli import export_file
+
+    sys.exit(export_file(ctx.obj["content"], file))

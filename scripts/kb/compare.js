@@ -12,7 +12,7 @@
 
   function draw() {
     if (!ids.length) { table.innerHTML = '<p class="kb-search-note">还没有选择案例：用下面的检索框添加 2–4 个案例。</p>'; return; }
-    var cases = ids.map(function (id) { return loaded[id]; });
+    var cases = window.KB_COMPARE_SELECTED = ids.map(function (id) { return loaded[id]; });
     var html = '<div class="kb-compare-scroll"><table class="kb-compare"><thead><tr><th>字段</th>' + cases.map(function (c) {
       return '<th><a href="' + base + "../cases/" + c.id + '.html">' + esc(c.title) + "</a>" + (c.draft ? "［草稿］" : "") +
         ' <button type="button" class="kb-compare-remove" data-id="' + esc(c.id) + '" title="移出对比">×</button></th>';

@@ -17,6 +17,7 @@ from pathlib import Path
 from .browser import chromium_path
 from .compare import write_compare_data
 from .csp import protect_site
+from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .index import Searcher, build_index, similar_cases
@@ -28,6 +29,7 @@ from .validate import check, has_errors
 ASSETS = Path(__file__).parent / "assets"
 SEARCH_SCRIPT = Path(__file__).parent / "search.js"
 COMPARE_SCRIPT = Path(__file__).parent / "compare.js"
+DOWNLOADS_SCRIPT = Path(__file__).parent / "downloads.js"
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 
 
@@ -56,7 +58,9 @@ def write_data_files(site, docs_dir: Path) -> dict:
     """The script files the search and compare pages load: index shards, titles, case records."""
     write_compare_data(site, docs_dir)
     shutil.copy(COMPARE_SCRIPT, docs_dir / "compare" / "compare.js")
-    figures = build_site_index(site.corpus, docs_dir)
+    shutil.copy(DOWNLOADS_SCRIPT, docs_dir / "compare" / "downloads.js")
+    downloads = write_downloads(site, docs_dir)
+    figures = build_site_index(site.corpus, docs_dir) | downloads
     shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
     return figures
 
