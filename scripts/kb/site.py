@@ -16,9 +16,11 @@ from .browser import chromium_path
 from .compare import write_compare_data
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
-from .index import Searcher, build_index, similar_cases
+from .incremental import DropDirtyWarning, build_key, link_previous_site, read_manifest, reuse_unchanged
+from .pipeline import Stages, render_all_pages, start_index
 from .problems import Problem, ProblemsFound
-from .render import build_site_model, render_pages, write_pages
+from .related import related_cases
+from .render import build_site_model, write_pages
 from .sitesearch import build_site_index
 from .validate import check, has_errors
 
@@ -36,17 +38,25 @@ def valid_corpus(content_dir: Path) -> Corpus:
     return corpus
 
 
-def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None) -> dict:
+def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None,
+                  stages=None) -> dict:
     """Write the Markdown pages, assets, the site's search index, the compare data and (where
     Chromium is installed, unless told otherwise) the courses' PDF handouts into docs_dir."""
+    stages = stages or Stages(quiet=True)
+    related = related_cases(corpus) if related is None else related  # as the build renders them
     handouts = chromium_path() is not None if handouts is None else handouts
     if handouts:
-        make_handouts(corpus, docs_dir / "handouts")
-    site = build_site_model(corpus, related, handouts)
-    pages = render_pages(site)
-    write_pages(pages, docs_dir)
-    shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
-    return {"pages": len(pages), **write_data_files(site, docs_dir)}
+        with stages("讲义"):
+            make_handouts(corpus, docs_dir / "handouts")
+    with stages("生成页面") as stage:
+        site = build_site_model(corpus, related, handouts)
+        pages = render_all_pages(site)
+        write_pages(pages, docs_dir)
+        shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
+        stage.count = len(pages)
+    with stages("检索与对比数据"):
+        figures = write_data_files(site, docs_dir)
+    return {"pages": len(pages), **figures}
 
 
 def write_data_files(site, docs_dir: Path) -> dict:
@@ -60,9 +70,12 @@ def write_data_files(site, docs_dir: Path) -> dict:
 
 def sync_docs(content_dir: Path, docs_dir: Path) -> list[str]:
     """Re-render into an existing docs_dir for live reload; returns the pages whose text changed
-    (only those are rewritten; the search and compare data are refreshed as a whole)."""
-    site = build_site_model(valid_corpus(content_dir))
-    pages = render_pages(site)
+    (only those are rewritten; the search and compare data are refreshed as a whole). Pages are
+    rendered exactly as `kb build` renders them (related cases included), so a save rewrites
+    only what it affects."""
+    corpus = valid_corpus(content_dir)
+    site = build_site_model(corpus, related_cases(corpus))
+    pages = render_all_pages(site)
     changed = [rel for rel, text in pages.items()
                if not (docs_dir / rel).exists() or (docs_dir / rel).read_text(encoding="utf-8") != text]
     write_pages({rel: pages[rel] for rel in changed}, docs_dir)
@@ -84,7 +97,8 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
 
     docs_dir = build_dir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
-    generate_docs(valid_corpus(content_dir), docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
+    corpus = valid_corpus(content_dir)
+    generate_docs(corpus, docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
 
     def snapshot():
         return {p: p.stat().st_mtime_ns for p in content_dir.rglob("*.yaml")}
@@ -115,7 +129,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) -> None:
+def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, dirty: bool = False) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -123,33 +137,53 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) 
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
+    dirty_warning = DropDirtyWarning()
+    logging.getLogger("mkdocs.commands.build").addFilter(dirty_warning)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir))
-        build(config)
+        build(config, dirty=dirty)
     except (Abort, MkDocsException) as err:
         messages = collector.messages or [str(err)]
         raise ProblemsFound([Problem(str(config_file.name), 1, 1, "", f"MkDocs：{m}") for m in messages]) from None
     finally:
         logger.removeHandler(collector)
+        logging.getLogger("mkdocs.commands.build").removeFilter(dirty_warning)
 
 
 def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
-               config_file: Path = CONFIG_FILE) -> Path:
-    """validate → index (whoosh, for related cases and `kb search`) → render → MkDocs, then swap in."""
+               config_file: Path = CONFIG_FILE, stages: "Stages | None" = None,
+               incremental: bool = True) -> Path:
+    """validate → (whoosh index for `kb search`, in a second process) → related cases → render →
+    MkDocs, then swap in. With incremental (the default) everything identical to the previous
+    build in build_dir is taken over from it, and MkDocs renders only the changed pages."""
+    stages = stages or Stages(quiet=True)
     build_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_dir))
+    indexer = None
     try:
-        corpus = valid_corpus(content_dir)
-        build_index(corpus, work / "index")
-        searcher = Searcher(work / "index")
-        try:
-            generate_docs(corpus, work / "docs", similar_cases(searcher))
-        finally:
-            searcher.close()
-        run_mkdocs(work / "docs", work / "site", config_file)
+        with stages("校验") as stage:
+            corpus = valid_corpus(content_dir)
+            stage.count = len(corpus.cases)
+        indexer = start_index(corpus, content_dir, work / "index", build_dir / "index" if incremental else None)
+        with stages("相关案例"):
+            related = related_cases(corpus)
+        generate_docs(corpus, work / "docs", related, stages=stages)
+        key = build_key(config_file)
+        previous_docs, previous_site = build_dir / "docs", build_dir / "site"
+        _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key)
+        dirty = incremental and read_manifest(previous_docs).get("key") == key and (previous_site / "index.html").exists()
+        with stages("MkDocs" if not dirty else "MkDocs（增量）") as stage:
+            if dirty:
+                link_previous_site(previous_site, work / "site", changed)
+            run_mkdocs(work / "docs", work / "site", config_file, dirty=dirty)
+            stage.count = sum(rel.endswith(".md") for rel in changed)
+        with stages("检索索引") as stage:
+            stage.count = indexer.finish()
         for name in ("index", "docs", "site"):
             _swap(work / name, build_dir / name)
     finally:
+        if indexer is not None:
+            indexer.stop()
         shutil.rmtree(work, ignore_errors=True)
     return build_dir / "site"
 

@@ -1,0 +1,157 @@
+"""How the build stages run: timed and reported, spread over the cores where that pays, and
+the search index built beside the site (in a second process) or taken over when unchanged."""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import Corpus
+from .render import Site, render_case_pages, render_list_pages
+
+PARALLEL_FROM = 400  # below this many cases a second process costs more than it saves
+INDEX_KEY = ".kb-key"
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float = 0.0
+    count: int | None = None
+
+
+@dataclass
+class Stages:
+    """Times each stage; on a terminal shows a spinner per running stage and a line per finished
+    one, elsewhere (CI, pipes) stays quiet. summary() is the final line."""
+    quiet: bool = False
+    done: list[Stage] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def __call__(self, name: str):
+        return _Timed(self, Stage(name))
+
+    def summary(self) -> str:
+        parts = [f"{s.name}{f' {s.count} 个' if s.count is not None else ''} {s.seconds:.1f} 秒" for s in self.done]
+        return "用时：" + " · ".join(parts) + f"；共 {time.perf_counter() - self.started:.1f} 秒"
+
+
+class _Timed:
+    def __init__(self, stages: Stages, stage: Stage):
+        self.stages, self.stage, self.status = stages, stage, None
+
+    def __enter__(self) -> Stage:
+        self.begun = time.perf_counter()
+        if not self.stages.quiet and sys.stderr.isatty():
+            try:
+                from rich.console import Console
+                self.status = Console(stderr=True).status(f"{self.stage.name}…")
+                self.status.start()
+            except ImportError:  # rich is optional: without it only the finished lines appear
+                pass
+        return self.stage
+
+    def __exit__(self, *exc) -> None:
+        self.stage.seconds = time.perf_counter() - self.begun
+        if self.status is not None:
+            self.status.stop()
+        if not self.stages.quiet and sys.stderr.isatty() and exc[0] is None:
+            count = f"（{self.stage.count} 个）" if self.stage.count is not None else ""
+            print(f"  ✓ {self.stage.name}{count} {self.stage.seconds:.1f} 秒", file=sys.stderr)
+        self.stages.done.append(self.stage)
+
+
+# ---------------------------------------------------------------- rendering on every core
+
+_SHARED: Site | None = None  # the model, inherited by forked workers instead of pickled
+
+
+def _render_share(bounds: tuple[int, int]) -> dict[str, str]:
+    return render_case_pages(_SHARED, _SHARED.cases[bounds[0]:bounds[1]])
+
+
+def render_all_pages(site: Site, workers: int | None = None) -> dict[str, str]:
+    """Every page, the case pages shared among worker processes on a multi-core machine; the
+    result is the same dict, in the same order, as render.render_pages gives."""
+    global _SHARED
+    workers = workers or min(os.cpu_count() or 1, 4)
+    cases = site.cases
+    if workers < 2 or len(cases) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        pages = render_case_pages(site, cases)
+        pages.update(render_list_pages(site))
+        return pages
+    step = -(-len(cases) // workers)
+    shares = [(i, min(i + step, len(cases))) for i in range(0, len(cases), step)]
+    _SHARED = site
+    try:
+        with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
+            parts = pool.map_async(_render_share, shares)
+            rest = render_list_pages(site)  # the parent renders the listings meanwhile
+            pages = {}
+            for part in parts.get():
+                pages.update(part)
+    finally:
+        _SHARED = None
+    pages.update(rest)
+    return pages
+
+
+# ---------------------------------------------------------------- the search index beside the site
+
+def index_key(content_dir: Path) -> str:
+    """Hash of everything the whoosh index is made from: the content except courses, and the code."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(content_dir).rglob("*.yaml")):
+        rel = path.relative_to(content_dir).as_posix()
+        if not rel.startswith("courses/"):
+            digest.update(rel.encode())
+            digest.update(path.read_bytes())
+    package = Path(__file__).parent
+    for name in ("index.py", "analysis.py", "corpus.py"):
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _build_index(corpus: Corpus, target: Path, key: str) -> None:
+    from .index import build_index
+
+    build_index(corpus, target)
+    (target / INDEX_KEY).write_text(key, encoding="utf-8")
+
+
+class IndexJob:
+    """The whoosh index for `kb search`, built in a second process while the site is rendered,
+    or hard-linked from the previous build when nothing it is made from has changed."""
+
+    def __init__(self, corpus: Corpus, target: Path, process=None):
+        self.corpus, self.target, self.process = corpus, target, process
+
+    def finish(self) -> int:
+        if self.process is not None:
+            self.process.join()
+            if self.process.exitcode != 0:
+                raise RuntimeError(f"检索索引生成失败（进程退出码 {self.process.exitcode}）")
+        return len(self.corpus.cases)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def start_index(corpus: Corpus, content_dir: Path, target: Path, previous: Path | None) -> IndexJob:
+    key = index_key(content_dir)
+    if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
+        shutil.copytree(previous, target, copy_function=os.link)
+        return IndexJob(corpus, target)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        _build_index(corpus, target, key)
+        return IndexJob(corpus, target)
+    process = multiprocessing.get_context("fork").Process(target=_build_index, args=(corpus, target, key))
+    process.start()
+    return IndexJob(corpus, target, process)

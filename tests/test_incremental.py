@@ -1,0 +1,43 @@
+"""Incremental builds: a build after an edit equals a cold build byte for byte, and takes over
+what did not change."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from kb.incremental import tree_hashes
+from kb.site import build_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def _retitle(content: Path, case_id: str, suffix: str) -> None:
+    path = next(content.rglob(f"{case_id}.yaml"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ntitle: ", f"\ntitle: {suffix}", 1), encoding="utf-8")
+
+
+def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    site = build_site(content, tmp_path / "inc", incremental=False)
+    untouched = (site / "editors.html").stat().st_ino
+    edited_before = (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8")
+
+    _retitle(content, "shanghai-changning-daili", "改")
+    site = build_site(content, tmp_path / "inc")
+    cold = build_site(content, tmp_path / "cold", incremental=False)
+
+    assert tree_hashes(site) == tree_hashes(cold)
+    assert (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8") != edited_before
+    assert (site / "editors.html").stat().st_ino == untouched  # taken over, not rebuilt
+    assert not list((tmp_path / "inc").glob(".build-*"))
+
+
+def test_bench_build_runs_at_a_small_size(tmp_path):
+    out = subprocess.run([sys.executable, str(PROJECT / "scripts" / "bench_build.py"), "--cases", "20",
+                          "--keep", str(tmp_path)], capture_output=True, text=True, check=True)
+    for line in ("kb build, cold", "MkDocs alone", "ratio build / MkDocs alone", "kb build, one case edited",
+                 "preview sync, one case saved", "site size"):
+        assert line in out.stdout, out.stdout
