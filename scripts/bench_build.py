@@ -21,14 +21,23 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 
 
+CPU = {"last": 0.0}
+
+
 def _child(code: str, *args: str) -> tuple[float, float, str]:
-    """Run Python code in a fresh process: (seconds, peak RSS in MB of that process, stdout)."""
+    """Run Python code in a fresh process: (seconds, peak RSS in MB, stdout). The RSS is the
+    larger of the process and its biggest child (workers run beside it); the CPU seconds of
+    the process and all its children are kept in CPU["last"] (wall time on a shared machine
+    depends on the neighbours; CPU time does not)."""
     script = ("import resource, sys, time\nstart = time.perf_counter()\n" + code +
               "\nprint('__SECONDS__', time.perf_counter() - start)"
-              "\nprint('__RSS__', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
-              " + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+              "\nprint('__RSS__', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+              " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([sys.executable, "-c", script, *args], check=True, capture_output=True, text=True,
                          cwd=PROJECT)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["last"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = out.stdout.splitlines()
     seconds = float(next(l.split()[1] for l in lines if l.startswith("__SECONDS__")))
     rss = int(next(l.split()[1] for l in lines if l.startswith("__RSS__"))) / 1024
@@ -101,30 +110,30 @@ def run(count: int, work: Path) -> None:
     print(f"{count} synthetic cases in {content}")
 
     seconds, rss, text = _child(VALIDATE, str(content))
-    print(f"kb validate (cold process)     {seconds:7.1f} s  peak RSS {rss:6.0f} MB   {text.strip()}")
+    print(f"kb validate (cold process)     {seconds:7.1f} s  CPU {CPU['last']:7.1f} s  peak RSS {rss:6.0f} MB   {text.strip()}")
 
     seconds, rss, text = _child(BUILD, str(content), str(build), "0")
-    cold = seconds
-    print(f"kb build, cold                 {seconds:7.1f} s  peak RSS {rss:6.0f} MB")
+    cold, cold_cpu = seconds, CPU["last"]
+    print(f"kb build, cold                 {seconds:7.1f} s  CPU {CPU['last']:7.1f} s  peak RSS {rss:6.0f} MB")
     print(f"  {text.strip()}")
 
     anchor_site = work / "mkdocs-only"
     seconds, rss, _ = _child(MKDOCS, str(build / "docs"), str(anchor_site))
-    print(f"MkDocs alone, same pages       {seconds:7.1f} s  peak RSS {rss:6.0f} MB")
-    print(f"ratio build / MkDocs alone     {cold / seconds:7.2f}")
+    print(f"MkDocs alone, same pages       {seconds:7.1f} s  CPU {CPU['last']:7.1f} s  peak RSS {rss:6.0f} MB")
+    print(f"ratio build / MkDocs alone     {cold / seconds:7.2f}  (CPU time: {cold_cpu / CPU['last']:.2f})")
     shutil.rmtree(anchor_site, ignore_errors=True)
 
     seconds, rss, text = _child(BUILD, str(content), str(build), "1")
-    print(f"kb build, nothing changed      {seconds:7.1f} s  peak RSS {rss:6.0f} MB   {text.strip()}")
+    print(f"kb build, nothing changed      {seconds:7.1f} s  CPU {CPU['last']:7.1f} s  peak RSS {rss:6.0f} MB   {text.strip()}")
 
     edited = edit_one_case(content)
     seconds, rss, text = _child(BUILD, str(content), str(build), "1")
-    print(f"kb build, one case edited      {seconds:7.1f} s  peak RSS {rss:6.0f} MB   ({edited.name})")
+    print(f"kb build, one case edited      {seconds:7.1f} s  CPU {CPU['last']:7.1f} s  peak RSS {rss:6.0f} MB   ({edited.name})")
     print(f"  {text.strip()}")
 
     edit_one_case(content)
     seconds, rss, text = _child(SYNC, str(content), str(build / "docs"))
-    print(f"preview sync, one case saved   {seconds:7.1f} s  peak RSS {rss:6.0f} MB   {text.strip()}")
+    print(f"preview sync, one case saved   {seconds:7.1f} s  CPU {CPU['last']:7.1f} s  peak RSS {rss:6.0f} MB   {text.strip()}")
 
     site = build / "site"
     pages = sum(1 for _ in site.rglob("*.html"))

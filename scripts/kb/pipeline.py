@@ -101,10 +101,10 @@ def render_all_pages(site: Site, workers: int | None = None) -> dict[str, str]:
     return pages
 
 
-# ---------------------------------------------------------------- the search index beside the site
+# ---------------------------------------------------------------- stages beside the site
 
-def index_key(content_dir: Path) -> str:
-    """Hash of everything the whoosh index is made from: the content except courses, and the code."""
+def content_key(content_dir: Path, modules: tuple[str, ...]) -> str:
+    """Hash of what the search stages are made from: the content except courses, and their code."""
     digest = hashlib.sha256()
     for path in sorted(Path(content_dir).rglob("*.yaml")):
         rel = path.relative_to(content_dir).as_posix()
@@ -112,31 +112,24 @@ def index_key(content_dir: Path) -> str:
             digest.update(rel.encode())
             digest.update(path.read_bytes())
     package = Path(__file__).parent
-    for name in ("index.py", "analysis.py", "corpus.py"):
+    for name in modules:
         digest.update((package / name).read_bytes())
     return digest.hexdigest()
 
 
-def _build_index(corpus: Corpus, target: Path, key: str) -> None:
-    from .index import build_index
+class Background:
+    """A stage run in a forked process while the parent renders, or nothing when its output
+    could be hard-linked from the previous build."""
 
-    build_index(corpus, target)
-    (target / INDEX_KEY).write_text(key, encoding="utf-8")
+    def __init__(self, name: str, process=None):
+        self.name, self.process = name, process
 
-
-class IndexJob:
-    """The whoosh index for `kb search`, built in a second process while the site is rendered,
-    or hard-linked from the previous build when nothing it is made from has changed."""
-
-    def __init__(self, corpus: Corpus, target: Path, process=None):
-        self.corpus, self.target, self.process = corpus, target, process
-
-    def finish(self) -> int:
+    def finish(self) -> None:
         if self.process is not None:
             self.process.join()
             if self.process.exitcode != 0:
-                raise RuntimeError(f"检索索引生成失败（进程退出码 {self.process.exitcode}）")
-        return len(self.corpus.cases)
+                raise RuntimeError(f"{self.name}生成失败（进程退出码 {self.process.exitcode}）")
+            self.process = None
 
     def stop(self) -> None:
         if self.process is not None and self.process.is_alive():
@@ -144,14 +137,41 @@ class IndexJob:
             self.process.join()
 
 
-def start_index(corpus: Corpus, content_dir: Path, target: Path, previous: Path | None) -> IndexJob:
-    key = index_key(content_dir)
+def _keyed(work, target: Path, key: str, *args) -> None:
+    work(*args)
+    (target / INDEX_KEY).write_text(key, encoding="utf-8")
+
+
+def run_beside(name: str, work, args: tuple, target: Path, key: str, previous: Path | None) -> Background:
+    """Run work(*args), which fills the folder `target`, in a second process; when `previous`
+    holds the output of the same key, hard-link that instead."""
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         shutil.copytree(previous, target, copy_function=os.link)
-        return IndexJob(corpus, target)
+        return Background(name)
     if "fork" not in multiprocessing.get_all_start_methods():
-        _build_index(corpus, target, key)
-        return IndexJob(corpus, target)
-    process = multiprocessing.get_context("fork").Process(target=_build_index, args=(corpus, target, key))
+        _keyed(work, target, key, *args)
+        return Background(name)
+    process = multiprocessing.get_context("fork").Process(target=_keyed, args=(work, target, key, *args))
     process.start()
-    return IndexJob(corpus, target, process)
+    return Background(name, process)
+
+
+def start_index(corpus: Corpus, content_dir: Path, target: Path, previous: Path | None) -> Background:
+    """The whoosh index for `kb search`."""
+    from .index import build_index
+
+    key = content_key(content_dir, ("index.py", "analysis.py", "corpus.py"))
+    return run_beside("检索索引", build_index, (corpus, target), target, key, previous)
+
+
+def start_site_search(corpus: Corpus, content_dir: Path, docs_dir: Path, previous_docs: Path | None) -> Background:
+    """The site's search data (docs_dir/search), which only the cases and taxonomies shape."""
+    from .sitesearch import build_site_index
+
+    key = content_key(content_dir, ("sitesearch.py", "index.py", "analysis.py", "corpus.py", "schemas.py"))
+    previous = previous_docs / "search" if previous_docs is not None else None
+    target = docs_dir / "search"
+    target.mkdir(parents=True, exist_ok=True)
+    if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
+        target.rmdir()
+    return run_beside("网站检索数据", build_site_index, (corpus, docs_dir), target, key, previous)

@@ -17,7 +17,7 @@ from .compare import write_compare_data
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .incremental import DropDirtyWarning, build_key, link_previous_site, read_manifest, reuse_unchanged
-from .pipeline import Stages, render_all_pages, start_index
+from .pipeline import Stages, render_all_pages, start_index, start_site_search
 from .problems import Problem, ProblemsFound
 from .related import related_cases
 from .render import build_site_model, write_pages
@@ -39,9 +39,10 @@ def valid_corpus(content_dir: Path) -> Corpus:
 
 
 def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None,
-                  stages=None) -> dict:
-    """Write the Markdown pages, assets, the site's search index, the compare data and (where
-    Chromium is installed, unless told otherwise) the courses' PDF handouts into docs_dir."""
+                  stages=None, site_search: bool = True) -> dict:
+    """Write the Markdown pages, assets, the site's search index (unless the caller makes it
+    itself), the compare data and (where Chromium is installed, unless told otherwise) the
+    courses' PDF handouts into docs_dir."""
     stages = stages or Stages(quiet=True)
     related = related_cases(corpus) if related is None else related  # as the build renders them
     handouts = chromium_path() is not None if handouts is None else handouts
@@ -55,16 +56,17 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
         shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
         stage.count = len(pages)
     with stages("检索与对比数据"):
-        figures = write_data_files(site, docs_dir)
+        figures = write_data_files(site, docs_dir, site_search)
     return {"pages": len(pages), **figures}
 
 
-def write_data_files(site, docs_dir: Path) -> dict:
+def write_data_files(site, docs_dir: Path, site_search: bool = True) -> dict:
     """The script files the search and compare pages load: index shards, titles, case records."""
     write_compare_data(site, docs_dir)
     shutil.copy(COMPARE_SCRIPT, docs_dir / "compare" / "compare.js")
-    figures = build_site_index(site.corpus, docs_dir)
-    shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
+    figures = build_site_index(site.corpus, docs_dir) if site_search else {}
+    if site_search:
+        shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
     return figures
 
 
@@ -159,15 +161,21 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
     stages = stages or Stages(quiet=True)
     build_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_dir))
-    indexer = None
+    indexer = searchdata = None
     try:
         with stages("校验") as stage:
             corpus = valid_corpus(content_dir)
             stage.count = len(corpus.cases)
         indexer = start_index(corpus, content_dir, work / "index", build_dir / "index" if incremental else None)
+        searchdata = start_site_search(corpus, content_dir, work / "docs", build_dir / "docs" if incremental else None)
         with stages("相关案例"):
             related = related_cases(corpus)
-        generate_docs(corpus, work / "docs", related, stages=stages)
+        generate_docs(corpus, work / "docs", related, stages=stages, site_search=False)
+        with stages("网站检索数据"):
+            searchdata.finish()
+            script = work / "docs" / "search" / "search.js"
+            script.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
+            shutil.copy(SEARCH_SCRIPT, script)
         key = build_key(config_file)
         previous_docs, previous_site = build_dir / "docs", build_dir / "site"
         _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key)
@@ -178,12 +186,14 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
             run_mkdocs(work / "docs", work / "site", config_file, dirty=dirty)
             stage.count = sum(rel.endswith(".md") for rel in changed)
         with stages("检索索引") as stage:
-            stage.count = indexer.finish()
+            indexer.finish()
+            stage.count = len(corpus.cases)
         for name in ("index", "docs", "site"):
             _swap(work / name, build_dir / name)
     finally:
-        if indexer is not None:
-            indexer.stop()
+        for job in (indexer, searchdata):
+            if job is not None:
+                job.stop()
         shutil.rmtree(work, ignore_errors=True)
     return build_dir / "site"
 
