@@ -41,3 +41,31 @@ def test_bench_build_runs_at_a_small_size(tmp_path):
     for line in ("kb build, cold", "MkDocs alone", "ratio build / MkDocs alone", "kb build, one case edited",
                  "preview sync, one case saved", "site size"):
         assert line in out.stdout, out.stdout
+
+
+def test_validation_takes_unchanged_files_from_the_cache_and_reparses_edits(tmp_path):
+    from kb.doccache import DocumentCache
+    from kb.validate import check
+
+    content, cache = tmp_path / "content", tmp_path / "documents.pickle"
+    shutil.copytree(FIXTURE, content)
+    first, problems = check(content, cache)
+    _retitle(content, "shanghai-changning-daili", "改")
+    documents = DocumentCache(cache)
+    from kb.corpus import read_corpus
+    corpus = read_corpus(content, documents=documents)
+    files = sum(1 for _ in content.rglob("*.yaml"))
+    assert documents.hits == files - 1
+    assert corpus.case_map()["shanghai-changning-daili"]["title"].startswith("改")
+    assert check(content, cache)[1] == problems
+
+
+def test_a_file_that_fails_to_load_is_reported_again_on_the_next_run(tmp_path):
+    from kb.validate import check
+
+    content, cache = tmp_path / "content", tmp_path / "documents.pickle"
+    shutil.copytree(FIXTURE, content)
+    broken = next(content.rglob("shanghai-changning-daili.yaml"))
+    broken.write_text(broken.read_text(encoding="utf-8") + "\ntitle: 重复\n", encoding="utf-8")
+    runs = [[p for p in check(content, cache)[1] if p.file.endswith("shanghai-changning-daili.yaml")] for _ in range(2)]
+    assert runs[0] and runs[0] == runs[1]

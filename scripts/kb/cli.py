@@ -33,7 +33,9 @@ def main(ctx: click.Context, content_dir: Path, build_dir: Path) -> None:
 def validate(ctx: click.Context) -> None:
     from .validate import check, has_errors
 
-    corpus, problems = check(ctx.obj["content"])
+    from .doccache import DOCUMENT_CACHE
+
+    corpus, problems = check(ctx.obj["content"], ctx.obj["build"] / DOCUMENT_CACHE)
     _print_problems(problems)
     if has_errors(problems):
         sys.exit(1)
@@ -48,15 +50,17 @@ def _fail(found) -> None:
 @main.command(help="校验内容并生成网站到 build/site（MkDocs 严格模式；失败时保留上一次的网站）。"
                    "只重新生成改动涉及的页面；--clean 完整重建。")
 @click.option("--clean", is_flag=True, help="不沿用上一次生成的结果，全部重建。")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="生成网站的程序（两者读同一个 mkdocs.yml）。")
 @click.pass_context
-def build(ctx: click.Context, clean: bool) -> None:
+def build(ctx: click.Context, clean: bool, engine: str) -> None:
     from .pipeline import Stages
     from .problems import ProblemsFound
     from .site import build_site
 
     stages = Stages()
     try:
-        site = build_site(ctx.obj["content"], ctx.obj["build"], stages=stages, incremental=not clean)
+        site = build_site(ctx.obj["content"], ctx.obj["build"], stages=stages, incremental=not clean, engine=engine)
     except ProblemsFound as found:
         click.echo("生成失败，build/site 保持原样。", err=True)
         _fail(found)

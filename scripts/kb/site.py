@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .browser import chromium_path
 from .compare import write_compare_data
+from .doccache import DOCUMENT_CACHE
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .incremental import DropDirtyWarning, build_key, link_previous_site, read_manifest, reuse_unchanged
@@ -30,9 +31,10 @@ COMPARE_SCRIPT = Path(__file__).parent / "compare.js"
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 
 
-def valid_corpus(content_dir: Path) -> Corpus:
-    """The content, loaded and validated; raises ProblemsFound on any error."""
-    corpus, problems = check(content_dir)
+def valid_corpus(content_dir: Path, cache_file: Path | None = None) -> Corpus:
+    """The content, loaded (unchanged files from cache_file, if given) and validated; raises
+    ProblemsFound on any error."""
+    corpus, problems = check(content_dir, cache_file)
     if has_errors(problems):
         raise ProblemsFound(problems)
     return corpus
@@ -152,9 +154,32 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, 
         logging.getLogger("mkdocs.commands.build").removeFilter(dirty_warning)
 
 
+def run_zensical(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) -> None:
+    """The same pages through Zensical, which reads mkdocs.yml; strict, so warnings fail too."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    config = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))
+    local = Path(site_dir).resolve().parent / "zensical.yml"  # Zensical keeps its .cache beside it
+    # Relative to the configuration file: Zensical 0.0.73 panics on absolute folders.
+    config["docs_dir"] = os.path.relpath(Path(docs_dir).resolve(), local.parent)
+    config["site_dir"] = os.path.relpath(Path(site_dir).resolve(), local.parent)
+    local.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(local)],
+                          cwd=local.parent, capture_output=True, text=True)
+    if done.returncode != 0 or not (Path(site_dir) / "index.html").exists():
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()] or ["构建失败"]
+        raise ProblemsFound([Problem(str(Path(config_file).name), 1, 1, "", f"Zensical：{line}") for line in lines[-20:]])
+
+
+ENGINES = ("mkdocs", "zensical")
+
+
 def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
                config_file: Path = CONFIG_FILE, stages: "Stages | None" = None,
-               incremental: bool = True) -> Path:
+               incremental: bool = True, engine: str = "mkdocs") -> Path:
     """validate → (whoosh index for `kb search`, in a second process) → related cases → render →
     MkDocs, then swap in. With incremental (the default) everything identical to the previous
     build in build_dir is taken over from it, and MkDocs renders only the changed pages."""
@@ -164,7 +189,7 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
     indexer = searchdata = None
     try:
         with stages("校验") as stage:
-            corpus = valid_corpus(content_dir)
+            corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE if incremental else None)
             stage.count = len(corpus.cases)
         indexer = start_index(corpus, content_dir, work / "index", build_dir / "index" if incremental else None)
         searchdata = start_site_search(corpus, content_dir, work / "docs", build_dir / "docs" if incremental else None)
@@ -176,15 +201,20 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
             script = work / "docs" / "search" / "search.js"
             script.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
             shutil.copy(SEARCH_SCRIPT, script)
-        key = build_key(config_file)
+        key = build_key(config_file, engine)
         previous_docs, previous_site = build_dir / "docs", build_dir / "site"
         _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key)
         dirty = incremental and read_manifest(previous_docs).get("key") == key and (previous_site / "index.html").exists()
-        with stages("MkDocs" if not dirty else "MkDocs（增量）") as stage:
-            if dirty:
-                link_previous_site(previous_site, work / "site", changed)
-            run_mkdocs(work / "docs", work / "site", config_file, dirty=dirty)
-            stage.count = sum(rel.endswith(".md") for rel in changed)
+        if engine == "zensical":
+            with stages("Zensical") as stage:
+                run_zensical(work / "docs", work / "site", config_file)
+                stage.count = sum(1 for _ in (work / "docs").rglob("*.md"))
+        else:
+            with stages("MkDocs" if not dirty else "MkDocs（增量）") as stage:
+                if dirty:
+                    link_previous_site(previous_site, work / "site", changed)
+                run_mkdocs(work / "docs", work / "site", config_file, dirty=dirty)
+                stage.count = sum(rel.endswith(".md") for rel in changed)
         with stages("检索索引") as stage:
             indexer.finish()
             stage.count = len(corpus.cases)
