@@ -69,3 +69,24 @@ def test_a_file_that_fails_to_load_is_reported_again_on_the_next_run(tmp_path):
     broken.write_text(broken.read_text(encoding="utf-8") + "\ntitle: 重复\n", encoding="utf-8")
     runs = [[p for p in check(content, cache)[1] if p.file.endswith("shanghai-changning-daili.yaml")] for _ in range(2)]
     assert runs[0] and runs[0] == runs[1]
+
+
+def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_render(tmp_path):
+    from kb.preview import PreviewState
+    from kb.site import generate_docs, sync_docs, valid_corpus
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    docs = tmp_path / "docs"
+    generate_docs(valid_corpus(content), docs, handouts=False)
+    state = PreviewState()
+    assert sync_docs(content, docs, state) == []
+    _retitle(content, "shanghai-changning-jiangsulu-gongzuoshi", "改")
+    changed = sync_docs(content, docs, state)
+    assert "cases/shanghai-changning-jiangsulu-gongzuoshi.md" in changed
+    assert "cases/shanghai-changning-daili.md" in changed  # names it as a part of the network
+    assert "editors.md" not in changed
+    fresh = tmp_path / "fresh"
+    generate_docs(valid_corpus(content), fresh, handouts=False)
+    assert {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*.md")} == \
+           {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*.md")}

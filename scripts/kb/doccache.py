@@ -49,6 +49,11 @@ class DocumentCache:
         self.seen[file] = (digest, doc)
         return doc
 
+    def next_round(self) -> None:
+        """For a long-running process (the preview): what this round loaded is what the next
+        round compares with, and unchanged files come back as the very same objects."""
+        self.entries, self.seen, self.hits = self.seen, {}, 0
+
     def save(self) -> None:
         """Keep what this run loaded (files since deleted drop out), written atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True)

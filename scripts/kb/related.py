@@ -23,16 +23,24 @@ TOP = 8
 BLOCK = 1024
 
 
-def term_counts(corpus: Corpus, dictionary: list[str]) -> dict[str, dict[str, int]]:
-    """Per case id: how often each domain term occurs in its searchable text (lowercased)."""
+def term_counts(corpus: Corpus, dictionary: list[str], memo: dict | None = None) -> dict[str, dict[str, int]]:
+    """Per case id: how often each domain term occurs in its searchable text (lowercased).
+    `memo` (kept by the preview between saves, for one dictionary and one set of shared files)
+    maps a case id to (its data object, its counts): unchanged cases are not scanned again."""
     types = corpus.taxonomy("practice_type")
     counts = {}
     for doc in corpus.cases:
+        ident = doc.data["id"]
+        if memo is not None and ident in memo and memo[ident][0] is doc.data:
+            counts[ident] = memo[ident][1]
+            continue
         searchable = case_document(doc.data, corpus, types)["searchable"].lower()
         found: dict[str, int] = {}
         for term in concepts(searchable, dictionary, set(bigrams(searchable))):
             found[term] = found.get(term, 0) + 1
-        counts[doc.data["id"]] = found
+        counts[ident] = found
+        if memo is not None:
+            memo[ident] = (doc.data, found)
     return counts
 
 
@@ -75,12 +83,12 @@ def most_similar(matrix: np.ndarray, top: int = TOP) -> list[list[int]]:
     return out
 
 
-def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int = TOP):
+def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int = TOP, memo: dict | None = None):
     """related(case_id) -> [(other_id, reason)] for the renderer: the most similar cases, those
     sharing a practice type or a locality first, each with the reason shown to the reader."""
     dictionary = domain_words(corpus) if dictionary is None else dictionary
     ids = sorted(d.data["id"] for d in corpus.cases)
-    neighbours = most_similar(weight_matrix(ids, term_counts(corpus, dictionary)), top) if ids else []
+    neighbours = most_similar(weight_matrix(ids, term_counts(corpus, dictionary, memo)), top) if ids else []
     data = {d.data["id"]: d.data for d in corpus.cases}
     places = {}
     for ident, case in data.items():

@@ -72,21 +72,31 @@ def write_data_files(site, docs_dir: Path, site_search: bool = True) -> dict:
     return figures
 
 
-def sync_docs(content_dir: Path, docs_dir: Path) -> list[str]:
+def sync_docs(content_dir: Path, docs_dir: Path, state: "PreviewState | None" = None) -> list[str]:
     """Re-render into an existing docs_dir for live reload; returns the pages whose text changed
-    (only those are rewritten; the search and compare data are refreshed as a whole). Pages are
-    rendered exactly as `kb build` renders them (related cases included), so a save rewrites
-    only what it affects."""
-    corpus = valid_corpus(content_dir)
-    site = build_site_model(corpus, related_cases(corpus))
-    pages = render_all_pages(site)
-    changed = [rel for rel, text in pages.items()
-               if not (docs_dir / rel).exists() or (docs_dir / rel).read_text(encoding="utf-8") != text]
+    (only those are rewritten; the search and compare data are refreshed when a case changed).
+    Pages are rendered exactly as `kb build` renders them (related cases included), so a save
+    rewrites only what it affects. `state`, kept between calls, makes a save cost what it changes."""
+    from .preview import PreviewState
+
+    state = state or PreviewState()
+    corpus = state.corpus(content_dir)
+    site = state.site(corpus)
+    pages = state.pages(site)
+    if not state.written:  # first call: what is on disk
+        state.written = {p.relative_to(docs_dir).as_posix(): p.read_text(encoding="utf-8")
+                         for p in docs_dir.rglob("*.md")}
+        state.cases_changed(corpus)
+        data_changed = True
+    else:
+        data_changed = state.cases_changed(corpus)
+    changed = [rel for rel, text in pages.items() if state.written.get(rel) != text]
     write_pages({rel: pages[rel] for rel in changed}, docs_dir)
-    for stale in set(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) - set(pages):
-        (docs_dir / stale).unlink()
+    for stale in set(state.written) - set(pages):
+        (docs_dir / stale).unlink(missing_ok=True)
         changed.append(stale)
-    if changed:
+    state.written = dict(pages)
+    if changed and data_changed:
         write_data_files(site, docs_dir)
     return changed
 
@@ -99,10 +109,14 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from .preview import PreviewState
+
     docs_dir = build_dir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
     corpus = valid_corpus(content_dir)
     generate_docs(corpus, docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
+    state = PreviewState(build_dir / DOCUMENT_CACHE)
+    sync_docs(content_dir, docs_dir, state)  # fills the state's memory; writes nothing
 
     def snapshot():
         return {p: p.stat().st_mtime_ns for p in content_dir.rglob("*.yaml")}
@@ -116,12 +130,14 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
                 continue
             seen = current
             try:
-                sync_docs(content_dir, docs_dir)
+                sync_docs(content_dir, docs_dir, state)
             except ProblemsFound as found:
                 on_problems(found.problems)
 
     threading.Thread(target=watch, daemon=True).start()
-    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir))
+    # Dirty: MkDocs re-renders only the pages sync_docs rewrote, not the whole site on each save.
+    logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyWarning())
+    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, build_type="dirty", docs_dir=str(docs_dir))
 
 
 class _Collect(logging.Handler):
