@@ -90,3 +90,16 @@ def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_re
     generate_docs(valid_corpus(content), fresh, handouts=False)
     assert {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*.md")} == \
            {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*.md")}
+
+
+def test_pages_written_by_worker_processes_equal_the_rendered_pages(tmp_path, monkeypatch):
+    from kb import pipeline
+    from kb.render import build_site_model, render_pages
+    from kb.site import valid_corpus
+
+    site = build_site_model(valid_corpus(FIXTURE))
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
+    count = pipeline.write_all_pages(site, tmp_path, workers=2, chunk=1)
+    pages = render_pages(site)
+    assert count == len(pages)
+    assert {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.md")} == pages

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import Corpus
-from .render import Site, render_case_pages, render_list_pages
+from .render import Site, render_case_pages, render_list_pages, write_pages
 
 PARALLEL_FROM = 400  # below this many cases a second process costs more than it saves
 INDEX_KEY = ".kb-key"
@@ -71,34 +71,33 @@ class _Timed:
 _SHARED: Site | None = None  # the model, inherited by forked workers instead of pickled
 
 
-def _render_share(bounds: tuple[int, int]) -> dict[str, str]:
-    return render_case_pages(_SHARED, _SHARED.cases[bounds[0]:bounds[1]])
+def _write_share(task: tuple[int, int, str]) -> int:
+    start, end, docs_dir = task
+    write_pages(render_case_pages(_SHARED, _SHARED.cases[start:end]), Path(docs_dir))
+    return end - start
 
 
-def render_all_pages(site: Site, workers: int | None = None) -> dict[str, str]:
-    """Every page, the case pages shared among worker processes on a multi-core machine; the
-    result is the same dict, in the same order, as render.render_pages gives."""
+def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chunk: int = 500) -> int:
+    """Render and write every page, a chunk of case pages at a time (so the texts of all pages
+    are never held at once), chunks shared among worker processes on a multi-core machine.
+    Writes the same files as write_pages(render_pages(site)); returns the number of pages."""
     global _SHARED
     workers = workers or min(os.cpu_count() or 1, 4)
-    cases = site.cases
-    if workers < 2 or len(cases) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        pages = render_case_pages(site, cases)
-        pages.update(render_list_pages(site))
-        return pages
-    step = -(-len(cases) // workers)
-    shares = [(i, min(i + step, len(cases))) for i in range(0, len(cases), step)]
+    tasks = [(i, min(i + chunk, len(site.cases)), str(docs_dir)) for i in range(0, len(site.cases), chunk)]
     _SHARED = site
     try:
-        with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
-            parts = pool.map_async(_render_share, shares)
-            rest = render_list_pages(site)  # the parent renders the listings meanwhile
-            pages = {}
-            for part in parts.get():
-                pages.update(part)
+        if workers < 2 or len(site.cases) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            written = sum(_write_share(task) for task in tasks)
+            rest = render_list_pages(site)
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                counts = pool.map_async(_write_share, tasks, chunksize=1)
+                rest = render_list_pages(site)  # the parent renders the listings meanwhile
+                written = sum(counts.get())
     finally:
         _SHARED = None
-    pages.update(rest)
-    return pages
+    write_pages(rest, docs_dir)
+    return written + len(rest)
 
 
 # ---------------------------------------------------------------- stages beside the site

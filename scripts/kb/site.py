@@ -18,7 +18,7 @@ from .doccache import DOCUMENT_CACHE
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .incremental import DropDirtyWarning, build_key, link_previous_site, read_manifest, reuse_unchanged
-from .pipeline import Stages, render_all_pages, start_index, start_site_search
+from .pipeline import Stages, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound
 from .related import related_cases
 from .render import build_site_model, write_pages
@@ -53,13 +53,12 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
             make_handouts(corpus, docs_dir / "handouts")
     with stages("生成页面") as stage:
         site = build_site_model(corpus, related, handouts)
-        pages = render_all_pages(site)
-        write_pages(pages, docs_dir)
+        count = write_all_pages(site, docs_dir)
         shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
-        stage.count = len(pages)
+        stage.count = count
     with stages("检索与对比数据"):
         figures = write_data_files(site, docs_dir, site_search)
-    return {"pages": len(pages), **figures}
+    return {"pages": count, **figures}
 
 
 def write_data_files(site, docs_dir: Path, site_search: bool = True) -> dict:
