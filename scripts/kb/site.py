@@ -71,7 +71,7 @@ def write_data_files(site, docs_dir: Path, site_search: bool = True) -> dict:
     return figures
 
 
-def sync_docs(content_dir: Path, docs_dir: Path, state: "PreviewState | None" = None) -> list[str]:
+def sync_docs(content_dir: Path, docs_dir: Path, state=None) -> list[str]:
     """Re-render into an existing docs_dir for live reload; returns the pages whose text changed
     (only those are rewritten; the search and compare data are refreshed when a case changed).
     Pages are rendered exactly as `kb build` renders them (related cases included), so a save
