@@ -63,7 +63,7 @@ def test_kill_9_at_any_moment_leaves_a_complete_site(sites, tmp_path, fraction):
     assert tree_digest(build / "site") in (sites["old_digest"], sites["new_digest"])
     run_build(sites["new"], build)  # the next build cleans up whatever the killed one left
     assert tree_digest(build / "site") == sites["new_digest"]
-    assert sorted(p.name for p in build.iterdir()) == [".lock", "docs", "index", "site"]
+    assert sorted(p.name for p in build.iterdir()) == [".lock", "cache", "docs", "index", "site"]
 
 
 def test_two_builds_at_once_both_finish_and_leave_one_complete_site(sites, tmp_path):
@@ -72,7 +72,7 @@ def test_two_builds_at_once_both_finish_and_leave_one_complete_site(sites, tmp_p
     first, second = start_build(sites["new"], build), start_build(sites["new"], build)
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
     assert tree_digest(build / "site") == sites["new_digest"]
-    assert sorted(p.name for p in build.iterdir()) == [".lock", "docs", "index", "site"]
+    assert sorted(p.name for p in build.iterdir()) == [".lock", "cache", "docs", "index", "site"]
 
 
 def test_builds_are_reproducible_so_the_digests_above_mean_something(sites, tmp_path):

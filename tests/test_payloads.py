@@ -157,3 +157,9 @@ def test_the_policy_lets_every_feature_of_the_shipped_site_run(built_site, chrom
     page.wait_for_timeout(300)
     assert 'http-equiv="Content-Security-Policy"' in (built_site / path).read_text(encoding="utf-8")
     assert violations == [] and errors == []
+
+
+def test_adding_the_policy_twice_changes_nothing(built_site):
+    from kb.csp import with_policy
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert with_policy(html) == html

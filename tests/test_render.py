@@ -105,4 +105,28 @@ def test_hard_wrapped_chinese_prose_is_joined_without_spaces():
 
 def test_timeline_lists_start_years_and_dated_milestones(pages):
     years = pages["years.md"]
-    assert years.index("## 2004") < years.index("· 开始实施") < years.index("## 2007") < years.index("3月：全市会议要求推广这一机制")
+    assert years.index("## 2004") < years.index("](years/2004.md)") < years.index("## 2007") < years.index("](years/2007.md)")
+    assert "· 开始实施" in pages["years/2004.md"]
+    assert "3月：全市会议要求推广这一机制" in pages["years/2007.md"]
+
+
+def test_every_listing_links_to_its_own_pages(pages):
+    assert "[**长宁区**（2）](regions/shanghai-changning.md)" in pages["regions.md"]
+    assert "(../cases/shanghai-changning-daili.md)" in pages["regions/shanghai-changning.md"]
+    assert "[上海市](shanghai.md)" in pages["regions/shanghai-changning.md"]
+    assert "(themes/jiceng-jichu.md)" in pages["themes.md"]
+    assert "(../cases/shanghai-changning-daili.md)" in pages["themes/jiceng-jichu.md"]
+    assert "(tags/t-4fe1-8bbf-4ee3-7406.md)" in pages["tags.md"]
+    assert "(../cases/shanghai-changning-daili.md)" in pages["tags/t-4fe1-8bbf-4ee3-7406.md"]
+
+
+def test_long_listings_are_split_into_pages_that_link_to_each_other():
+    from kb.render import page_environment, paginated
+    corpus, _ = check(FIXTURE)
+    site = build_site_model(corpus)
+    entries = [(case, f"第{n}项") for n, case in enumerate(site.cases * 3)][:5]
+    pages = paginated(page_environment(), "year.md.j2", "years/2004", entries, size=2, year=2004)
+    assert list(pages) == ["years/2004.md", "years/2004-2.md", "years/2004-3.md"]
+    assert [p.count("\n- [") for p in pages.values()] == [2, 2, 1]
+    assert "第 2 / 3 页：[1](2004.md) · **2** · [3](2004-3.md)" in pages["years/2004-2.md"]
+    assert "（5 项）" in pages["years/2004-3.md"]

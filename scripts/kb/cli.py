@@ -40,7 +40,9 @@ def main(ctx: click.Context, content_dir: Path | None, build_dir: Path | None) -
 def validate(ctx: click.Context, report: bool) -> None:
     from .validate import check, has_errors
 
-    corpus, problems = check(ctx.obj["content"])
+    from .doccache import DOCUMENT_CACHE
+
+    corpus, problems = check(ctx.obj["content"], ctx.obj["build"] / DOCUMENT_CACHE)
     _print_problems(problems)
     if report:
         from .provenance import editor_report
@@ -61,18 +63,26 @@ def _fail(found) -> None:
     sys.exit(1)
 
 
-@main.command(help="校验内容并生成网站到 build/site（MkDocs 严格模式；失败时保留上一次的网站）。")
+@main.command(help="校验内容并生成网站到 build/site（MkDocs 严格模式；失败时保留上一次的网站）。"
+                   "只重新生成改动涉及的页面；--clean 完整重建。")
+@click.option("--clean", is_flag=True, help="不沿用上一次生成的结果，全部重建。")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="生成网站的程序（两者读同一个 mkdocs.yml）。")
 @click.pass_context
-def build(ctx: click.Context) -> None:
+def build(ctx: click.Context, clean: bool, engine: str) -> None:
+    from .pipeline import Stages
     from .problems import ProblemsFound
     from .site import build_site
 
+    stages = Stages()
     try:
-        site = build_site(ctx.obj["content"], ctx.obj["build"], **_config(ctx))
+        site = build_site(ctx.obj["content"], ctx.obj["build"], stages=stages, incremental=not clean, engine=engine,
+                          **_config(ctx))
     except ProblemsFound as found:
         click.echo("生成失败，build/site 保持原样。", err=True)
         _fail(found)
     click.echo(f"网站已生成：{site}/index.html")
+    click.echo(stages.summary())
 
 
 @main.command(name="index", help="为全部案例建立全文检索索引（build/index）。")

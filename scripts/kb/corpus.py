@@ -77,12 +77,14 @@ LAYOUT = {"cases": "cases/**/*.yaml", "sources": "sources/*.yaml", "taxonomies":
 SINGLE_FILES = ("regions", "glossary", "synonyms", "allowlist")
 
 
-def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True) -> Corpus:
+def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True, documents=None) -> Corpus:
     """All content files; with entries=False only the small shared files (taxonomies, regions,
-    glossary), which is all a command needs to resolve names."""
+    glossary), which is all a command needs to resolve names. `documents` (a DocumentCache)
+    supplies files that have not changed since the last run."""
     content_dir = Path(content_dir)
     corpus = Corpus(root=content_dir)
     expected: set[Path] = set()
+    load_one = documents.load if documents is not None else load_file
 
     def load(path: Path) -> Document | None:
         expected.add(path)
@@ -91,7 +93,7 @@ def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True) -> Corpus
             corpus.load_problems.append(problem)
             return None
         try:
-            return load_file(path, display_path(path, content_dir.parent))
+            return load_one(path, display_path(path, content_dir.parent))
         except ProblemsFound as found:
             corpus.load_problems.extend(found.problems)
             return None

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 _HEAD = re.compile(r"<head[^>]*>", re.I)
-_EXISTING = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
+_EXISTING = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
 _DATA_TYPE = re.compile(r'type="application/(?:ld\+)?json"', re.I)
 
 BASE_POLICY = ("default-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
@@ -60,10 +61,19 @@ def with_policy(html: str) -> str:
 
 
 def protect_site(site_dir: Path) -> int:
-    """Add the policy to every HTML page of a built site; returns the number of pages."""
-    pages = 0
+    """Add the policy to every HTML page of a built site; returns the number of pages rewritten.
+
+    Pages an incremental build took over from the previous site are hard links to it and already
+    carry their policy, so they compare equal and are left alone; a changed page is written to a
+    new file and renamed into place, never through a link into the live site."""
+    rewritten = 0
     for page in site_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        page.write_text(with_policy(html), encoding="utf-8")
-        pages += 1
-    return pages
+        protected = with_policy(html)
+        if protected == html:
+            continue
+        fresh = page.with_name(page.name + ".csp-tmp")
+        fresh.write_text(protected, encoding="utf-8")
+        os.replace(fresh, page)
+        rewritten += 1
+    return rewritten

@@ -107,7 +107,34 @@ def decode(raw: bytes, file: str) -> str:
         raise ProblemsFound([Problem(file, line, column, "", hint)]) from None
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's C composer with the same scalar marking; about ten times faster."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return PLAIN
+        return super().resolve(kind, value, implicit)
+
+
+def _fast_node(text: str):
+    """The node tree from libyaml, or None to let the pure-Python loader handle the file: when
+    there is no libyaml, when anchors may occur (it refuses them at the alias itself), and on
+    any error (it words them, with the exact position)."""
+    if not yaml.__with_libyaml__ or "&" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_node() or None
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
 def load_text(text: str, file: str) -> Document:
+    node = _fast_node(text)
+    if node is not None:
+        return _document(node, file, text)
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as err:
@@ -129,6 +156,10 @@ def load_text(text: str, file: str) -> Document:
         loader.dispose()
     if node is None:
         raise ProblemsFound([Problem(file, 1, 1, "", "文件是空的")])
+    return _document(node, file, text)
+
+
+def _document(node, file: str, text: str) -> Document:
     doc = Document(file, None, text=text)
     problems: list[Problem] = []
     doc.data = _convert(node, (), doc, problems)

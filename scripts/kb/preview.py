@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -62,13 +63,27 @@ def watch_content(content_dir: Path) -> None:
 def build_started() -> None:
     """Called by the hook before each MkDocs build: collect its warnings (broken links…)."""
     _warnings.messages = []
+    _converted.clear()
     logging.getLogger("mkdocs").addHandler(_warnings)
 
 
+def page_converted(src_uri: str) -> None:
+    """Called by the hook for each page this build converts (in dirty mode only the changed ones)."""
+    _converted.add(src_uri)
+
+
+_converted: set[str] = set()
+_kept: list[str] = []  # the warnings still standing, across builds
+_PAGE_OF = re.compile(r"Doc file '([^']+)'")
+
+
 def site_dir_known(site_dir: str) -> None:
-    """Called by the hook after each MkDocs build (which empties the served folder)."""
+    """Called by the hook after each MkDocs build (which empties the served folder). A dirty
+    build converts only changed pages, so a page's warning stands until that page is converted again."""
     logging.getLogger("mkdocs").removeHandler(_warnings)
-    found = _mkdocs_problems(_warnings.messages)
+    carried = [m for m in _kept if (page := _PAGE_OF.search(m)) and page.group(1) not in _converted]
+    _kept[:] = carried + [m for m in _warnings.messages if m not in carried]
+    found = _mkdocs_problems(list(_kept))
     with _lock:
         _state["site_dir"] = site_dir
         _state["mkdocs"] = found

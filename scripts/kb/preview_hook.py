@@ -9,3 +9,8 @@ def on_pre_build(config, **kwargs):
 
 def on_post_build(config, **kwargs):
     preview.site_dir_known(config.site_dir)
+
+
+def on_page_markdown(markdown, page, **kwargs):
+    preview.page_converted(page.file.src_uri)
+    return markdown

@@ -20,6 +20,8 @@ from .markup import neutralize_links
 from .schemas import labels
 
 MAX_RELATED = 5
+PAGE_SIZE = 200  # entries per listing page: long listings are split
+GLOSSARY_CASES = 20  # cases named under a glossary term
 
 
 @dataclass
@@ -107,12 +109,13 @@ def build_site_model(corpus: Corpus, related=None, handouts: bool = False) -> Si
     """`related(case_id) -> [(other_id, reason)]` lets the search stage supply similar cases."""
     types, themes = corpus.taxonomy("practice_type"), corpus.taxonomy("theme")
     sources, articles = corpus.source_map(), corpus.article_map()
+    paths = region_paths(corpus)
     cases = []
     for doc in corpus.cases:
         data = doc.data
         cases.append(Case(
             data=data, file=doc.file,
-            regions=corpus.region_path(data["locality"]["region"]),
+            regions=paths[data["locality"]["region"]],
             types=[types[t] for t in data["practice_types"]],
             themes=[themes[t] for t in data["themes"]],
             citations=[_cite(c, sources, articles) for c in data["sources"]],
@@ -124,10 +127,10 @@ def build_site_model(corpus: Corpus, related=None, handouts: bool = False) -> Si
             case.parent = by_id[case.data["part_of"]]
             case.parent.children.append(case)
     glossary = corpus.glossary_terms()
+    neighbours = _Neighbours(cases)
     for case in cases:
-        text = case.text()
-        case.terms = [t for t in glossary if any(w in text for w in [t["term"], *t.get("aliases", [])])]
-        case.related = _related(case, cases, related)
+        case.terms = glossary_terms_in(case.text(), glossary)
+        case.related = _related(case, neighbours, related)
     cited = {c["source"] for case in cases for c in case.data["sources"]}
     backlog = [dict(article, source=source) for article_id, (article, source) in articles.items() if article_id not in cited]
     return Site(corpus, cases, types, themes, corpus.region_map(), glossary, backlog,
@@ -146,28 +149,59 @@ def relation_reason(shared_type: bool, shared_region: bool) -> str:
     return "、".join(["同类做法"] * shared_type + ["同一地区"] * shared_region)
 
 
-def _related(case: Case, cases: list[Case], similar) -> list[tuple[Case, str]]:
+def region_paths(corpus: Corpus) -> dict[str, list[dict]]:
+    """Every region's path (province … itself), computed once instead of once per case."""
+    return {rid: corpus.region_path(rid) for rid in corpus.region_map()}
+
+
+def glossary_terms_in(text: str, glossary: list[dict]) -> list[dict]:
+    """The glossary entries whose term or an alias occurs in the text."""
+    return [t for t in glossary if any(w in text for w in [t["term"], *t.get("aliases", [])])]
+
+
+class _Neighbours:
+    """Cases by practice type and by locality (city level and below), for the fallback of _related."""
+
+    def __init__(self, cases: list[Case]):
+        self.by_id = {c.id: c for c in cases}
+        self.by_type: dict[str, list[Case]] = defaultdict(list)
+        self.by_region: dict[str, list[Case]] = defaultdict(list)
+        for case in cases:
+            for t in case.types:
+                self.by_type[t["id"]].append(case)
+            for r in _local_regions(case):
+                self.by_region[r].append(case)
+
+
+def _local_regions(case: Case) -> set[str]:
+    return {r["id"] for r in case.regions if r["level"] in ("city", "county", "town", "village")}
+
+
+def _related(case: Case, neighbours: _Neighbours, similar) -> list[tuple[Case, str]]:
     """Editors' picks first, then the search engine's similar cases, then shared type/region."""
-    by_id = {c.id: c for c in cases}
+    by_id = neighbours.by_id
     chosen: dict[str, str] = {}
     for other in case.data.get("related", []):
         chosen.setdefault(other, "编辑推荐")
     for other, reason in (similar(case.id) if similar else []):
         if other != case.id:
             chosen.setdefault(other, reason)
-    scored = []
-    my_types = {t["id"] for t in case.types}
-    my_regions = {r["id"] for r in case.regions if r["level"] in ("city", "county", "town", "village")}
-    for other in cases:
-        if other.id == case.id or other.id in chosen:
-            continue
-        shared_types = my_types & {t["id"] for t in other.types}
-        shared_region = my_regions & {r["id"] for r in other.regions}
-        score = 2 * len(shared_types) + (1 if shared_region else 0)
-        if score:
-            scored.append((-score, other.id, relation_reason(bool(shared_types), bool(shared_region))))
-    for _, other, reason in sorted(scored):
-        chosen.setdefault(other, reason)
+    if len(chosen) < MAX_RELATED:  # only then are the cases sharing a type or a place needed
+        my_types = {t["id"] for t in case.types}
+        my_regions = _local_regions(case)
+        candidates = {o.id: o for t in my_types for o in neighbours.by_type[t]}
+        candidates.update((o.id, o) for r in my_regions for o in neighbours.by_region[r])
+        scored = []
+        for other in candidates.values():
+            if other.id == case.id or other.id in chosen:
+                continue
+            shared_types = my_types & {t["id"] for t in other.types}
+            shared_region = my_regions & {r["id"] for r in other.regions}
+            score = 2 * len(shared_types) + (1 if shared_region else 0)
+            if score:
+                scored.append((-score, other.id, relation_reason(bool(shared_types), bool(shared_region))))
+        for _, other, reason in sorted(scored)[:MAX_RELATED]:
+            chosen.setdefault(other, reason)
     return [(by_id[o], reason) for o, reason in list(chosen.items())[:MAX_RELATED] if o in by_id]
 
 
@@ -260,23 +294,57 @@ def outcome_text(outcome: dict) -> str:
 
 
 def render_pages(site: Site) -> dict[str, str]:
+    pages = render_case_pages(site, site.cases)
+    pages.update(render_list_pages(site))
+    return pages
+
+
+def _common(site: Site, env: Environment) -> dict:
+    return {"site": site, "level_labels": labels("case", "locality", "level"), "citation": citation_function(site.corpus),
+            "region_level_labels": labels("regions", "regions", "level"), "GLOSSARY_CASES": GLOSSARY_CASES}
+
+
+def page_environment() -> Environment:
     env = _environment()
     env.filters["outcome"] = outcome_text
+    return env
+
+
+def render_case_pages(site: Site, cases: list[Case]) -> dict[str, str]:
+    """The pages of the given cases (a part of site.cases, so that workers can share them out)."""
+    env = page_environment()
+    common, template = _common(site, env), env.get_template("case.md.j2")
+    return {f"cases/{case.id}.md": template.render(case=case, **common) for case in cases}
+
+
+def render_list_pages(site: Site) -> dict[str, str]:
+    """Every page but the case pages: listings (split into pages of PAGE_SIZE entries), home, courses…"""
+    env = page_environment()
     pages: dict[str, str] = {}
-    common = {"site": site, "level_labels": labels("case", "locality", "level"), "citation": citation_function(site.corpus),
-              "region_level_labels": labels("regions", "regions", "level")}
-    for case in site.cases:
-        pages[f"cases/{case.id}.md"] = env.get_template("case.md.j2").render(case=case, **common)
-    type_cases = {tid: [c for c in site.cases if tid in [t["id"] for t in c.types]] for tid in site.types}
+    common = _common(site, env)
+    type_cases = cases_by(site.cases, "types", site.types)
     for tid, term in site.types.items():
-        pages[f"types/{tid}.md"] = env.get_template("type.md.j2").render(term=term, cases=type_cases[tid], **common)
+        pages.update(paginated(env, "type.md.j2", f"types/{tid}", type_cases[tid], term=term, **common))
     pages["types/index.md"] = env.get_template("types.md.j2").render(type_cases=type_cases, **common)
-    theme_cases = {tid: [c for c in site.cases if tid in [t["id"] for t in c.themes]] for tid in site.themes}
+    theme_cases = cases_by(site.cases, "themes", site.themes)
     pages["themes.md"] = env.get_template("themes.md.j2").render(theme_cases=theme_cases, **common)
+    for tid, term in site.themes.items():
+        if theme_cases[tid]:
+            pages.update(paginated(env, "theme.md.j2", f"themes/{tid}", theme_cases[tid], term=term, **common))
     tree = region_tree(site)
     pages["regions.md"] = env.get_template("regions.md.j2").render(tree=tree, **common)
-    pages["years.md"] = env.get_template("years.md.j2").render(timeline=timeline(site), **common)
-    pages["tags.md"] = env.get_template("tags.md.j2").render(tags=tag_index(site), **common)
+    for node, ancestors in region_nodes(tree):
+        pages.update(paginated(env, "region.md.j2", f"regions/{node.region['id']}", node.cases,
+                               node=node, ancestors=ancestors, **common))
+    years = timeline(site)
+    pages["years.md"] = env.get_template("years.md.j2").render(timeline=years, **common)
+    for year, entries in years:
+        pages.update(paginated(env, "year.md.j2", f"years/{year}", entries, year=year, **common))
+    tags = tag_index(site)
+    pages["tags.md"] = env.get_template("tags.md.j2").render(tags=tags, **common)
+    anchor = env.filters["anchor"]
+    for tag, cases in tags:
+        pages.update(paginated(env, "tag.md.j2", f"tags/{anchor(tag)}", cases, tag=tag, **common))
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(usage=glossary_usage(site), **common)
     pages["backlog.md"] = env.get_template("backlog.md.j2").render(groups=backlog_groups(site), **common)
     pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), **common)
@@ -289,6 +357,40 @@ def render_pages(site: Site) -> dict[str, str]:
         type_cases=type_cases, theme_cases=theme_cases, tree=tree,
         newest=newest(site), **common)
     return pages
+
+
+def cases_by(cases: list[Case], attribute: str, terms: dict) -> dict[str, list[Case]]:
+    """Term id → the cases carrying it (case.types or case.themes), in case order; one pass."""
+    grouped: dict[str, list[Case]] = {tid: [] for tid in terms}
+    for case in cases:
+        for term in getattr(case, attribute):
+            grouped[term["id"]].append(case)
+    return grouped
+
+
+def paginated(env: Environment, template: str, base: str, entries: list, size: int | None = None,
+              **context) -> dict[str, str]:
+    """A listing split into pages of at most `size` entries: base.md, base-2.md, base-3.md…
+    (the first page keeps the listing's old address). Each page gets `cases` or `entries`,
+    `count` (all entries) and `pager`."""
+    size = size or PAGE_SIZE
+    chunks = [entries[i:i + size] for i in range(0, len(entries), size)] or [[]]
+    name = base.rsplit("/", 1)[-1]
+    links = [(n, f"{name}.md" if n == 1 else f"{name}-{n}.md") for n in range(1, len(chunks) + 1)]
+    out = {}
+    for n, chunk in enumerate(chunks, 1):
+        pager = {"number": n, "count": len(chunks), "links": links}
+        path = f"{base}.md" if n == 1 else f"{base}-{n}.md"
+        out[path] = env.get_template(template).render(cases=chunk, entries=chunk, count=len(entries),
+                                                      pager=pager, **context)
+    return out
+
+
+def region_nodes(tree: list["RegionNode"], ancestors: tuple = ()):
+    """Every node of the region tree with the regions above it, top first."""
+    for node in tree:
+        yield node, list(ancestors)
+        yield from region_nodes(node.children, ancestors + (node.region,))
 
 
 def statistics_charts(site: Site) -> list[str]:

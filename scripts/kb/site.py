@@ -17,12 +17,15 @@ from pathlib import Path
 from .browser import chromium_path
 from .compare import write_compare_data
 from .csp import protect_site
+from .doccache import DOCUMENT_CACHE
 from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
-from .index import Searcher, build_index, similar_cases
+from .incremental import DropDirtyWarning, build_key, link_previous_site, read_manifest, reuse_unchanged
+from .pipeline import Stages, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound
-from .render import build_site_model, render_pages, write_pages
+from .related import related_cases
+from .render import build_site_model, write_pages
 from .sitesearch import build_site_index
 from .validate import check, has_errors
 
@@ -33,50 +36,73 @@ DOWNLOADS_SCRIPT = Path(__file__).parent / "downloads.js"
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 
 
-def valid_corpus(content_dir: Path) -> Corpus:
-    """The content, loaded and validated; raises ProblemsFound on any error."""
-    corpus, problems = check(content_dir)
+def valid_corpus(content_dir: Path, cache_file: Path | None = None) -> Corpus:
+    """The content, loaded (unchanged files from cache_file, if given) and validated; raises
+    ProblemsFound on any error."""
+    corpus, problems = check(content_dir, cache_file)
     if has_errors(problems):
         raise ProblemsFound(problems)
     return corpus
 
 
-def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None) -> dict:
-    """Write the Markdown pages, assets, the site's search index, the compare data and (where
-    Chromium is installed, unless told otherwise) the courses' PDF handouts into docs_dir."""
+def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None,
+                  stages=None, site_search: bool = True) -> dict:
+    """Write the Markdown pages, assets, the site's search index (unless the caller makes it
+    itself), the compare data and (where Chromium is installed, unless told otherwise) the
+    courses' PDF handouts into docs_dir."""
+    stages = stages or Stages(quiet=True)
+    related = related_cases(corpus) if related is None else related  # as the build renders them
     handouts = chromium_path() is not None if handouts is None else handouts
     if handouts:
-        make_handouts(corpus, docs_dir / "handouts")
-    site = build_site_model(corpus, related, handouts)
-    pages = render_pages(site)
-    write_pages(pages, docs_dir)
-    shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
-    return {"pages": len(pages), **write_data_files(site, docs_dir)}
+        with stages("讲义"):
+            make_handouts(corpus, docs_dir / "handouts")
+    with stages("生成页面") as stage:
+        site = build_site_model(corpus, related, handouts)
+        count = write_all_pages(site, docs_dir)
+        shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
+        stage.count = count
+    with stages("检索与对比数据"):
+        figures = write_data_files(site, docs_dir, site_search)
+    return {"pages": count, **figures}
 
 
-def write_data_files(site, docs_dir: Path) -> dict:
+def write_data_files(site, docs_dir: Path, site_search: bool = True) -> dict:
     """The script files the search and compare pages load: index shards, titles, case records."""
     write_compare_data(site, docs_dir)
     shutil.copy(COMPARE_SCRIPT, docs_dir / "compare" / "compare.js")
     shutil.copy(DOWNLOADS_SCRIPT, docs_dir / "compare" / "downloads.js")
-    downloads = write_downloads(site, docs_dir)
-    figures = build_site_index(site.corpus, docs_dir) | downloads
-    shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
+    figures = write_downloads(site, docs_dir)
+    if site_search:
+        figures |= build_site_index(site.corpus, docs_dir)
+        shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
     return figures
 
 
-def sync_docs(content_dir: Path, docs_dir: Path) -> list[str]:
+def sync_docs(content_dir: Path, docs_dir: Path, state=None) -> list[str]:
     """Re-render into an existing docs_dir for live reload; returns the pages whose text changed
-    (only those are rewritten; the search and compare data are refreshed as a whole)."""
-    site = build_site_model(valid_corpus(content_dir))
-    pages = render_pages(site)
-    changed = [rel for rel, text in pages.items()
-               if not (docs_dir / rel).exists() or (docs_dir / rel).read_text(encoding="utf-8") != text]
+    (only those are rewritten; the search and compare data are refreshed when a case changed).
+    Pages are rendered exactly as `kb build` renders them (related cases included), so a save
+    rewrites only what it affects. `state`, kept between calls, makes a save cost what it changes."""
+    from .preview_state import PreviewState
+
+    state = state or PreviewState()
+    corpus = state.corpus(content_dir)
+    site = state.site(corpus)
+    pages = state.pages(site)
+    if not state.written:  # first call: what is on disk
+        state.written = {p.relative_to(docs_dir).as_posix(): p.read_text(encoding="utf-8")
+                         for p in docs_dir.rglob("*.md")}
+        state.cases_changed(corpus)
+        data_changed = True
+    else:
+        data_changed = state.cases_changed(corpus)
+    changed = [rel for rel, text in pages.items() if state.written.get(rel) != text]
     write_pages({rel: pages[rel] for rel in changed}, docs_dir)
-    for stale in set(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) - set(pages):
-        (docs_dir / stale).unlink()
+    for stale in set(state.written) - set(pages):
+        (docs_dir / stale).unlink(missing_ok=True)
         changed.append(stale)
-    if changed:
+    state.written = dict(pages)
+    if changed and data_changed:
         write_data_files(site, docs_dir)
     return changed
 
@@ -89,9 +115,14 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from .preview_state import PreviewState
+
     docs_dir = build_dir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
-    generate_docs(valid_corpus(content_dir), docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
+    corpus = valid_corpus(content_dir)
+    generate_docs(corpus, docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
+    state = PreviewState(build_dir / DOCUMENT_CACHE)
+    sync_docs(content_dir, docs_dir, state)  # fills the state's memory; writes nothing
 
     def snapshot():
         return {p: p.stat().st_mtime_ns for p in content_dir.rglob("*.yaml")}
@@ -106,7 +137,7 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
             seen = current
             started = time.perf_counter()
             try:
-                changed = sync_docs(content_dir, docs_dir)
+                changed = sync_docs(content_dir, docs_dir, state)
             except ProblemsFound as found:
                 if snapshot() == seen:  # a file saved meanwhile makes this result stale; the next look re-checks
                     on_problems(found.problems)
@@ -115,7 +146,10 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
                     on_synced(changed, time.perf_counter() - started)
 
     threading.Thread(target=watch, daemon=True).start()
-    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir), **(mkdocs_options or {}))
+    # Dirty: MkDocs re-renders only the pages sync_docs rewrote, not the whole site on each save.
+    logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyWarning())
+    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, build_type="dirty", docs_dir=str(docs_dir),
+                 **(mkdocs_options or {}))
 
 
 class _Collect(logging.Handler):
@@ -127,7 +161,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) -> None:
+def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, dirty: bool = False) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -135,14 +169,40 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) 
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
+    dirty_warning = DropDirtyWarning()
+    logging.getLogger("mkdocs.commands.build").addFilter(dirty_warning)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir))
-        build(config)
+        build(config, dirty=dirty)
     except (Abort, MkDocsException) as err:
         messages = collector.messages or [str(err)]
         raise ProblemsFound([Problem(str(config_file.name), 1, 1, "", f"MkDocs：{m}") for m in messages]) from None
     finally:
         logger.removeHandler(collector)
+        logging.getLogger("mkdocs.commands.build").removeFilter(dirty_warning)
+
+
+def run_zensical(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) -> None:
+    """The same pages through Zensical, which reads mkdocs.yml; strict, so warnings fail too."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    config = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))
+    local = Path(site_dir).resolve().parent / "zensical.yml"  # Zensical keeps its .cache beside it
+    # Relative to the configuration file: Zensical 0.0.73 panics on absolute folders.
+    config["docs_dir"] = os.path.relpath(Path(docs_dir).resolve(), local.parent)
+    config["site_dir"] = os.path.relpath(Path(site_dir).resolve(), local.parent)
+    local.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(local)],
+                          cwd=local.parent, capture_output=True, text=True)
+    if done.returncode != 0 or not (Path(site_dir) / "index.html").exists():
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()] or ["构建失败"]
+        raise ProblemsFound([Problem(str(Path(config_file).name), 1, 1, "", f"Zensical：{line}") for line in lines[-20:]])
+
+
+ENGINES = ("mkdocs", "zensical")
 
 
 def locate_mkdocs_problems(problems: list[Problem], corpus: Corpus) -> list[Problem]:
@@ -154,11 +214,15 @@ def locate_mkdocs_problems(problems: list[Problem], corpus: Corpus) -> list[Prob
 
 
 def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
-               config_file: Path = CONFIG_FILE) -> Path:
-    """validate → index (whoosh, for related cases and `kb search`) → render → MkDocs, then swap in."""
+               config_file: Path = CONFIG_FILE, stages: "Stages | None" = None,
+               incremental: bool = True, engine: str = "mkdocs") -> Path:
+    """validate → (whoosh index for `kb search`, in a second process) → related cases → render →
+    MkDocs, then swap in. With incremental (the default) everything identical to the previous
+    build in build_dir is taken over from it, and MkDocs renders only the changed pages."""
+    stages = stages or Stages(quiet=True)
     build_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_build(build_dir):
-        return _build_locked(content_dir, build_dir, config_file)
+        return _build_locked(content_dir, build_dir, config_file, stages, incremental, engine)
 
 
 @contextmanager
@@ -172,24 +236,53 @@ def exclusive_build(build_dir: Path):
         yield
 
 
-def _build_locked(content_dir: Path, build_dir: Path, config_file: Path) -> Path:
+def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages, incremental: bool, engine: str) -> Path:
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_dir))
+    indexer = searchdata = None
     try:
-        corpus = valid_corpus(content_dir)
-        build_index(corpus, work / "index")
-        searcher = Searcher(work / "index")
-        try:
-            generate_docs(corpus, work / "docs", similar_cases(searcher))
-        finally:
-            searcher.close()
-        try:
-            run_mkdocs(work / "docs", work / "site", config_file)
-        except ProblemsFound as found:
-            raise ProblemsFound(locate_mkdocs_problems(found.problems, corpus)) from None
-        protect_site(work / "site")
-        for name in ("index", "docs", "site"):
+        with stages("校验") as stage:
+            corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE if incremental else None)
+            stage.count = len(corpus.cases)
+        indexer = start_index(corpus, content_dir, work / "index", build_dir / "index" if incremental else None)
+        searchdata = start_site_search(corpus, content_dir, work / "docs", build_dir / "docs" if incremental else None)
+        with stages("相关案例"):
+            related = related_cases(corpus)
+        generate_docs(corpus, work / "docs", related, stages=stages, site_search=False)
+        with stages("网站检索数据"):
+            searchdata.finish()
+            script = work / "docs" / "search" / "search.js"
+            script.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
+            shutil.copy(SEARCH_SCRIPT, script)
+        key = build_key(config_file, engine)
+        previous_docs, previous_site = build_dir / "docs", build_dir / "site"
+        _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key)
+        dirty = incremental and read_manifest(previous_docs).get("key") == key and (previous_site / "index.html").exists()
+        if engine == "zensical":
+            with stages("Zensical") as stage:
+                run_zensical(work / "docs", work / "site", config_file)
+                stage.count = sum(1 for _ in (work / "docs").rglob("*.md"))
+        else:
+            with stages("MkDocs" if not dirty else "MkDocs（增量）") as stage:
+                if dirty:
+                    link_previous_site(previous_site, work / "site", changed)
+                try:
+                    run_mkdocs(work / "docs", work / "site", config_file, dirty=dirty)
+                except ProblemsFound as found:
+                    raise ProblemsFound(locate_mkdocs_problems(found.problems, corpus)) from None
+                stage.count = sum(rel.endswith(".md") for rel in changed)
+        with stages("内容安全策略") as stage:
+            stage.count = protect_site(work / "site")
+        with stages("检索索引") as stage:
+            indexer.finish()
+            stage.count = len(corpus.cases)
+        # The site first: docs/ records what the site was built from, so after a kill between two
+        # swaps the next incremental build sees any page of the new docs as changed, never as done.
+        for name in ("site", "docs", "index"):
             _swap(work / name, build_dir / name)
     finally:
+        for job in (indexer, searchdata):
+            if job is not None:
+                job.stop()
         shutil.rmtree(work, ignore_errors=True)
     return build_dir / "site"
 

@@ -17,8 +17,14 @@ from .schemas import validate_document
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
 
-def check(content_dir: Path = CONTENT_DIR) -> tuple[Corpus, list[Problem]]:
-    corpus = read_corpus(content_dir)
+def check(content_dir: Path = CONTENT_DIR, cache_file: Path | None = None) -> tuple[Corpus, list[Problem]]:
+    """Load and validate; with cache_file, unchanged files are taken from the previous run."""
+    from .doccache import DocumentCache
+
+    documents = DocumentCache(cache_file) if cache_file is not None else None
+    corpus = read_corpus(content_dir, documents=documents)
+    if documents is not None:
+        documents.save()
     return corpus, validate(corpus)
 
 

@@ -1,0 +1,176 @@
+"""How the build stages run: timed and reported, spread over the cores where that pays, and
+the search index built beside the site (in a second process) or taken over when unchanged."""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import Corpus
+from .render import Site, render_case_pages, render_list_pages, write_pages
+
+PARALLEL_FROM = 400  # below this many cases a second process costs more than it saves
+INDEX_KEY = ".kb-key"
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float = 0.0
+    count: int | None = None
+
+
+@dataclass
+class Stages:
+    """Times each stage; on a terminal shows a spinner per running stage and a line per finished
+    one, elsewhere (CI, pipes) stays quiet. summary() is the final line."""
+    quiet: bool = False
+    done: list[Stage] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def __call__(self, name: str):
+        return _Timed(self, Stage(name))
+
+    def summary(self) -> str:
+        parts = [f"{s.name}{f' {s.count} 个' if s.count is not None else ''} {s.seconds:.1f} 秒" for s in self.done]
+        return "用时：" + " · ".join(parts) + f"；共 {time.perf_counter() - self.started:.1f} 秒"
+
+
+class _Timed:
+    def __init__(self, stages: Stages, stage: Stage):
+        self.stages, self.stage, self.status = stages, stage, None
+
+    def __enter__(self) -> Stage:
+        self.begun = time.perf_counter()
+        if not self.stages.quiet and sys.stderr.isatty():
+            try:
+                from rich.console import Console
+                self.status = Console(stderr=True).status(f"{self.stage.name}…")
+                self.status.start()
+            except ImportError:  # rich is optional: without it only the finished lines appear
+                pass
+        return self.stage
+
+    def __exit__(self, *exc) -> None:
+        self.stage.seconds = time.perf_counter() - self.begun
+        if self.status is not None:
+            self.status.stop()
+        if not self.stages.quiet and sys.stderr.isatty() and exc[0] is None:
+            count = f"（{self.stage.count} 个）" if self.stage.count is not None else ""
+            print(f"  ✓ {self.stage.name}{count} {self.stage.seconds:.1f} 秒", file=sys.stderr)
+        self.stages.done.append(self.stage)
+
+
+# ---------------------------------------------------------------- rendering on every core
+
+_SHARED: Site | None = None  # the model, inherited by forked workers instead of pickled
+
+
+def _write_share(task: tuple[int, int, str]) -> int:
+    start, end, docs_dir = task
+    write_pages(render_case_pages(_SHARED, _SHARED.cases[start:end]), Path(docs_dir))
+    return end - start
+
+
+def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chunk: int = 500) -> int:
+    """Render and write every page, a chunk of case pages at a time (so the texts of all pages
+    are never held at once), chunks shared among worker processes on a multi-core machine.
+    Writes the same files as write_pages(render_pages(site)); returns the number of pages."""
+    global _SHARED
+    workers = workers or min(os.cpu_count() or 1, 4)
+    tasks = [(i, min(i + chunk, len(site.cases)), str(docs_dir)) for i in range(0, len(site.cases), chunk)]
+    _SHARED = site
+    try:
+        if workers < 2 or len(site.cases) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            written = sum(_write_share(task) for task in tasks)
+            rest = render_list_pages(site)
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                counts = pool.map_async(_write_share, tasks, chunksize=1)
+                rest = render_list_pages(site)  # the parent renders the listings meanwhile
+                written = sum(counts.get())
+    finally:
+        _SHARED = None
+    write_pages(rest, docs_dir)
+    return written + len(rest)
+
+
+# ---------------------------------------------------------------- stages beside the site
+
+def content_key(content_dir: Path, modules: tuple[str, ...]) -> str:
+    """Hash of what the search stages are made from: the content except courses, and their code."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(content_dir).rglob("*.yaml")):
+        rel = path.relative_to(content_dir).as_posix()
+        if not rel.startswith("courses/"):
+            digest.update(rel.encode())
+            digest.update(path.read_bytes())
+    package = Path(__file__).parent
+    for name in modules:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+class Background:
+    """A stage run in a forked process while the parent renders, or nothing when its output
+    could be hard-linked from the previous build."""
+
+    def __init__(self, name: str, process=None):
+        self.name, self.process = name, process
+
+    def finish(self) -> None:
+        if self.process is not None:
+            self.process.join()
+            if self.process.exitcode != 0:
+                raise RuntimeError(f"{self.name}生成失败（进程退出码 {self.process.exitcode}）")
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def _keyed(work, target: Path, key: str, *args) -> None:
+    work(*args)
+    (target / INDEX_KEY).write_text(key, encoding="utf-8")
+
+
+def run_beside(name: str, work, args: tuple, target: Path, key: str, previous: Path | None) -> Background:
+    """Run work(*args), which fills the folder `target`, in a second process; when `previous`
+    holds the output of the same key, hard-link that instead."""
+    if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
+        shutil.copytree(previous, target, copy_function=os.link)
+        return Background(name)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        _keyed(work, target, key, *args)
+        return Background(name)
+    process = multiprocessing.get_context("fork").Process(target=_keyed, args=(work, target, key, *args))
+    process.start()
+    return Background(name, process)
+
+
+def start_index(corpus: Corpus, content_dir: Path, target: Path, previous: Path | None) -> Background:
+    """The whoosh index for `kb search`."""
+    from .index import build_index
+
+    key = content_key(content_dir, ("index.py", "analysis.py", "corpus.py"))
+    return run_beside("检索索引", build_index, (corpus, target), target, key, previous)
+
+
+def start_site_search(corpus: Corpus, content_dir: Path, docs_dir: Path, previous_docs: Path | None) -> Background:
+    """The site's search data (docs_dir/search), which only the cases and taxonomies shape."""
+    from .sitesearch import build_site_index
+
+    key = content_key(content_dir, ("sitesearch.py", "index.py", "analysis.py", "corpus.py", "schemas.py"))
+    previous = previous_docs / "search" if previous_docs is not None else None
+    target = docs_dir / "search"
+    target.mkdir(parents=True, exist_ok=True)
+    if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
+        target.rmdir()
+    return run_beside("网站检索数据", build_site_index, (corpus, docs_dir), target, key, previous)

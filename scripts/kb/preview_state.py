@@ -1,0 +1,85 @@
+"""What `kb serve` keeps in memory between saves, so that a save costs what it changes.
+
+Unchanged files come back from the document cache as the very same objects, which lets every
+later step recognise unchanged input by identity: a case's term counts (for related cases) and
+its rendered page are reused while the case, the cases its page names and the shared files
+(taxonomies, regions, glossary, sources) are the same as last time. The pages come out
+exactly as `kb build` renders them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .analysis import domain_words
+from .corpus import Corpus, read_corpus
+from .doccache import DocumentCache
+from .problems import ProblemsFound
+from .related import related_cases
+from .render import Case, Site, build_site_model, render_case_pages, render_list_pages
+from .validate import has_errors, validate
+
+
+class PreviewState:
+    def __init__(self, cache_file: Path | None = None):
+        self.documents = DocumentCache(cache_file or Path("/nonexistent/kb-preview.pickle"))
+        self.terms_memo: dict = {}
+        self.terms_key: tuple | None = None
+        self.pages_memo: dict[str, tuple[tuple, str]] = {}
+        self.written: dict[str, str] = {}  # docs-relative path -> text last written (or found)
+        self.data_key: tuple | None = None
+
+    def corpus(self, content_dir: Path) -> Corpus:
+        self.documents.next_round()
+        corpus = read_corpus(content_dir, documents=self.documents)
+        problems = validate(corpus)
+        if has_errors(problems):
+            raise ProblemsFound(problems)
+        return corpus
+
+    def site(self, corpus: Corpus) -> Site:
+        dictionary = domain_words(corpus)
+        key = (tuple(dictionary), *_shared(corpus))
+        if key != self.terms_key:
+            self.terms_memo, self.terms_key = {}, key
+        return build_site_model(corpus, related_cases(corpus, dictionary, memo=self.terms_memo))
+
+    def pages(self, site: Site) -> dict[str, str]:
+        shared = _shared(site.corpus) + (site.handouts,)
+        pages, memo, todo = {}, {}, []
+        for case in site.cases:
+            rel, key = f"cases/{case.id}.md", _page_key(case, shared)
+            old = self.pages_memo.get(rel)
+            if old is not None and old[0] == key:
+                pages[rel] = old[1]
+                memo[rel] = old
+            else:
+                todo.append((rel, key, case))
+        fresh = render_case_pages(site, [case for _, _, case in todo])
+        for rel, key, _ in todo:
+            pages[rel] = fresh[rel]
+            memo[rel] = (key, fresh[rel])
+        self.pages_memo = memo
+        pages.update(render_list_pages(site))
+        return pages
+
+    def cases_changed(self, corpus: Corpus) -> bool:
+        """Whether anything the search and compare data are made from changed since last asked."""
+        key = tuple(d.data for d in corpus.cases) + _shared(corpus)
+        changed, self.data_key = key != self.data_key, key
+        return changed
+
+
+def _shared(corpus: Corpus) -> tuple:
+    docs = corpus.sources + corpus.taxonomies + [corpus.regions, corpus.glossary]
+    return tuple(d.data if d is not None else None for d in docs)
+
+
+def _page_key(case: Case, shared: tuple) -> tuple:
+    """Everything a case page shows. Keys hold the data objects themselves: comparing a key
+    with the last one is instant for unchanged (identical) objects and by value otherwise."""
+    named = [(o.data, reason) for o, reason in case.related]
+    named += [c.data for c in case.children]
+    if case.parent is not None:
+        named.append(case.parent.data)
+    return (case.data, case.file, tuple(named), tuple(t["term"] for t in case.terms),
+            tuple(case.citations), shared)

@@ -1,0 +1,105 @@
+"""Incremental builds: a build after an edit equals a cold build byte for byte, and takes over
+what did not change."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from kb.incremental import tree_hashes
+from kb.site import build_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def _retitle(content: Path, case_id: str, suffix: str) -> None:
+    path = next(content.rglob(f"{case_id}.yaml"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ntitle: ", f"\ntitle: {suffix}", 1), encoding="utf-8")
+
+
+def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    site = build_site(content, tmp_path / "inc", incremental=False)
+    untouched = (site / "editors.html").stat().st_ino
+    edited_before = (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8")
+
+    _retitle(content, "shanghai-changning-daili", "改")
+    site = build_site(content, tmp_path / "inc")
+    cold = build_site(content, tmp_path / "cold", incremental=False)
+
+    assert tree_hashes(site) == tree_hashes(cold)
+    assert (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8") != edited_before
+    assert (site / "editors.html").stat().st_ino == untouched  # taken over, not rebuilt
+    assert not list((tmp_path / "inc").glob(".build-*"))
+
+
+def test_bench_build_runs_at_a_small_size(tmp_path):
+    out = subprocess.run([sys.executable, str(PROJECT / "scripts" / "bench_build.py"), "--cases", "20",
+                          "--keep", str(tmp_path)], capture_output=True, text=True, check=True)
+    for line in ("kb build, cold", "MkDocs alone", "ratio build / MkDocs alone", "kb build, one case edited",
+                 "preview sync, one case saved", "site size"):
+        assert line in out.stdout, out.stdout
+
+
+def test_validation_takes_unchanged_files_from_the_cache_and_reparses_edits(tmp_path):
+    from kb.doccache import DocumentCache
+    from kb.validate import check
+
+    content, cache = tmp_path / "content", tmp_path / "documents.pickle"
+    shutil.copytree(FIXTURE, content)
+    first, problems = check(content, cache)
+    _retitle(content, "shanghai-changning-daili", "改")
+    documents = DocumentCache(cache)
+    from kb.corpus import read_corpus
+    corpus = read_corpus(content, documents=documents)
+    files = sum(1 for _ in content.rglob("*.yaml"))
+    assert documents.hits == files - 1
+    assert corpus.case_map()["shanghai-changning-daili"]["title"].startswith("改")
+    assert check(content, cache)[1] == problems
+
+
+def test_a_file_that_fails_to_load_is_reported_again_on_the_next_run(tmp_path):
+    from kb.validate import check
+
+    content, cache = tmp_path / "content", tmp_path / "documents.pickle"
+    shutil.copytree(FIXTURE, content)
+    broken = next(content.rglob("shanghai-changning-daili.yaml"))
+    broken.write_text(broken.read_text(encoding="utf-8") + "\ntitle: 重复\n", encoding="utf-8")
+    runs = [[p for p in check(content, cache)[1] if p.file.endswith("shanghai-changning-daili.yaml")] for _ in range(2)]
+    assert runs[0] and runs[0] == runs[1]
+
+
+def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_render(tmp_path):
+    from kb.preview_state import PreviewState
+    from kb.site import generate_docs, sync_docs, valid_corpus
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    docs = tmp_path / "docs"
+    generate_docs(valid_corpus(content), docs, handouts=False)
+    state = PreviewState()
+    assert sync_docs(content, docs, state) == []
+    _retitle(content, "shanghai-changning-jiangsulu-gongzuoshi", "改")
+    changed = sync_docs(content, docs, state)
+    assert "cases/shanghai-changning-jiangsulu-gongzuoshi.md" in changed
+    assert "cases/shanghai-changning-daili.md" in changed  # names it as a part of the network
+    assert "editors.md" not in changed
+    fresh = tmp_path / "fresh"
+    generate_docs(valid_corpus(content), fresh, handouts=False)
+    assert {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*.md")} == \
+           {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*.md")}
+
+
+def test_pages_written_by_worker_processes_equal_the_rendered_pages(tmp_path, monkeypatch):
+    from kb import pipeline
+    from kb.render import build_site_model, render_pages
+    from kb.site import valid_corpus
+
+    site = build_site_model(valid_corpus(FIXTURE))
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
+    count = pipeline.write_all_pages(site, tmp_path, workers=2, chunk=1)
+    pages = render_pages(site)
+    assert count == len(pages)
+    assert {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.md")} == pages
