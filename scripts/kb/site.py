@@ -146,10 +146,9 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
                     on_synced(changed, time.perf_counter() - started)
 
     threading.Thread(target=watch, daemon=True).start()
-    # Dirty: MkDocs re-renders only the pages sync_docs rewrote, not the whole site on each save.
-    logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyWarning())
-    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, build_type="dirty", docs_dir=str(docs_dir),
-                 **(mkdocs_options or {}))
+    # A full MkDocs build on each save: its dirty mode skips unchanged pages but also their link
+    # checks, and lost broken-link reports in the preview's overlay under load (tests/test_preview.py).
+    mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir), **(mkdocs_options or {}))
 
 
 class _Collect(logging.Handler):
