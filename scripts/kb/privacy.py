@@ -70,6 +70,24 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+def _card(text: str) -> bool:
+    digits = _digits(text)
+    return 16 <= len(digits) <= 19 and luhn(digits)
+
+
+def _always(_: str) -> bool:
+    return True
+
+
+# In order of precedence: where two overlap, the earlier one is reported (an ID is not also a card).
+DETECTORS = [
+    (_ID18, "身份证号", valid_id18), (_ID15, "身份证号（15 位）", valid_id15), (_MOBILE, "手机号码", _always),
+    (_CARD, "银行卡号", _card), (_LANDLINE, "固定电话号码", _always), (_EMAIL, "电子邮箱", _always),
+    (_IM_ID, "微信/QQ 号", _always), (_ADDRESS, "门牌地址", _always), (_SOMEONE, "信访人姓氏（某某）", _always),
+    (_ADDRESSED, "信访人称呼", _always),
+]
+
+
 def findings(text: str) -> list[tuple[int, str, str]]:
     """(offset, matched text, label) for every suspected piece of personal data, in text order."""
     found: list[tuple[int, str, str]] = []
@@ -82,27 +100,8 @@ def findings(text: str) -> list[tuple[int, str, str]]:
         taken.append(span)
         found.append((match.start(), match.group(0), label))
 
-    for m in _ID18.finditer(text):
-        if valid_id18(m.group(0)):
-            add(m, "身份证号")
-    for m in _ID15.finditer(text):
-        if valid_id15(m.group(0)):
-            add(m, "身份证号（15 位）")
-    for m in _MOBILE.finditer(text):
-        add(m, "手机号码")
-    for m in _CARD.finditer(text):
-        if 16 <= len(_digits(m.group(0))) <= 19 and luhn(_digits(m.group(0))):
-            add(m, "银行卡号")
-    for m in _LANDLINE.finditer(text):
-        add(m, "固定电话号码")
-    for m in _EMAIL.finditer(text):
-        add(m, "电子邮箱")
-    for m in _IM_ID.finditer(text):
-        add(m, "微信/QQ 号")
-    for m in _ADDRESS.finditer(text):
-        add(m, "门牌地址")
-    for m in _SOMEONE.finditer(text):
-        add(m, "信访人姓氏（某某）")
-    for m in _ADDRESSED.finditer(text):
-        add(m, "信访人称呼")
+    for pattern, label, holds in DETECTORS:
+        for match in pattern.finditer(text):
+            if holds(match.group(0)):
+                add(match, label)
     return sorted(found)
