@@ -43,7 +43,7 @@ def timed_queries(searcher: Searcher, queries: list[str], repeat: int) -> tuple[
     for q in queries:
         for _ in range(repeat):
             start = time.perf_counter()
-            hits = searcher.search(q, limit=10)
+            searcher.search(q, limit=10)
             times.append((time.perf_counter() - start) * 1000)
         run[q] = [h.id for h in searcher.search(q, limit=None)]
     return run, times

@@ -1,7 +1,6 @@
 """kb import 材料.docx: a realistic 经验材料 becomes a draft case that lists its measures and figures."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from docx import Document
 from docx_samples import jingyan_cailiao
 from kb.cli import main
 from kb.corpus import read_corpus
-from kb.docx_import import ImportFailed, build_draft, figure_candidates, numbering, read_blocks
+from kb.docx_import import figure_candidates, numbering
 from kb.load import load_file
 from kb.validate import check
 

@@ -1,7 +1,6 @@
 """Messages that say what to type: one test per message, each on a real broken file."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner

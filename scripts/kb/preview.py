@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import Problem
+from .problems import Problem, WarningCollector
 
 OVERLAY_SCRIPT = Path(__file__).parent / "preview_overlay.js"
 HOOK_FILE = Path(__file__).parent / "preview_hook.py"
@@ -30,16 +30,7 @@ _state: dict = {"site_dir": None, "problems": [], "quick": [], "load": {}, "mkdo
 QUICK_INTERVAL = 0.2  # seconds between looks at content/ for the quick per-file check
 
 
-class _Warnings(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-_warnings = _Warnings()
+_warnings = WarningCollector()
 
 
 def mkdocs_options(config_file: Path, docs_dir: Path) -> dict:

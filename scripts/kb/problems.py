@@ -1,6 +1,7 @@
 """Problems are data: collected by every stage, printed by the CLI, asserted by the tests."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,17 @@ def display_path(path: Path, root: Path | None = None) -> str:
         except ValueError:
             pass
     return path.as_posix()
+
+
+class WarningCollector(logging.Handler):
+    """Keeps the messages of warnings logged while it is attached (MkDocs reports problems so)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
 
 
 class ProblemsFound(Exception):

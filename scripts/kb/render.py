@@ -253,18 +253,19 @@ def prose(text: str) -> str:
 def _escape(text: str) -> str:
     text = unwrap(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*").replace("_", "\\_")
-    return neutralize_links(_no_attribute_lists(text))
+    return _inert(text)
 
 
-def _no_attribute_lists(text: str) -> str:
-    """Braces as entities: `{: onclick=…}` would otherwise set attributes through attr_list."""
-    return text.replace("{", "&#123;").replace("}", "&#125;")
+def _inert(escaped: str) -> str:
+    """HTML-escaped text made inert as Markdown too: braces as entities (`{: onclick=…}` would set
+    attributes through attr_list) and links with forbidden schemes shown as text."""
+    return neutralize_links(escaped.replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def _inline(value):
     """jinja2 finalize: a plain string from content becomes inert Markdown (HTML-escaped, no unsafe links)."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(neutralize_links(_no_attribute_lists(str(escape(value)))))
+        return Markup(_inert(str(escape(value))))
     return value
 
 

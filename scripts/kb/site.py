@@ -23,7 +23,7 @@ from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .incremental import DropDirtyWarning, build_key, link_previous_site, read_manifest, reuse_unchanged
 from .pipeline import Stages, start_index, start_site_search, write_all_pages
-from .problems import Problem, ProblemsFound
+from .problems import Problem, ProblemsFound, WarningCollector
 from .related import related_cases
 from .render import build_site_model, write_pages
 from .sitesearch import build_site_index
@@ -151,21 +151,12 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
     mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir), **(mkdocs_options or {}))
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, dirty: bool = False) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    collector = _Collect()
+    collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     dirty_warning = DropDirtyWarning()
