@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 import pytest
 
+from hypothesis import given, settings, strategies as st
+
 from kb.cli import main
-from kb.editors import completeness, criteria, near_duplicates
+from kb.editors import Groups, bigrams, completeness, criteria, jaccard, near_duplicates, similar_groups
 from kb.render import build_site_model, render_pages
 from kb.schemas import SCHEMA_DIR
 from kb.validate import check
@@ -98,7 +100,33 @@ def test_near_duplicate_titles_are_flagged_newest_first():
     new = {"id": "b", "title": "长宁区人民调解与信访代理工作室做法", "summary": "乙" * 30, "added": "2026-11-25"}
     other = {"id": "c", "title": "徐州市主动做好部分军队退役人员信访工作", "summary": "丙" * 30, "added": "2026-11-25"}
     found = near_duplicates([old, new, other])
-    assert [(d["case"]["id"], d["like"]["id"]) for d in found] == [("b", "a")]
+    assert [(d["case"]["id"], [c["id"] for c in d["like"]]) for d in found] == [("b", ["a"])]
+
+
+def test_near_duplicates_group_cases_linked_pair_by_pair():
+    a = {"id": "a", "title": "长宁区人民调解与信访代理工作室", "summary": "甲" * 30, "added": "2025-01-01"}
+    b = {"id": "b", "title": "长宁区人民调解与信访代理", "summary": "乙丙丁戊己庚辛壬癸子丑寅卯", "added": "2025-02-01"}
+    c = {"id": "c", "title": "徐州市主动做好部分军队退役人员信访工作", "summary": "乙丙丁戊己庚辛壬癸子丑寅卯辰", "added": "2025-03-01"}
+    d = {"id": "d", "title": "青浦区信访工作示范村", "summary": "完全不同的内容摘要", "added": "2026-01-01"}
+    found = near_duplicates([a, b, c, d])  # a~b by title, b~c by summary, a and c alike in neither
+    assert [(g["case"]["id"], sorted(x["id"] for x in g["like"])) for g in found] == [("c", ["a", "b"])]
+    assert found[0]["like"][0]["id"] == "b"  # the most similar to the newest comes first
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="信访代理工作室调解", min_size=0, max_size=8), min_size=2, max_size=12),
+       st.sampled_from([0.3, 0.5, 0.6, 0.8]))
+def test_grouping_by_prefix_filter_equals_comparing_every_pair(texts, threshold):
+    sets = [bigrams(t) for t in texts]
+    fast = Groups(len(sets))
+    similar_groups(sets, threshold, fast)
+    slow = Groups(len(sets))
+    for i in range(len(sets)):
+        for j in range(i + 1, len(sets)):
+            if jaccard(sets[i], sets[j]) >= threshold:
+                slow.union(i, j)
+    same = lambda g: {frozenset(k for k in range(len(sets)) if g.find(k) == g.find(i)) for i in range(len(sets))}
+    assert same(fast) == same(slow)
 
 
 def test_vscode_maps_every_kind_of_content_file_to_its_schema():

@@ -17,6 +17,8 @@ SECTIONS = {"background": "背景与问题", "measures": "主要措施", "workfl
             "staffing": "人员配置", "lessons": "经验启示", "transfer_conditions": "推广条件"}
 DUPLICATE_TITLE = 0.5    # bigram overlap of titles above which two cases are shown as possible duplicates
 DUPLICATE_SUMMARY = 0.6  # … or of summaries
+ROWS = 200               # rows a dashboard table shows at most
+SHOWN_ALIKE = 5          # similar cases named in a duplicates row
 
 
 # --- the guide's field tables ----------------------------------------------------------------------
@@ -84,25 +86,81 @@ def completeness(case: dict, web_sources: set[str]) -> tuple[int, list[str]]:
 
 
 def bigrams(text: str) -> set[str]:
-    text = "".join(ch for ch in text if ch.isalnum())
+    """Character pairs of the text's letters. Digits are left out: two write-ups of one practice
+    differ in years and counts, and digit pairs shared by unrelated titles made the comparison slow."""
+    text = "".join(ch for ch in text if ch.isalpha())
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def similarity(a: str, b: str) -> float:
-    x, y = bigrams(a), bigrams(b)
+    return jaccard(bigrams(a), bigrams(b))
+
+
+def jaccard(x: set, y: set) -> float:
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
+def similar_groups(sets: list[set], threshold: float, joined: "Groups") -> None:
+    """Join in `joined` every two sets whose Jaccard overlap reaches threshold, without comparing
+    all pairs: two sets sharing at least α elements share one among each set's first |x| − α + 1
+    elements in any fixed order (rarest first keeps candidate lists short), so only sets meeting
+    in those prefixes are compared, and not even those already in one group."""
+    first_of: dict[frozenset, int] = {}
+    for j, grams in enumerate(sets):  # equal sets join at once and are compared once
+        if grams:
+            joined.union(first_of.setdefault(frozenset(grams), j), j)
+    frequency: dict[str, int] = {}
+    for grams in first_of:
+        for gram in grams:
+            frequency[gram] = frequency.get(gram, 0) + 1
+    postings: dict[str, list[int]] = {}
+    for j in sorted(first_of.values()):
+        grams = sets[j]
+        ordered = sorted(grams, key=lambda g: (frequency[g], g))
+        # |x ∩ y| ≥ t·|x ∪ y| ≥ t·|x|; a smaller α (int() rounds down) only lengthens the prefix.
+        prefix = ordered[:len(ordered) - max(1, int(threshold * len(ordered))) + 1]
+        for i in {i for gram in prefix for i in postings.get(gram, ())}:
+            if joined.find(i) != joined.find(j) and jaccard(sets[i], grams) >= threshold:
+                joined.union(i, j)
+        for gram in prefix:
+            postings.setdefault(gram, []).append(j)
+
+
+class Groups:
+    """Union-find over 0..n-1."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.find(j)] = self.find(i)
+
+
 def near_duplicates(cases: list[dict]) -> list[dict]:
-    """Pairs of cases whose titles or summaries overlap a lot; the later-added one is named first."""
+    """Groups of cases whose titles or summaries overlap a lot (linked pair by pair), largest
+    first: each names its most recently added case and the others, the most similar first."""
+    titles = [bigrams(c["title"]) for c in cases]
+    summaries = [bigrams(c.get("summary", "")) for c in cases]
+    joined = Groups(len(cases))
+    similar_groups(titles, DUPLICATE_TITLE, joined)
+    similar_groups(summaries, DUPLICATE_SUMMARY, joined)
+    members: dict[int, list[int]] = {}
+    for i in range(len(cases)):
+        members.setdefault(joined.find(i), []).append(i)
     out = []
-    for i, a in enumerate(cases):
-        for b in cases[i + 1:]:
-            title, summary = similarity(a["title"], b["title"]), similarity(a.get("summary", ""), b.get("summary", ""))
-            if title >= DUPLICATE_TITLE or summary >= DUPLICATE_SUMMARY:
-                newer, older = sorted((a, b), key=lambda c: str(c.get("added", "")), reverse=True)
-                out.append({"case": newer, "like": older, "title": title, "summary": summary})
-    return sorted(out, key=lambda d: -max(d["title"], d["summary"]))
+    for group in (g for g in members.values() if len(g) > 1):
+        newest = max(group, key=lambda i: (str(cases[i].get("added", "")), -i))
+        scored = sorted(((jaccard(titles[newest], titles[i]), jaccard(summaries[newest], summaries[i]), i)
+                         for i in group if i != newest), key=lambda r: (-max(r[0], r[1]), r[2]))
+        out.append({"case": cases[newest], "like": [cases[i] for *_, i in scored],
+                    "title": scored[0][0], "summary": scored[0][1]})
+    return sorted(out, key=lambda d: (-len(d["like"]), -max(d["title"], d["summary"]), d["case"]["id"]))
 
 
 def similar_titles(name: str, cases: dict[str, dict], threshold: float = 0.3, limit: int = 3) -> list[tuple[str, str]]:
@@ -112,16 +170,22 @@ def similar_titles(name: str, cases: dict[str, dict], threshold: float = 0.3, li
 
 
 def dashboard(site) -> dict:
+    """What the editors' dashboard lists; each table keeps its first ROWS rows (its total is given)
+    so that the page stays readable however large the collection grows."""
     web = {s["id"] for s in site.sources if s.get("kind") == "web"}
     cases = [c.data for c in site.cases]
-    scored = sorted(({"case": c, "score": completeness(c, web)[0], "missing": completeness(c, web)[1]} for c in cases),
+    scored = sorted(({"case": c, "score": score, "missing": missing}
+                     for c in cases for score, missing in [completeness(c, web)]),
                     key=lambda r: (r["score"], r["case"]["id"]))
     drafts = [dict(r, sections=[t for k, t in SECTIONS.items() if not r["case"].get(k)])
               for r in scored if r["case"].get("status") == "draft"]
+    duplicates = near_duplicates(cases)
     criteria_labels = [c.label for c in criteria({}, set())]
-    return {"drafts": drafts, "scored": scored, "criteria": criteria_labels,
-            "duplicates": near_duplicates(cases), "backlog": site.backlog,
-            "thresholds": (DUPLICATE_TITLE, DUPLICATE_SUMMARY)}
+    return {"drafts": drafts[:ROWS], "scored": scored[:ROWS], "criteria": criteria_labels,
+            "duplicates": duplicates[:ROWS], "backlog": site.backlog[:ROWS], "rows": ROWS,
+            "totals": {"drafts": len(drafts), "scored": len(scored), "duplicates": len(duplicates),
+                       "backlog": len(site.backlog)},
+            "thresholds": (DUPLICATE_TITLE, DUPLICATE_SUMMARY), "shown_alike": SHOWN_ALIKE}
 
 
 def editor_pages(site, env, common: dict) -> dict[str, str]:
