@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kb.incremental import tree_hashes
+from kb.incremental import case_outputs, read_manifest, tree_hashes
 from kb.site import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -22,6 +22,7 @@ def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
     site = build_site(content, tmp_path / "inc", incremental=False)
+    docs = tmp_path / "inc" / "docs"
     untouched = (site / "editors.html").stat().st_ino
     edited_before = (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8")
 
@@ -30,9 +31,32 @@ def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
     cold = build_site(content, tmp_path / "cold", incremental=False)
 
     assert tree_hashes(site) == tree_hashes(cold)
+    assert tree_hashes(docs) == tree_hashes(tmp_path / "cold" / "docs")
     assert (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8") != edited_before
     assert (site / "editors.html").stat().st_ino == untouched  # taken over, not rebuilt
     assert not list((tmp_path / "inc").glob(".build-*"))
+
+
+def test_an_edit_renders_only_the_cases_that_show_it(tmp_path):
+    from kb.corpus import read_corpus
+    from kb.synthetic import generate
+
+    content = generate(read_corpus(FIXTURE), tmp_path, 40)
+    build_site(content, tmp_path / "inc", incremental=False)
+    docs = tmp_path / "inc" / "docs"
+    inputs_before = read_manifest(docs)["inputs"]
+    inodes_before = {case: [(docs / rel).stat().st_ino for rel in case_outputs(case)] for case in inputs_before}
+    edited = sorted(inputs_before)[7]
+    _retitle(content, edited, "改")
+    site = build_site(content, tmp_path / "inc")
+
+    assert tree_hashes(site) == tree_hashes(build_site(content, tmp_path / "cold", incremental=False))
+    inputs = read_manifest(docs)["inputs"]
+    kept = [case for case in inputs if inputs[case] == inputs_before[case]]
+    assert edited not in kept and 0 < len(kept) < len(inputs) - 1  # the cases naming it change too
+    for case in inputs:  # the files of a case whose inputs are unchanged are taken over, not rendered
+        same = [(docs / rel).stat().st_ino for rel in case_outputs(case)] == inodes_before[case]
+        assert same == (case in kept), case
 
 
 def test_bench_build_runs_at_a_small_size(tmp_path):

@@ -54,11 +54,12 @@ def compare_record(case: Case) -> dict:
     return {"id": case.id, "title": case.title, "draft": data["status"] == "draft", "fields": [fields[r] for r in ROWS]}
 
 
-def write_compare_data(site: Site, docs_dir: Path) -> int:
+def write_compare_data(site: Site, docs_dir: Path, cases: list | None = None) -> int:
+    """rows.js and one record per case of `cases` (default: every case)."""
     folder = docs_dir / "compare"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "rows.js").write_text(f"KB_COMPARE_ROWS={json.dumps(ROWS, ensure_ascii=False)};\n", encoding="utf-8")
-    for case in site.cases:
+    for case in site.cases if cases is None else cases:
         record = json.dumps(compare_record(case), ensure_ascii=False, separators=(",", ":"))
         (folder / f"{case.id}.js").write_text(f"KB_CASE({record});\n", encoding="utf-8")
     return len(site.cases)

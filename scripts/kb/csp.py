@@ -60,14 +60,18 @@ def with_policy(html: str) -> str:
     return _HEAD.sub(lambda m: m.group(0) + meta, html, count=1)
 
 
-def protect_site(site_dir: Path) -> int:
-    """Add the policy to every HTML page of a built site; returns the number of pages rewritten.
+def protect_site(site_dir: Path, pages: list[str] | None = None) -> int:
+    """Add the policy to every HTML page of a built site (or to the given pages, relative paths;
+    others are skipped); returns the number of pages rewritten.
 
     Pages an incremental build took over from the previous site are hard links to it and already
     carry their policy, so they compare equal and are left alone; a changed page is written to a
     new file and renamed into place, never through a link into the live site."""
     rewritten = 0
-    for page in site_dir.rglob("*.html"):
+    paths = site_dir.rglob("*.html") if pages is None else (site_dir / rel for rel in pages if rel.endswith(".html"))
+    for page in paths:
+        if not page.is_file():
+            continue
         html = page.read_text(encoding="utf-8")
         protected = with_policy(html)
         if protected == html:

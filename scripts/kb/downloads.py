@@ -244,8 +244,9 @@ def _write_part(archive: zipfile.ZipFile, name: str, text: str) -> None:
 
 # ------------------------------------------------------------------ the build step
 
-def write_downloads(site: Site, docs_dir: Path) -> dict:
-    """Write every download into docs_dir/downloads; returns counts for the build's figures."""
+def write_downloads(site: Site, docs_dir: Path, cases: list | None = None) -> dict:
+    """Write the tables of every type and the Word document of each case of `cases` (default:
+    every case) into docs_dir/downloads; returns counts for the build's figures."""
     folder = docs_dir / "downloads"
     (folder / "types").mkdir(parents=True, exist_ok=True)
     (folder / "cases").mkdir(parents=True, exist_ok=True)
@@ -259,6 +260,6 @@ def write_downloads(site: Site, docs_dir: Path) -> dict:
         (folder / "types" / f"{type_id}.csv").write_bytes(table_csv(rows))
         (folder / "types" / f"{type_id}.xlsx").write_bytes(table_xlsx(rows, term["name"]))
         tables += 1
-    for case in site.cases:
+    for case in site.cases if cases is None else cases:
         (folder / "cases" / f"{case.id}.docx").write_bytes(case_docx(case))
     return {"download_tables": tables, "download_documents": len(site.cases)}

@@ -2,10 +2,13 @@
 
 Every build records, in build/docs/.kb-build.json, a key (the hash of everything that shapes
 the output besides the pages: mkdocs.yml, the kb package's code and templates, the MkDocs and
-theme versions) and the content hash of every generated file. The next build:
+theme versions), the content hash of every generated file, and per case a digest of everything
+its own files show (the case, the cases its page names, the shared files). The next build:
 
-- replaces each generated file whose hash is unchanged by a hard link to the previous one, so
-  it keeps its old modification time;
+- takes over the files of each case whose digest is unchanged (its page, compare record and
+  Word document) as hard links, without rendering them;
+- replaces each other generated file whose hash is unchanged by a hard link to the previous one,
+  so it keeps its old modification time;
 - starts the new site as hard links to the previous site, removes the outputs of the changed
   files, and runs MkDocs in its dirty mode, which renders only pages newer than their output.
 
@@ -18,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -31,10 +35,18 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def tree_hashes(root: Path) -> dict[str, str]:
-    """Relative path → content hash of every file below root (the manifest left out)."""
-    return {p.relative_to(root).as_posix(): file_hash(p)
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST}
+def tree_hashes(root: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Relative path → content hash of every file below root (the manifest left out); files in
+    `known` are not read again."""
+    known = known or {}
+    out = {}
+    for folder, _, names in os.walk(root):
+        rel_folder = Path(folder).relative_to(root)
+        for name in names:
+            rel = (rel_folder / name).as_posix()
+            if name != MANIFEST:
+                out[rel] = known.get(rel) or file_hash(Path(folder) / name)
+    return dict(sorted(out.items()))
 
 
 def build_key(config_file: Path, engine: str = "mkdocs") -> str:
@@ -60,15 +72,80 @@ def read_manifest(docs_dir: Path) -> dict:
         return {}
 
 
-def reuse_unchanged(docs_dir: Path, previous_docs: Path, key: str) -> tuple[dict, list[str]]:
-    """Link files identical to the previous build's to their old copies; write the manifest.
-    Returns (previous manifest, relative paths that changed, appeared or disappeared)."""
+def case_outputs(case_id: str) -> tuple[str, ...]:
+    """The files made from one case alone (render.py, compare.py, downloads.py write them)."""
+    return (f"cases/{case_id}.md", f"compare/{case_id}.js", f"downloads/cases/{case_id}.docx")
+
+
+def _canonical(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")).encode()
+
+
+def case_inputs(site) -> dict[str, str]:
+    """Per case id: a digest of everything its own files show — its data, the cases its page
+    names (related, parent, parts) and the files every case page draws on."""
+    corpus = site.corpus
+    shared = [d.data if d is not None else None for d in corpus.sources + corpus.taxonomies + [corpus.regions, corpus.glossary]]
+    shared_digest = hashlib.blake2b(_canonical([shared, site.handouts]), digest_size=16).hexdigest()
+    own = {case.id: hashlib.blake2b(_canonical([case.file, case.data]), digest_size=16).hexdigest() for case in site.cases}
+    inputs = {}
+    for case in site.cases:
+        named = [[other.id, own[other.id], reason] for other, reason in case.related]
+        named += [own[child.id] for child in case.children] + [own[case.parent.id] if case.parent else None]
+        inputs[case.id] = hashlib.blake2b(_canonical([own[case.id], shared_digest, named]), digest_size=16).hexdigest()
+    return inputs
+
+
+@dataclass
+class TakenOver:
+    """What a build took over from the previous one: case ids, and the hashes of their files."""
+    cases: set[str] = field(default_factory=set)
+    hashes: dict[str, str] = field(default_factory=dict)
+
+
+def take_over_cases(inputs: dict[str, str], docs_dir: Path, previous_docs: Path | None, key: str) -> TakenOver:
+    """Hard-link into docs_dir the files of every case whose inputs are those of the previous
+    build (same build key); the rest is for the caller to render."""
+    taken = TakenOver()
+    before = read_manifest(previous_docs) if previous_docs is not None else {}
+    if before.get("key") != key:
+        return taken
+    old_inputs, old_files = before.get("inputs", {}), before.get("files", {})
+    made = set()
+    for case_id, digest in inputs.items():
+        outputs = case_outputs(case_id)
+        if old_inputs.get(case_id) != digest or not all(rel in old_files for rel in outputs):
+            continue
+        try:
+            for rel in outputs:
+                target = docs_dir / rel
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                os.link(previous_docs / rel, target)
+        except OSError:  # a file of the previous build went missing: render this case afresh
+            for rel in outputs:
+                (docs_dir / rel).unlink(missing_ok=True)
+            continue
+        taken.cases.add(case_id)
+        taken.hashes.update((rel, old_files[rel]) for rel in outputs)
+    return taken
+
+
+def reuse_unchanged(docs_dir: Path, previous_docs: Path, key: str, inputs: dict[str, str] | None = None,
+                    known: dict[str, str] | None = None) -> tuple[dict, list[str]]:
+    """Link files identical to the previous build's to their old copies; write the manifest
+    (with the cases' `inputs`). `known` gives the hashes of files already linked to the previous
+    build's. Returns (previous manifest, relative paths that changed, appeared or disappeared)."""
     before = read_manifest(previous_docs)
-    now = tree_hashes(docs_dir)
+    known_links = known or {}
+    now = tree_hashes(docs_dir, known_links)
     old_files = before.get("files", {}) if before.get("key") == key else {}
     changed = []
     for rel, digest in now.items():
         old = previous_docs / rel
+        if rel in known_links:
+            continue
         if old_files.get(rel) == digest and old.is_file():
             target = docs_dir / rel
             if target.exists() and os.path.samefile(old, target):
@@ -79,8 +156,8 @@ def reuse_unchanged(docs_dir: Path, previous_docs: Path, key: str) -> tuple[dict
         else:
             changed.append(rel)
     changed += [rel for rel in old_files if rel not in now]
-    (docs_dir / MANIFEST).write_text(json.dumps({"key": key, "files": now}, ensure_ascii=False, sort_keys=True),
-                                     encoding="utf-8")
+    manifest = {"key": key, "files": now, "inputs": inputs or {}}
+    (docs_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return before, sorted(changed)
 
 
@@ -99,6 +176,18 @@ def link_previous_site(previous_site: Path, site_dir: Path, changed: list[str]) 
             rel = (rel_folder / name).as_posix()
             if rel not in skip:
                 os.link(Path(folder) / name, site_dir / rel)
+
+
+def written_pages(site_dir: Path) -> list[str]:
+    """The HTML pages of a site made by link_previous_site and a dirty build that the build
+    wrote itself: the others are still hard links to the previous site's files."""
+    out = []
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            path = Path(folder) / name
+            if name.endswith(".html") and path.stat().st_nlink == 1:
+                out.append(path.relative_to(site_dir).as_posix())
+    return out
 
 
 class DropDirtyWarning(logging.Filter):

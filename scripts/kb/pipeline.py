@@ -68,25 +68,29 @@ class _Timed:
 
 # ---------------------------------------------------------------- rendering on every core
 
-_SHARED: Site | None = None  # the model, inherited by forked workers instead of pickled
+_SHARED: tuple[Site, list] | None = None  # the model and the cases to render, inherited by forked workers
 
 
 def _write_share(task: tuple[int, int, str]) -> int:
     start, end, docs_dir = task
-    write_pages(render_case_pages(_SHARED, _SHARED.cases[start:end]), Path(docs_dir))
+    site, cases = _SHARED
+    write_pages(render_case_pages(site, cases[start:end]), Path(docs_dir))
     return end - start
 
 
-def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chunk: int = 500) -> int:
-    """Render and write every page, a chunk of case pages at a time (so the texts of all pages
-    are never held at once), chunks shared among worker processes on a multi-core machine.
-    Writes the same files as write_pages(render_pages(site)); returns the number of pages."""
+def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chunk: int = 500,
+                    cases: list | None = None) -> int:
+    """Render and write the pages of `cases` (default: every case) and every other page, a chunk
+    of case pages at a time (so the texts of all pages are never held at once), chunks shared
+    among worker processes on a multi-core machine. Writes the same files as
+    write_pages(render_pages(site)); returns the number of pages written."""
     global _SHARED
     workers = workers or min(os.cpu_count() or 1, 4)
-    tasks = [(i, min(i + chunk, len(site.cases)), str(docs_dir)) for i in range(0, len(site.cases), chunk)]
-    _SHARED = site
+    cases = site.cases if cases is None else cases
+    tasks = [(i, min(i + chunk, len(cases)), str(docs_dir)) for i in range(0, len(cases), chunk)]
+    _SHARED = (site, cases)
     try:
-        if workers < 2 or len(site.cases) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        if workers < 2 or len(cases) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
             written = sum(_write_share(task) for task in tasks)
             rest = render_list_pages(site)
         else:

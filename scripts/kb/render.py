@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
@@ -212,13 +213,25 @@ def _environment() -> Environment:
     # content never reaches a page as live HTML, whichever template forgets a filter.
     env = Environment(loader=PackageLoader("kb", "templates"), autoescape=True, finalize=_inline,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["cell"] = lambda s: Markup(_escape(str(s)).replace("|", "\\|").replace("\n", " "))
-    env.filters["text"] = lambda s: Markup(prose(str(s)))
+    env.filters["cell"] = lambda s: _cell(str(s))
+    env.filters["text"] = lambda s: _text(str(s))
     env.filters["front"] = front_matter_value
     env.filters["number"] = _number
     env.filters["anchor"] = lambda s: "t-" + "-".join(f"{ord(ch):x}" for ch in str(s))
     env.globals["labels"] = labels
     return env
+
+
+# A case's title, place and figures appear in its page and in five or more listings: each
+# filter's result is kept for the strings seen most recently instead of being worked out again.
+@lru_cache(maxsize=1 << 16)
+def _cell(text: str) -> Markup:
+    return Markup(_escape(text).replace("|", "\\|").replace("\n", " "))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(text: str) -> Markup:
+    return Markup(prose(text))
 
 
 def citation_function(corpus: Corpus):
@@ -265,8 +278,13 @@ def _inert(escaped: str) -> str:
 def _inline(value):
     """jinja2 finalize: a plain string from content becomes inert Markdown (HTML-escaped, no unsafe links)."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(_inert(str(escape(value))))
+        return _inline_text(str(value))
     return value
+
+
+@lru_cache(maxsize=1 << 16)
+def _inline_text(text: str) -> Markup:
+    return Markup(_inert(str(escape(text))))
 
 
 def front_matter_value(value) -> Markup:

@@ -21,7 +21,8 @@ from .doccache import DOCUMENT_CACHE
 from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
-from .incremental import DropDirtyWarning, build_key, link_previous_site, read_manifest, reuse_unchanged
+from .incremental import (DropDirtyWarning, TakenOver, build_key, case_inputs, link_previous_site, read_manifest,
+                          reuse_unchanged, take_over_cases, written_pages)
 from .pipeline import Stages, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound, WarningCollector
 from .related import related_cases
@@ -46,10 +47,12 @@ def valid_corpus(content_dir: Path, cache_file: Path | None = None) -> Corpus:
 
 
 def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None,
-                  stages=None, site_search: bool = True) -> dict:
+                  stages=None, site_search: bool = True, take_over=None) -> dict:
     """Write the Markdown pages, assets, the site's search index (unless the caller makes it
     itself), the compare data and (where Chromium is installed, unless told otherwise) the
-    courses' PDF handouts into docs_dir."""
+    courses' PDF handouts into docs_dir. `take_over(inputs)`, given each case's input digest,
+    links in the files of the cases it can take from a previous build (a TakenOver): only the
+    other cases are rendered. Returns figures, with "inputs" and "taken"."""
     stages = stages or Stages(quiet=True)
     related = related_cases(corpus) if related is None else related  # as the build renders them
     handouts = chromium_path() is not None if handouts is None else handouts
@@ -58,20 +61,24 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
             make_handouts(corpus, docs_dir / "handouts")
     with stages("生成页面") as stage:
         site = build_site_model(corpus, related, handouts)
-        count = write_all_pages(site, docs_dir)
+        inputs = case_inputs(site)
+        taken = take_over(inputs) if take_over is not None else TakenOver()
+        fresh = [case for case in site.cases if case.id not in taken.cases]
+        count = write_all_pages(site, docs_dir, cases=fresh)
         shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
         stage.count = count
     with stages("检索与对比数据"):
-        figures = write_data_files(site, docs_dir, site_search)
-    return {"pages": count, **figures}
+        figures = write_data_files(site, docs_dir, site_search, fresh)
+    return {"pages": count, **figures, "inputs": inputs, "taken": taken}
 
 
-def write_data_files(site, docs_dir: Path, site_search: bool = True) -> dict:
-    """The script files the search and compare pages load: index shards, titles, case records."""
-    write_compare_data(site, docs_dir)
+def write_data_files(site, docs_dir: Path, site_search: bool = True, cases: list | None = None) -> dict:
+    """The script files the search and compare pages load: index shards, titles, case records
+    (those of `cases` only, when given: the others are already in place)."""
+    write_compare_data(site, docs_dir, cases)
     shutil.copy(COMPARE_SCRIPT, docs_dir / "compare" / "compare.js")
     shutil.copy(DOWNLOADS_SCRIPT, docs_dir / "compare" / "downloads.js")
-    figures = write_downloads(site, docs_dir)
+    figures = write_downloads(site, docs_dir, cases)
     if site_search:
         figures |= build_site_index(site.corpus, docs_dir)
         shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
@@ -237,15 +244,17 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         searchdata = start_site_search(corpus, content_dir, work / "docs", build_dir / "docs" if incremental else None)
         with stages("相关案例"):
             related = related_cases(corpus)
-        generate_docs(corpus, work / "docs", related, stages=stages, site_search=False)
+        key = build_key(config_file, engine)
+        previous_docs, previous_site = build_dir / "docs", build_dir / "site"
+        take_over = (lambda inputs: take_over_cases(inputs, work / "docs", previous_docs, key)) if incremental else None
+        made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, take_over=take_over)
         with stages("网站检索数据"):
             searchdata.finish()
             script = work / "docs" / "search" / "search.js"
             script.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
             shutil.copy(SEARCH_SCRIPT, script)
-        key = build_key(config_file, engine)
-        previous_docs, previous_site = build_dir / "docs", build_dir / "site"
-        _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key)
+        _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key,
+                                     made["inputs"], made["taken"].hashes)
         dirty = incremental and read_manifest(previous_docs).get("key") == key and (previous_site / "index.html").exists()
         if engine == "zensical":
             with stages("Zensical") as stage:
@@ -261,7 +270,9 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
                     raise ProblemsFound(locate_mkdocs_problems(found.problems, corpus)) from None
                 stage.count = sum(rel.endswith(".md") for rel in changed)
         with stages("内容安全策略") as stage:
-            stage.count = protect_site(work / "site")
+            # A dirty build leaves the pages it did not render as links to the previous site,
+            # which already carry the policy: only the pages MkDocs wrote need it.
+            stage.count = protect_site(work / "site", written_pages(work / "site") if dirty else None)
         with stages("检索索引") as stage:
             indexer.finish()
             stage.count = len(corpus.cases)
