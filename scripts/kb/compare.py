@@ -59,7 +59,14 @@ def write_compare_data(site: Site, docs_dir: Path, cases: list | None = None) ->
     folder = docs_dir / "compare"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "rows.js").write_text(f"KB_COMPARE_ROWS={json.dumps(ROWS, ensure_ascii=False)};\n", encoding="utf-8")
-    for case in site.cases if cases is None else cases:
+    write_case_records(site.cases if cases is None else cases, docs_dir)
+    return len(site.cases)
+
+
+def write_case_records(cases: list[Case], docs_dir: Path) -> None:
+    """compare/<id>.js for each case: what the compare page loads when the case is picked."""
+    folder = docs_dir / "compare"
+    folder.mkdir(parents=True, exist_ok=True)
+    for case in cases:
         record = json.dumps(compare_record(case), ensure_ascii=False, separators=(",", ":"))
         (folder / f"{case.id}.js").write_text(f"KB_CASE({record});\n", encoding="utf-8")
-    return len(site.cases)

@@ -244,6 +244,14 @@ def _write_part(archive: zipfile.ZipFile, name: str, text: str) -> None:
 
 # ------------------------------------------------------------------ the build step
 
+def write_case_documents(cases: list[Case], docs_dir: Path) -> None:
+    """downloads/cases/<id>.docx for each case."""
+    folder = docs_dir / "downloads" / "cases"
+    folder.mkdir(parents=True, exist_ok=True)
+    for case in cases:
+        (folder / f"{case.id}.docx").write_bytes(case_docx(case))
+
+
 def write_downloads(site: Site, docs_dir: Path, cases: list | None = None) -> dict:
     """Write the tables of every type and the Word document of each case of `cases` (default:
     every case) into docs_dir/downloads; returns counts for the build's figures."""
@@ -260,6 +268,5 @@ def write_downloads(site: Site, docs_dir: Path, cases: list | None = None) -> di
         (folder / "types" / f"{type_id}.csv").write_bytes(table_csv(rows))
         (folder / "types" / f"{type_id}.xlsx").write_bytes(table_xlsx(rows, term["name"]))
         tables += 1
-    for case in site.cases if cases is None else cases:
-        (folder / "cases" / f"{case.id}.docx").write_bytes(case_docx(case))
+    write_case_documents(site.cases if cases is None else cases, docs_dir)
     return {"download_tables": tables, "download_documents": len(site.cases)}

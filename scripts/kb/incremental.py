@@ -81,13 +81,19 @@ def _canonical(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")).encode()
 
 
-def case_inputs(site) -> dict[str, str]:
-    """Per case id: a digest of everything its own files show — its data, the cases its page
-    names (related, parent, parts) and the files every case page draws on."""
+def case_digests(corpus) -> dict[str, str]:
+    """Per case id: a digest of its file name and data."""
+    return {doc.data["id"]: hashlib.blake2b(_canonical([doc.file, doc.data]), digest_size=16).hexdigest()
+            for doc in corpus.cases}
+
+
+def case_inputs(site, own: dict[str, str] | None = None) -> dict[str, str]:
+    """Per case id: a digest of everything its own files show — its data (`own`: case_digests),
+    the cases its page names (related, parent, parts) and the files every case page draws on."""
     corpus = site.corpus
     shared = [d.data if d is not None else None for d in corpus.sources + corpus.taxonomies + [corpus.regions, corpus.glossary]]
     shared_digest = hashlib.blake2b(_canonical([shared, site.handouts]), digest_size=16).hexdigest()
-    own = {case.id: hashlib.blake2b(_canonical([case.file, case.data]), digest_size=16).hexdigest() for case in site.cases}
+    own = own or case_digests(corpus)
     inputs = {}
     for case in site.cases:
         named = [[other.id, own[other.id], reason] for other, reason in case.related]

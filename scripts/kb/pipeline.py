@@ -72,18 +72,24 @@ _SHARED: tuple[Site, list] | None = None  # the model and the cases to render, i
 
 
 def _write_share(task: tuple[int, int, str]) -> int:
+    """A chunk of cases: their pages, compare records and Word documents."""
+    from .compare import write_case_records
+    from .downloads import write_case_documents
+
     start, end, docs_dir = task
     site, cases = _SHARED
     write_pages(render_case_pages(site, cases[start:end]), Path(docs_dir))
+    write_case_records(cases[start:end], Path(docs_dir))
+    write_case_documents(cases[start:end], Path(docs_dir))
     return end - start
 
 
 def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chunk: int = 500,
                     cases: list | None = None) -> int:
-    """Render and write the pages of `cases` (default: every case) and every other page, a chunk
-    of case pages at a time (so the texts of all pages are never held at once), chunks shared
-    among worker processes on a multi-core machine. Writes the same files as
-    write_pages(render_pages(site)); returns the number of pages written."""
+    """Render and write the files of `cases` (default: every case: page, compare record, Word
+    document) and every other page, a chunk of cases at a time (so the texts of all pages are
+    never held at once), chunks shared among worker processes on a multi-core machine. Writes
+    the same pages as write_pages(render_pages(site)); returns the number of pages written."""
     global _SHARED
     workers = workers or min(os.cpu_count() or 1, 4)
     cases = site.cases if cases is None else cases

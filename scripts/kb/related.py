@@ -10,7 +10,12 @@ how rare they are; the reasons shown to readers come from render.relation_reason
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import pickle
+from pathlib import Path
 
 import numpy as np
 
@@ -20,18 +25,21 @@ from .index import case_document, concepts
 from .render import relation_reason
 
 TOP = 8
-BLOCK = 1024
+TERM_CACHE = Path("cache") / "terms.pickle"  # inside the build folder
+BLOCK = 512  # rows scored at once: a block of scores is BLOCK × cases floats
 
 
-def term_counts(corpus: Corpus, dictionary: list[str], memo: dict | None = None) -> dict[str, dict[str, int]]:
+def term_counts(corpus: Corpus, dictionary: list[str], memo: dict | None = None,
+                digests: dict[str, str] | None = None) -> dict[str, dict[str, int]]:
     """Per case id: how often each domain term occurs in its searchable text (lowercased).
-    `memo` (kept by the preview between saves, for one dictionary and one set of shared files)
-    maps a case id to (its data object, its counts): unchanged cases are not scanned again."""
+    `memo` (for one dictionary and one set of shared files) maps a case id to (its data object,
+    or its digest where `digests` are given, and its counts): unchanged cases are not scanned again."""
     types = corpus.taxonomy("practice_type")
     counts = {}
     for doc in corpus.cases:
         ident = doc.data["id"]
-        if memo is not None and ident in memo and memo[ident][0] is doc.data:
+        token = digests[ident] if digests is not None else doc.data
+        if memo is not None and ident in memo and (memo[ident][0] == token if digests is not None else memo[ident][0] is token):
             counts[ident] = memo[ident][1]
             continue
         searchable = case_document(doc.data, corpus, types)["searchable"].lower()
@@ -40,8 +48,41 @@ def term_counts(corpus: Corpus, dictionary: list[str], memo: dict | None = None)
             found[term] = found.get(term, 0) + 1
         counts[ident] = found
         if memo is not None:
-            memo[ident] = (doc.data, found)
+            memo[ident] = (token, found)
     return counts
+
+
+def _shared_key(corpus: Corpus, dictionary: list[str]) -> str:
+    """What every case's term counts depend on besides the case: the dictionary, the names of
+    regions and practice types (case_document), and the code that counts."""
+    digest = hashlib.sha256(json.dumps(dictionary, ensure_ascii=False).encode())
+    for doc in corpus.taxonomies + [corpus.regions]:
+        digest.update(json.dumps(doc.data if doc is not None else None, ensure_ascii=False, sort_keys=True, default=str).encode())
+    for name in ("related.py", "index.py", "analysis.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+class TermCache:
+    """Term counts kept between builds (build/cache/terms.pickle): case id → (digest, counts),
+    valid for one shared key; written atomically."""
+
+    def __init__(self, path: Path, key: str):
+        self.path, self.key, self.entries = Path(path), key, {}
+        try:
+            with open(self.path, "rb") as stream:
+                stored_key, entries = pickle.load(stream)
+            if stored_key == key:
+                self.entries = entries
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+            pass
+
+    def save(self, entries: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
+        with open(partial, "wb") as stream:
+            pickle.dump((self.key, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, self.path)
 
 
 def weight_matrix(ids: list[str], counts: dict[str, dict[str, int]]) -> np.ndarray:
@@ -63,32 +104,41 @@ def weight_matrix(ids: list[str], counts: dict[str, dict[str, int]]) -> np.ndarr
 def most_similar(matrix: np.ndarray, top: int = TOP) -> list[list[int]]:
     """For each row, the rows with the highest positive cosine, best first (ties: lower row first)."""
     n = matrix.shape[0]
+    k = min(top, n - 1)
+    if k <= 0:
+        return [[] for _ in range(n)]
     out: list[list[int]] = []
     for start in range(0, n, BLOCK):
         # Rounded so that a last-bit difference between block shapes cannot reorder equal scores.
         scores = np.round(matrix[start:start + BLOCK] @ matrix.T, 9)
-        for row, own in enumerate(range(start, min(n, start + BLOCK))):
-            line = scores[row]
-            line[own] = 0
-            k = min(top, n - 1)
-            if k <= 0:
-                out.append([])
-                continue
-            candidates = np.argpartition(-line, k - 1)[:k] if k < n else np.arange(n)
-            threshold = line[candidates].min()
-            # Everything tied with the k-th score competes too, so ties break by row, not by luck.
-            pool = np.flatnonzero(line >= threshold) if threshold > 0 else np.flatnonzero(line > 0)
-            ranked = sorted(pool.tolist(), key=lambda j: (-line[j], j))[:k]
-            out.append([j for j in ranked if line[j] > 0])
+        rows = np.arange(scores.shape[0])
+        scores[rows, start + rows] = 0
+        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
+        # Everything tied with the k-th score competes too, so ties break by row, not by luck.
+        row, column = np.nonzero((scores >= kth[:, None]) & (scores > 0))
+        order = np.lexsort((column, -scores[row, column], row))
+        row, column = row[order], column[order]
+        first = np.searchsorted(row, rows)
+        last = np.searchsorted(row, rows, side="right")
+        out += [column[a:min(b, a + k)].tolist() for a, b in zip(first, last)]
     return out
 
 
-def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int = TOP, memo: dict | None = None):
+def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int = TOP, memo: dict | None = None,
+                  digests: dict[str, str] | None = None, cache_file: Path | None = None):
     """related(case_id) -> [(other_id, reason)] for the renderer: the most similar cases, those
-    sharing a practice type or a locality first, each with the reason shown to the reader."""
+    sharing a practice type or a locality first, each with the reason shown to the reader.
+    With `digests` (case id → digest of its data) and `cache_file`, the term counts of cases
+    unchanged since the last run are read from the file instead of counted again."""
     dictionary = domain_words(corpus) if dictionary is None else dictionary
     ids = sorted(d.data["id"] for d in corpus.cases)
-    neighbours = most_similar(weight_matrix(ids, term_counts(corpus, dictionary, memo)), top) if ids else []
+    if cache_file is not None and digests is not None:
+        memo = TermCache(cache_file, _shared_key(corpus, dictionary))
+        counts = term_counts(corpus, dictionary, memo.entries, digests)
+        memo.save({ident: memo.entries[ident] for ident in ids})
+    else:
+        counts = term_counts(corpus, dictionary, memo)
+    neighbours = most_similar(weight_matrix(ids, counts), top) if ids else []
     data = {d.data["id"]: d.data for d in corpus.cases}
     places = {}
     for ident, case in data.items():

@@ -21,11 +21,11 @@ from .doccache import DOCUMENT_CACHE
 from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
-from .incremental import (DropDirtyWarning, TakenOver, build_key, case_inputs, link_previous_site, read_manifest,
+from .incremental import (DropDirtyWarning, TakenOver, build_key, case_digests, case_inputs, link_previous_site, read_manifest,
                           reuse_unchanged, take_over_cases, written_pages)
 from .pipeline import Stages, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound, WarningCollector
-from .related import related_cases
+from .related import TERM_CACHE, related_cases
 from .render import build_site_model, write_pages
 from .sitesearch import build_site_index
 from .validate import check, has_errors
@@ -47,7 +47,7 @@ def valid_corpus(content_dir: Path, cache_file: Path | None = None) -> Corpus:
 
 
 def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None,
-                  stages=None, site_search: bool = True, take_over=None) -> dict:
+                  stages=None, site_search: bool = True, take_over=None, digests: dict | None = None) -> dict:
     """Write the Markdown pages, assets, the site's search index (unless the caller makes it
     itself), the compare data and (where Chromium is installed, unless told otherwise) the
     courses' PDF handouts into docs_dir. `take_over(inputs)`, given each case's input digest,
@@ -61,14 +61,14 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
             make_handouts(corpus, docs_dir / "handouts")
     with stages("生成页面") as stage:
         site = build_site_model(corpus, related, handouts)
-        inputs = case_inputs(site)
+        inputs = case_inputs(site, digests)
         taken = take_over(inputs) if take_over is not None else TakenOver()
         fresh = [case for case in site.cases if case.id not in taken.cases]
         count = write_all_pages(site, docs_dir, cases=fresh)
         shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
         stage.count = count
     with stages("检索与对比数据"):
-        figures = write_data_files(site, docs_dir, site_search, fresh)
+        figures = write_data_files(site, docs_dir, site_search, cases=[])  # the case files are written with the pages
     return {"pages": count, **figures, "inputs": inputs, "taken": taken}
 
 
@@ -243,11 +243,13 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         indexer = start_index(corpus, content_dir, work / "index", build_dir / "index" if incremental else None)
         searchdata = start_site_search(corpus, content_dir, work / "docs", build_dir / "docs" if incremental else None)
         with stages("相关案例"):
-            related = related_cases(corpus)
+            digests = case_digests(corpus)
+            related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE if incremental else None)
         key = build_key(config_file, engine)
         previous_docs, previous_site = build_dir / "docs", build_dir / "site"
         take_over = (lambda inputs: take_over_cases(inputs, work / "docs", previous_docs, key)) if incremental else None
-        made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, take_over=take_over)
+        made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, take_over=take_over,
+                             digests=digests)
         with stages("网站检索数据"):
             searchdata.finish()
             script = work / "docs" / "search" / "search.js"
