@@ -167,6 +167,14 @@ def reuse_unchanged(docs_dir: Path, previous_docs: Path, key: str, inputs: dict[
     return before, sorted(changed)
 
 
+def add_to_manifest(docs_dir: Path, folder: str) -> None:
+    """Record the files of docs_dir/folder, added after the manifest was written."""
+    manifest = read_manifest(docs_dir)
+    found = tree_hashes(docs_dir / folder)
+    manifest["files"] = dict(sorted({**manifest["files"], **{f"{folder}/{rel}": h for rel, h in found.items()}}.items()))
+    (docs_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
 def output_of(rel: str) -> str:
     """The file MkDocs makes from a docs file (use_directory_urls is off)."""
     return rel[:-3] + ".html" if rel.endswith(".md") else rel

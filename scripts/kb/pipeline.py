@@ -16,6 +16,9 @@ from .render import Site, render_case_pages, render_list_pages, write_pages
 
 PARALLEL_FROM = 400  # below this many cases a second process costs more than it saves
 INDEX_KEY = ".kb-key"
+# Stages beside the site run at a lower priority: they take the cores the render workers and
+# MkDocs (one core) leave idle instead of slowing the pages down; they are needed only at the end.
+BESIDE_NICENESS = 10
 
 
 @dataclass
@@ -147,6 +150,8 @@ class Background:
 
 
 def _keyed(work, target: Path, key: str, *args) -> None:
+    if hasattr(os, "nice"):
+        os.nice(BESIDE_NICENESS)
     work(*args)
     (target / INDEX_KEY).write_text(key, encoding="utf-8")
 
@@ -173,14 +178,15 @@ def start_index(corpus: Corpus, content_dir: Path, target: Path, previous: Path 
     return run_beside("检索索引", build_index, (corpus, target), target, key, previous)
 
 
-def start_site_search(corpus: Corpus, content_dir: Path, docs_dir: Path, previous_docs: Path | None) -> Background:
-    """The site's search data (docs_dir/search), which only the cases and taxonomies shape."""
+def start_site_search(corpus: Corpus, content_dir: Path, out_dir: Path, previous_docs: Path | None) -> Background:
+    """The site's search data (out_dir/search, moved into the docs and the site once MkDocs is
+    done), which only the cases and taxonomies shape."""
     from .sitesearch import build_site_index
 
     key = content_key(content_dir, ("sitesearch.py", "index.py", "analysis.py", "corpus.py", "schemas.py"))
     previous = previous_docs / "search" if previous_docs is not None else None
-    target = docs_dir / "search"
+    target = out_dir / "search"
     target.mkdir(parents=True, exist_ok=True)
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         target.rmdir()
-    return run_beside("网站检索数据", build_site_index, (corpus, docs_dir), target, key, previous)
+    return run_beside("网站检索数据", build_site_index, (corpus, out_dir), target, key, previous)

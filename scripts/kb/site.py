@@ -22,7 +22,7 @@ from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .incremental import (DropDirtyWarning, TakenOver, build_key, case_digests, case_inputs, link_previous_site, read_manifest,
-                          reuse_unchanged, take_over_cases, written_pages)
+                          reuse_unchanged, take_over_cases, written_pages, add_to_manifest)
 from .pipeline import Stages, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound, WarningCollector
 from .related import TERM_CACHE, related_cases
@@ -241,7 +241,8 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
             corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE if incremental else None)
             stage.count = len(corpus.cases)
         indexer = start_index(corpus, content_dir, work / "index", build_dir / "index" if incremental else None)
-        searchdata = start_site_search(corpus, content_dir, work / "docs", build_dir / "docs" if incremental else None)
+        # Made beside the pages and added to docs/ and site/ after MkDocs, which has no use for it.
+        searchdata = start_site_search(corpus, content_dir, work / "beside", build_dir / "docs" if incremental else None)
         with stages("相关案例"):
             digests = case_digests(corpus)
             related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE if incremental else None)
@@ -250,11 +251,6 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         take_over = (lambda inputs: take_over_cases(inputs, work / "docs", previous_docs, key)) if incremental else None
         made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, take_over=take_over,
                              digests=digests)
-        with stages("网站检索数据"):
-            searchdata.finish()
-            script = work / "docs" / "search" / "search.js"
-            script.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
-            shutil.copy(SEARCH_SCRIPT, script)
         _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key,
                                      made["inputs"], made["taken"].hashes)
         dirty = incremental and read_manifest(previous_docs).get("key") == key and (previous_site / "index.html").exists()
@@ -275,6 +271,16 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
             # A dirty build leaves the pages it did not render as links to the previous site,
             # which already carry the policy: only the pages MkDocs wrote need it.
             stage.count = protect_site(work / "site", written_pages(work / "site") if dirty else None)
+        with stages("网站检索数据"):
+            searchdata.finish()
+            search = work / "docs" / "search"
+            (work / "beside" / "search").rename(search)
+            script = search / "search.js"
+            script.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
+            shutil.copy(SEARCH_SCRIPT, script)
+            shutil.copytree(search, work / "site" / "search", copy_function=os.link, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns(".*"))  # as MkDocs leaves hidden files out
+            add_to_manifest(work / "docs", "search")
         with stages("检索索引") as stage:
             indexer.finish()
             stage.count = len(corpus.cases)
