@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from .incremental import DropDirtyWarning
 from .problems import Problem, WarningCollector
 
 OVERLAY_SCRIPT = Path(__file__).parent / "preview_overlay.js"
@@ -31,6 +32,7 @@ QUICK_INTERVAL = 0.2  # seconds between looks at content/ for the quick per-file
 
 
 _warnings = WarningCollector()
+_warnings.addFilter(DropDirtyWarning())  # about navigation, which mkdocs.yml alone makes here
 
 
 def mkdocs_options(config_file: Path, docs_dir: Path) -> dict:
@@ -43,12 +45,39 @@ def mkdocs_options(config_file: Path, docs_dir: Path) -> dict:
     hooks = [str(Path(config_file).parent / h) for h in config.get("hooks") or []] + [str(HOOK_FILE)]
     # Not strict: a strict MkDocs stops serving on a warning ("the server will appear stuck"),
     # so the overlay could not tell; the warnings are collected by the hook and shown instead.
-    return {"extra_javascript": scripts, "hooks": hooks, "strict": False}
+    # Dirty: each rebuild converts only the pages the preview rewrote (see mark_modified).
+    return {"extra_javascript": scripts, "hooks": hooks, "strict": False, "build_type": "dirty"}
 
 
 def watch_content(content_dir: Path) -> None:
     """Where MkDocs' warnings are traced back to (hints.mkdocs_problem)."""
     _state["content"] = Path(content_dir)
+
+
+_pending: set[str] = set()  # docs pages written since the last build began
+_built_once = False
+
+
+def pages_written(rels: list[str]) -> None:
+    """Called by the preview before it writes pages (docs-relative paths): the next build converts
+    them whatever their files' times say, so a page written while a build runs is never missed."""
+    with _lock:
+        _pending.update(rels)
+
+
+def mark_modified(files) -> None:
+    """Called by the hook when a build has listed the docs files: after the first build, a page
+    counts as modified only if the preview wrote it since the last build began, or its output is
+    missing. (MkDocs' own test compares modification times, and under load a page written while a
+    build was reading it came out older than its output and was never converted again.)"""
+    global _pending
+    with _lock:
+        written, _pending = _pending, set()
+    if not _built_once:
+        return
+    for file in files:
+        if file.src_uri.endswith(".md"):
+            file.is_modified = (lambda f=file: f.src_uri in written or not os.path.exists(f.abs_dest_path))
 
 
 def build_started() -> None:
@@ -71,6 +100,8 @@ _PAGE_OF = re.compile(r"Doc file '([^']+)'")
 def site_dir_known(site_dir: str) -> None:
     """Called by the hook after each MkDocs build (which empties the served folder). A dirty
     build converts only changed pages, so a page's warning stands until that page is converted again."""
+    global _built_once
+    _built_once = True
     logging.getLogger("mkdocs").removeHandler(_warnings)
     carried = [m for m in _kept if (page := _PAGE_OF.search(m)) and page.group(1) not in _converted]
     _kept[:] = carried + [m for m in _warnings.messages if m not in carried]

@@ -7,6 +7,11 @@ def on_pre_build(config, **kwargs):
     preview.build_started()
 
 
+def on_files(files, config, **kwargs):
+    preview.mark_modified(files)
+    return files
+
+
 def on_post_build(config, **kwargs):
     preview.site_dir_known(config.site_dir)
 

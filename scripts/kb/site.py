@@ -85,11 +85,12 @@ def write_data_files(site, docs_dir: Path, site_search: bool = True, cases: list
     return figures
 
 
-def sync_docs(content_dir: Path, docs_dir: Path, state=None) -> list[str]:
+def sync_docs(content_dir: Path, docs_dir: Path, state=None, before_write=None) -> list[str]:
     """Re-render into an existing docs_dir for live reload; returns the pages whose text changed
     (only those are rewritten; the search and compare data are refreshed when a case changed).
     Pages are rendered exactly as `kb build` renders them (related cases included), so a save
-    rewrites only what it affects. `state`, kept between calls, makes a save cost what it changes."""
+    rewrites only what it affects. `state`, kept between calls, makes a save cost what it changes.
+    `before_write(paths)` is told which pages are about to be written or removed."""
     from .preview_state import PreviewState
 
     state = state or PreviewState()
@@ -104,10 +105,13 @@ def sync_docs(content_dir: Path, docs_dir: Path, state=None) -> list[str]:
     else:
         data_changed = state.cases_changed(corpus)
     changed = [rel for rel, text in pages.items() if state.written.get(rel) != text]
+    stale = sorted(set(state.written) - set(pages))
+    if before_write is not None:
+        before_write(changed + stale)
     write_pages({rel: pages[rel] for rel in changed}, docs_dir)
-    for stale in set(state.written) - set(pages):
-        (docs_dir / stale).unlink(missing_ok=True)
-        changed.append(stale)
+    for rel in stale:
+        (docs_dir / rel).unlink(missing_ok=True)
+        changed.append(rel)
     state.written = dict(pages)
     if changed and data_changed:
         write_data_files(site, docs_dir)
@@ -115,7 +119,8 @@ def sync_docs(content_dir: Path, docs_dir: Path, state=None) -> list[str]:
 
 
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
-          address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None) -> None:
+          address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None,
+          before_write=None) -> None:
     """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs watches."""
     import threading
     import time
@@ -144,7 +149,7 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
             seen = current
             started = time.perf_counter()
             try:
-                changed = sync_docs(content_dir, docs_dir, state)
+                changed = sync_docs(content_dir, docs_dir, state, before_write)
             except ProblemsFound as found:
                 if snapshot() == seen:  # a file saved meanwhile makes this result stale; the next look re-checks
                     on_problems(found.problems)
@@ -153,8 +158,6 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
                     on_synced(changed, time.perf_counter() - started)
 
     threading.Thread(target=watch, daemon=True).start()
-    # A full MkDocs build on each save: its dirty mode skips unchanged pages but also their link
-    # checks, and lost broken-link reports in the preview's overlay under load (tests/test_preview.py).
     mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir), **(mkdocs_options or {}))
 
 
