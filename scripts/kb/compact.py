@@ -13,24 +13,35 @@ import json
 import re
 
 _KEPT = ("pre", "textarea", "script", "style", "code", "kbd")
-# One token per match: a kept element whole, a comment, a tag, or the text up to the next "<".
-_TOKEN = re.compile(
-    r"(?P<kept><(?P<name>" + "|".join(_KEPT) + r")\b[^>]*>.*?</(?P=name)\s*>)"
-    r"|(?P<other><!--.*?-->|<![^>]*>|</?[A-Za-z][^>]*>)"
-    r"|(?P<text>[^<]+|<)",
+# What is left alone: a kept element whole, a comment or declaration, a tag with a line break
+# inside (in an attribute value, say). A tag without one holds no run to cut, so the text
+# between these pieces can be compacted in one pass.
+_LEFT_ALONE = re.compile(
+    r"(<(?P<name>" + "|".join(_KEPT) + r")\b[^>]*>.*?</(?P=name)\s*>"
+    r"|<!--.*?-->|<![^>]*>|</?[A-Za-z][^>\n]*\n[^>]*>)",
     re.S | re.I)
-_BLANK_LINES = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*")
+# A run holding a line break, cut in two steps that each begin at a fixed character (a single
+# pattern beginning with [ \t…]* tries every position and takes twice as long): what follows a
+# line break, then what precedes one.
+_AFTER_BREAK = re.compile(r"\n[ \t\r\n\f]+")
+_BEFORE_BREAK = re.compile(r"[ \t\r\f]+\n")
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 
 def compact_html(html: str) -> str:
     """The page with every white-space run that holds a line break, in text outside the
     elements listed above, cut to one line break. Idempotent."""
-    out = []
-    for match in _TOKEN.finditer(html):
-        text = match.group("text")
-        out.append(_BLANK_LINES.sub("\n", text) if text is not None else match.group(0))
+    out, done = [], 0
+    for match in _LEFT_ALONE.finditer(html):
+        out.append(_one_break(html[done:match.start()]))
+        out.append(match.group(0))
+        done = match.end()
+    out.append(_one_break(html[done:]))
     return _compact_config("".join(out))
+
+
+def _one_break(text: str) -> str:
+    return _BEFORE_BREAK.sub("\n", _AFTER_BREAK.sub("\n", text))
 
 
 def _compact_config(html: str) -> str:
