@@ -149,6 +149,8 @@ def run(count: int, work: Path) -> None:
     pages = sum(1 for _ in site.rglob("*.html"))
     print(f"site size                      {size_mb(site):7.1f} MB  ({pages} pages; "
           f"site search {size_mb(site / 'search'):.1f} MB, whoosh index {size_mb(build / 'index'):.1f} MB)")
+    from bench_size import report  # the same folder as this script
+    print(report(site))
 
 
 if __name__ == "__main__":

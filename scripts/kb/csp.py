@@ -15,6 +15,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .compact import compact_html
+
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 _HEAD = re.compile(r"<head[^>]*>", re.I)
 _EXISTING = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
@@ -73,7 +75,7 @@ def protect_site(site_dir: Path, pages: list[str] | None = None) -> int:
         if not page.is_file():
             continue
         html = page.read_text(encoding="utf-8")
-        protected = with_policy(html)
+        protected = with_policy(compact_html(html))  # compacting is idempotent too
         if protected == html:
             continue
         fresh = page.with_name(page.name + ".csp-tmp")
