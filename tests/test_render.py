@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from kb.citation import reference
 from kb.render import build_site_model, render_pages
@@ -130,3 +131,15 @@ def test_long_listings_are_split_into_pages_that_link_to_each_other():
     assert [p.count("\n- [") for p in pages.values()] == [2, 2, 1]
     assert "第 2 / 3 页：[1](2004.md) · **2** · [3](2004-3.md)" in pages["years/2004-2.md"]
     assert "（5 项）" in pages["years/2004-3.md"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"term": st.text(alphabet="信访代理员调解", min_size=1, max_size=4)},
+                                      optional={"aliases": st.lists(st.text(alphabet="信访代理员调解", max_size=3), max_size=2)}),
+                max_size=8),
+       st.text(alphabet="信访代理员调解 ，", max_size=30))
+def test_glossary_matching_in_one_pass_equals_looking_for_each_word(glossary, text):
+    from kb.render import glossary_matcher
+
+    naive = [t for t in glossary if any(w in text for w in [t["term"], *t.get("aliases", [])])]
+    assert glossary_matcher(glossary)(text) == naive

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
@@ -129,8 +130,9 @@ def build_site_model(corpus: Corpus, related=None, handouts: bool = False) -> Si
             case.parent.children.append(case)
     glossary = corpus.glossary_terms()
     neighbours = _Neighbours(cases)
+    terms_in = glossary_matcher(glossary)
     for case in cases:
-        case.terms = glossary_terms_in(case.text(), glossary)
+        case.terms = terms_in(case.text())
         case.related = _related(case, neighbours, related)
     cited = {c["source"] for case in cases for c in case.data["sources"]}
     backlog = [dict(article, source=source) for article_id, (article, source) in articles.items() if article_id not in cited]
@@ -157,7 +159,32 @@ def region_paths(corpus: Corpus) -> dict[str, list[dict]]:
 
 def glossary_terms_in(text: str, glossary: list[dict]) -> list[dict]:
     """The glossary entries whose term or an alias occurs in the text."""
-    return [t for t in glossary if any(w in text for w in [t["term"], *t.get("aliases", [])])]
+    return glossary_matcher(glossary)(text)
+
+
+def glossary_matcher(glossary: list[dict]):
+    """glossary_terms_in for many texts: all the words looked for in one pass over each text
+    (an Aho-Corasick automaton), instead of one scan of the text per word."""
+    automaton = ahocorasick.Automaton()
+    always = set()
+    for index, entry in enumerate(glossary):
+        for word in [entry["term"], *entry.get("aliases", [])]:
+            if not word:
+                always.add(index)
+            elif automaton.exists(word):
+                automaton.get(word).append(index)
+            else:
+                automaton.add_word(word, [index])
+    if len(automaton):
+        automaton.make_automaton()
+
+    def terms_in(text: str) -> list[dict]:
+        found = set(always)
+        if len(automaton):
+            for _, indexes in automaton.iter(text):
+                found.update(indexes)
+        return [entry for index, entry in enumerate(glossary) if index in found]
+    return terms_in
 
 
 class _Neighbours:
