@@ -252,9 +252,9 @@ def write_case_documents(cases: list[Case], docs_dir: Path) -> None:
         (folder / f"{case.id}.docx").write_bytes(case_docx(case))
 
 
-def write_downloads(site: Site, docs_dir: Path, cases: list | None = None) -> dict:
-    """Write the tables of every type and the Word document of each case of `cases` (default:
-    every case) into docs_dir/downloads; returns counts for the build's figures."""
+def write_downloads(site: Site, docs_dir: Path, cases: list | None = None, types: set[str] | None = None) -> dict:
+    """Write the tables of the practice types in `types` and the Word document of each case of
+    `cases` (default: all of them) into docs_dir/downloads; returns counts for the build's figures."""
     folder = docs_dir / "downloads"
     (folder / "types").mkdir(parents=True, exist_ok=True)
     (folder / "cases").mkdir(parents=True, exist_ok=True)
@@ -264,6 +264,8 @@ def write_downloads(site: Site, docs_dir: Path, cases: list | None = None) -> di
         for term in case.types:
             by_type.setdefault(term["id"], []).append(case)
     for type_id, term in site.types.items():
+        if types is not None and type_id not in types:
+            continue
         rows = type_rows(by_type[type_id], cache)
         (folder / "types" / f"{type_id}.csv").write_bytes(table_csv(rows))
         (folder / "types" / f"{type_id}.xlsx").write_bytes(table_xlsx(rows, term["name"]))

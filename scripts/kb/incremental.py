@@ -72,9 +72,16 @@ def read_manifest(docs_dir: Path) -> dict:
         return {}
 
 
-def case_outputs(case_id: str) -> tuple[str, ...]:
-    """The files made from one case alone (render.py, compare.py, downloads.py write them)."""
-    return (f"cases/{case_id}.md", f"compare/{case_id}.js", f"downloads/cases/{case_id}.docx")
+TYPE_TABLE = "type:"  # inputs key prefix of a practice type's download tables
+
+
+def case_outputs(key: str) -> tuple[str, ...]:
+    """The files made from one case alone (render.py, compare.py, downloads.py write them), or
+    for TYPE_TABLE + type id, from the cases of one practice type (downloads.py)."""
+    if key.startswith(TYPE_TABLE):
+        type_id = key[len(TYPE_TABLE):]
+        return (f"downloads/types/{type_id}.csv", f"downloads/types/{type_id}.xlsx")
+    return (f"cases/{key}.md", f"compare/{key}.js", f"downloads/cases/{key}.docx")
 
 
 def _canonical(value) -> bytes:
@@ -89,7 +96,8 @@ def case_digests(corpus) -> dict[str, str]:
 
 def case_inputs(site, own: dict[str, str] | None = None) -> dict[str, str]:
     """Per case id: a digest of everything its own files show — its data (`own`: case_digests),
-    the cases its page names (related, parent, parts) and the files every case page draws on."""
+    the cases its page names (related, parent, parts) and the files every case page draws on;
+    per TYPE_TABLE + type id, of the inputs of the type's cases."""
     corpus = site.corpus
     shared = [d.data if d is not None else None for d in corpus.sources + corpus.taxonomies + [corpus.regions, corpus.glossary]]
     shared_digest = hashlib.blake2b(_canonical([shared, site.handouts]), digest_size=16).hexdigest()
@@ -99,12 +107,19 @@ def case_inputs(site, own: dict[str, str] | None = None) -> dict[str, str]:
         named = [[other.id, own[other.id], reason] for other, reason in case.related]
         named += [own[child.id] for child in case.children] + [own[case.parent.id] if case.parent else None]
         inputs[case.id] = hashlib.blake2b(_canonical([own[case.id], shared_digest, named]), digest_size=16).hexdigest()
+    members: dict[str, list[str]] = {type_id: [] for type_id in site.types}
+    for case in site.cases:
+        for term in case.types:
+            members[term["id"]].append(inputs[case.id])
+    for type_id, term in site.types.items():
+        inputs[TYPE_TABLE + type_id] = hashlib.blake2b(_canonical([term, members[type_id]]), digest_size=16).hexdigest()
     return inputs
 
 
 @dataclass
 class TakenOver:
-    """What a build took over from the previous one: case ids, and the hashes of their files."""
+    """What a build took over from the previous one: inputs keys (case ids, type tables) and the
+    hashes of their files."""
     cases: set[str] = field(default_factory=set)
     hashes: dict[str, str] = field(default_factory=dict)
 

@@ -115,14 +115,20 @@ def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chun
 
 # ---------------------------------------------------------------- stages beside the site
 
-def content_key(content_dir: Path, modules: tuple[str, ...]) -> str:
-    """Hash of what the search stages are made from: the content except courses, and their code."""
+def content_digest(content_dir: Path) -> str:
+    """Hash of the content the search stages are made from: everything but the courses."""
     digest = hashlib.sha256()
     for path in sorted(Path(content_dir).rglob("*.yaml")):
         rel = path.relative_to(content_dir).as_posix()
         if not rel.startswith("courses/"):
             digest.update(rel.encode())
             digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(content: str, modules: tuple[str, ...]) -> str:
+    """Hash of what a search stage is made from: the content (content_digest) and its code."""
+    digest = hashlib.sha256(content.encode())
     package = Path(__file__).parent
     for name in modules:
         digest.update((package / name).read_bytes())
@@ -170,20 +176,20 @@ def run_beside(name: str, work, args: tuple, target: Path, key: str, previous: P
     return Background(name, process)
 
 
-def start_index(corpus: Corpus, content_dir: Path, target: Path, previous: Path | None) -> Background:
-    """The whoosh index for `kb search`."""
+def start_index(corpus: Corpus, content: str, target: Path, previous: Path | None) -> Background:
+    """The whoosh index for `kb search`; `content` is the content_digest."""
     from .index import build_index
 
-    key = content_key(content_dir, ("index.py", "analysis.py", "corpus.py"))
+    key = content_key(content, ("index.py", "analysis.py", "corpus.py"))
     return run_beside("检索索引", build_index, (corpus, target), target, key, previous)
 
 
-def start_site_search(corpus: Corpus, content_dir: Path, out_dir: Path, previous_docs: Path | None) -> Background:
+def start_site_search(corpus: Corpus, content: str, out_dir: Path, previous_docs: Path | None) -> Background:
     """The site's search data (out_dir/search, moved into the docs and the site once MkDocs is
     done), which only the cases and taxonomies shape."""
     from .sitesearch import build_site_index
 
-    key = content_key(content_dir, ("sitesearch.py", "index.py", "analysis.py", "corpus.py", "schemas.py"))
+    key = content_key(content, ("sitesearch.py", "index.py", "analysis.py", "corpus.py", "schemas.py"))
     previous = previous_docs / "search" if previous_docs is not None else None
     target = out_dir / "search"
     target.mkdir(parents=True, exist_ok=True)

@@ -21,9 +21,9 @@ from .doccache import DOCUMENT_CACHE
 from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
-from .incremental import (DropDirtyWarning, TakenOver, build_key, case_digests, case_inputs, link_previous_site, read_manifest,
+from .incremental import (TYPE_TABLE, DropDirtyWarning, TakenOver, build_key, case_digests, case_inputs, link_previous_site, read_manifest,
                           reuse_unchanged, take_over_cases, written_pages, add_to_manifest)
-from .pipeline import Stages, start_index, start_site_search, write_all_pages
+from .pipeline import Stages, content_digest, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound, WarningCollector
 from .related import TERM_CACHE, related_cases
 from .render import build_site_model, write_pages
@@ -64,21 +64,23 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
         inputs = case_inputs(site, digests)
         taken = take_over(inputs) if take_over is not None else TakenOver()
         fresh = [case for case in site.cases if case.id not in taken.cases]
+        tables = {t for t in site.types if TYPE_TABLE + t not in taken.cases}
         count = write_all_pages(site, docs_dir, cases=fresh)
         shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
         stage.count = count
     with stages("检索与对比数据"):
-        figures = write_data_files(site, docs_dir, site_search, cases=[])  # the case files are written with the pages
+        figures = write_data_files(site, docs_dir, site_search, cases=[], types=tables)  # case files: with the pages
     return {"pages": count, **figures, "inputs": inputs, "taken": taken}
 
 
-def write_data_files(site, docs_dir: Path, site_search: bool = True, cases: list | None = None) -> dict:
-    """The script files the search and compare pages load: index shards, titles, case records
-    (those of `cases` only, when given: the others are already in place)."""
+def write_data_files(site, docs_dir: Path, site_search: bool = True, cases: list | None = None,
+                     types: set[str] | None = None) -> dict:
+    """The script files the search and compare pages load: index shards, titles, case records,
+    and the downloads (those of `cases` and `types` only, when given: the others are in place)."""
     write_compare_data(site, docs_dir, cases)
     shutil.copy(COMPARE_SCRIPT, docs_dir / "compare" / "compare.js")
     shutil.copy(DOWNLOADS_SCRIPT, docs_dir / "compare" / "downloads.js")
-    figures = write_downloads(site, docs_dir, cases)
+    figures = write_downloads(site, docs_dir, cases, types)
     if site_search:
         figures |= build_site_index(site.corpus, docs_dir)
         shutil.copy(SEARCH_SCRIPT, docs_dir / "search" / "search.js")
@@ -243,9 +245,10 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         with stages("校验") as stage:
             corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE if incremental else None)
             stage.count = len(corpus.cases)
-        indexer = start_index(corpus, content_dir, work / "index", build_dir / "index" if incremental else None)
+        content = content_digest(content_dir)
+        indexer = start_index(corpus, content, work / "index", build_dir / "index" if incremental else None)
         # Made beside the pages and added to docs/ and site/ after MkDocs, which has no use for it.
-        searchdata = start_site_search(corpus, content_dir, work / "beside", build_dir / "docs" if incremental else None)
+        searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None)
         with stages("相关案例"):
             digests = case_digests(corpus)
             related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE if incremental else None)
