@@ -116,6 +116,36 @@ def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_re
            {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*.md")}
 
 
+def test_a_saved_case_shows_at_once_as_the_full_round_renders_it(tmp_path):
+    from kb.preview_state import PreviewState, quick_pages
+    from kb.site import generate_docs, sync_docs, valid_corpus
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    docs = tmp_path / "docs"
+    generate_docs(valid_corpus(content), docs, handouts=False)
+    state = PreviewState()
+    sync_docs(content, docs, state)
+    path = next(content.rglob("shanghai-changning-daili.yaml"))
+    original = path.read_text(encoding="utf-8")
+
+    _retitle(content, "shanghai-changning-daili", "改")
+    quick = quick_pages(state.last, content, [path])
+    assert list(quick) == ["cases/shanghai-changning-daili.md"] and "改" in quick["cases/shanghai-changning-daili.md"]
+    sync_docs(content, docs, state)
+    assert quick["cases/shanghai-changning-daili.md"] == (docs / "cases" / "shanghai-changning-daili.md").read_text(encoding="utf-8")
+
+    for broken in (original.replace("\ntitle: ", "\ntitle：", 1),          # YAML it cannot read as a case
+                   original.replace("\nstatus: published", "\nstatus: 已发布", 1),  # against the schema
+                   original.replace("\ntitle: ", "\ntitle: 联系电话13812345678，", 1)):  # personal data
+        assert broken != original
+        path.write_text(broken, encoding="utf-8")
+        assert quick_pages(state.last, content, [path]) is None
+    new = path.with_name("shanghai-new-case.yaml")
+    new.write_text(original.replace("shanghai-changning-daili", "shanghai-new-case"), encoding="utf-8")
+    assert quick_pages(state.last, content, [new]) is None  # a new file waits for the full round
+
+
 def test_pages_written_by_worker_processes_equal_the_rendered_pages(tmp_path, monkeypatch):
     from kb import pipeline
     from kb.render import build_site_model, render_pages

@@ -231,6 +231,11 @@ def rebuilt_line(changed: list[str], seconds: float) -> str:
     return f"{stamp} 已更新：{len(changed)} 个页面（{seconds:.1f} 秒）"
 
 
+def quick_line(changed: list[str], seconds: float) -> str:
+    return (f"{time.strftime('%H:%M:%S')} 已先更新保存的案例：{len(changed)} 个页面（{seconds:.1f} 秒）；"
+            "相关页面和检索数据随后更新")
+
+
 def refused_line(problems: list[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
     return (f"{time.strftime('%H:%M:%S')} 保存的内容有 {errors} 个错误，网站未更新；"

@@ -16,7 +16,7 @@ from .doccache import DocumentCache
 from .problems import ProblemsFound
 from .related import related_cases
 from .render import Case, Site, build_site_model, render_case_pages, render_list_pages
-from .validate import has_errors, validate
+from .validate import allowed_texts, has_errors, markup_problems, personal_data_problems, validate
 
 
 class PreviewState:
@@ -27,6 +27,7 @@ class PreviewState:
         self.pages_memo: dict[str, tuple[tuple, str]] = {}
         self.written: dict[str, str] = {}  # docs-relative path -> text last written (or found)
         self.data_key: tuple | None = None
+        self.last: tuple | None = None  # (corpus, related, site) of the last full round
 
     def corpus(self, content_dir: Path) -> Corpus:
         self.documents.next_round()
@@ -41,7 +42,10 @@ class PreviewState:
         key = (tuple(dictionary), *_shared(corpus))
         if key != self.terms_key:
             self.terms_memo, self.terms_key = {}, key
-        return build_site_model(corpus, related_cases(corpus, dictionary, memo=self.terms_memo))
+        related = related_cases(corpus, dictionary, memo=self.terms_memo)
+        site = build_site_model(corpus, related)
+        self.last = (corpus, related, site)
+        return site
 
     def pages(self, site: Site) -> dict[str, str]:
         shared = _shared(site.corpus) + (site.handouts,)
@@ -83,3 +87,51 @@ def _page_key(case: Case, shared: tuple) -> tuple:
         named.append(case.parent.data)
     return (case.data, case.file, tuple(named), tuple(t["term"] for t in case.terms),
             tuple(case.citations), shared)
+
+
+def quick_pages(last: tuple | None, content_dir: Path, saved: list[Path]) -> dict[str, str] | None:
+    """The pages of saved case files, rendered at once against the last full round (`last`, as
+    PreviewState.last): the cases they name as they were then. What the editor sees within a
+    second of saving; the full round that follows makes every page consistent (a case's related
+    cases may change with the edit). None when the save is not a plain edit of existing, valid
+    cases: a new, moved or removed file, one that fails to load or breaks its schema, a
+    reference to something unknown."""
+    from dataclasses import replace
+
+    from .load import load_file
+    from .problems import display_path
+    from .schemas import validate_document
+
+    if last is None or not saved:
+        return None
+    corpus, related, site = last
+    by_file = {case.file: case for case in site.cases}
+    edited = []
+    for path in saved:
+        file = display_path(path, Path(content_dir).parent)
+        if not path.is_file() or file not in by_file:
+            return None
+        try:
+            doc = load_file(path, file)
+        except ProblemsFound:
+            return None
+        if not isinstance(doc.data, dict) or has_errors(validate_document(doc, "case")) or doc.data.get("id") != by_file[file].id:
+            return None
+        edited.append(doc)
+    named = {o.id for doc in edited for o, _ in by_file[doc.file].related} | {
+        ref for doc in edited for ref in [doc.data.get("part_of"), *doc.data.get("related", [])] if ref}
+    named |= {c.id for doc in edited for c in by_file[doc.file].children}
+    known = site.by_id()
+    if not named <= set(known):
+        return None
+    mine = {doc.data["id"] for doc in edited}
+    others = [d for d in corpus.cases if d.data["id"] in named - mine]
+    part = replace(corpus, cases=edited + others)
+    allowed = allowed_texts(corpus)
+    if any(has_errors(personal_data_problems(doc, allowed) + markup_problems(doc)) for doc in edited):
+        return None  # the full round refuses the save and says why
+    try:
+        small = build_site_model(part, related, site.handouts)
+        return render_case_pages(small, [case for case in small.cases if case.id in mine])
+    except (KeyError, TypeError, ValueError):  # a reference the small corpus cannot resolve
+        return None

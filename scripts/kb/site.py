@@ -122,14 +122,16 @@ def sync_docs(content_dir: Path, docs_dir: Path, state=None, before_write=None) 
 
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
           address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None,
-          before_write=None) -> None:
-    """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs watches."""
+          before_write=None, on_quick=None) -> None:
+    """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs
+    watches. A save shows at once on the saved cases' own pages (`on_quick` is told), then a full
+    round in the background brings every page it affects up to date (`on_synced` or `on_problems`)."""
     import threading
     import time
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .preview_state import PreviewState
+    from .preview_state import PreviewState, quick_pages
 
     docs_dir = build_dir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
@@ -141,6 +143,8 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
     def snapshot():
         return {p: p.stat().st_mtime_ns for p in content_dir.rglob("*.yaml")}
 
+    full_round = threading.Event()
+
     def watch():
         seen = snapshot()
         while True:
@@ -148,18 +152,35 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
             current = snapshot()
             if current == seen:
                 continue
+            saved = sorted(p for p in set(current) | set(seen) if current.get(p) != seen.get(p))
             seen = current
+            started = time.perf_counter()
+            pages = quick_pages(state.last, content_dir, saved) or {}
+            if pages:
+                if before_write is not None:
+                    before_write(list(pages))
+                write_pages(pages, docs_dir)
+                if on_quick:
+                    on_quick(list(pages), time.perf_counter() - started)
+            full_round.set()
+
+    def rounds():
+        while True:
+            full_round.wait()
+            full_round.clear()
+            seen = snapshot()
             started = time.perf_counter()
             try:
                 changed = sync_docs(content_dir, docs_dir, state, before_write)
             except ProblemsFound as found:
-                if snapshot() == seen:  # a file saved meanwhile makes this result stale; the next look re-checks
+                if snapshot() == seen:  # a file saved meanwhile makes this result stale; the next round re-checks
                     on_problems(found.problems)
             else:
                 if on_synced:
                     on_synced(changed, time.perf_counter() - started)
 
     threading.Thread(target=watch, daemon=True).start()
+    threading.Thread(target=rounds, daemon=True).start()
     mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir), **(mkdocs_options or {}))
 
 
