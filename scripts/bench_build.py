@@ -2,8 +2,8 @@
 
 Prints, in one run: a cold `kb build` with each stage's seconds and the peak RSS, MkDocs alone
 on the same generated pages (the anchor) and the ratio, `kb validate` cold and warm, a one-case
-incremental build, the preview's sync after saving one case, and the site's size. Figures only,
-no assertions:
+incremental build, the preview's full round after saving one case, `kb serve` from saving a case
+to its page being served, and the site's size. Figures only, no assertions:
 
     .venv/bin/python scripts/bench_build.py --cases 1000
 """
@@ -81,6 +81,55 @@ print(len(changed), "pages rewritten in", round(time.perf_counter() - start, 2),
 """
 
 
+def serve_latency(content: Path, work: Path) -> tuple[float, float]:
+    """`kb serve` as an editor runs it: seconds from saving a case to its page being served with
+    the edit, and to the full round's line in the terminal."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = work / "serve.log"
+    kb = Path(sys.executable).with_name("kb")
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen([str(kb), "--content", str(content), "--build-dir", str(work / "serve-build"), "serve",
+                                    "--address", f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        case = sorted((content / "cases").rglob("*.yaml"))[7]
+        url = f"http://127.0.0.1:{port}/cases/{case.stem}.html"
+
+        def page() -> str:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    return r.read().decode("utf-8")
+            except OSError:
+                return ""
+        deadline = time.monotonic() + 3600
+        while "kb-preview" not in page() and time.monotonic() < deadline:
+            time.sleep(1)
+        time.sleep(2)  # the preview's memory is filled before MkDocs first serves
+        marker = f"改{int(time.time())}"
+        case.write_text(case.read_text(encoding="utf-8").replace("\ntitle: ", f"\ntitle: {marker}", 1), encoding="utf-8")
+        saved = time.monotonic()
+        lines = len(log.read_text(encoding="utf-8").splitlines())
+        while marker not in page() and time.monotonic() - saved < 600:
+            time.sleep(0.05)
+        shown = time.monotonic() - saved
+        while not any("已更新：" in line for line in log.read_text(encoding="utf-8").splitlines()[lines:]):
+            time.sleep(0.2)
+            if time.monotonic() - saved > 1200:
+                break
+        return shown, time.monotonic() - saved
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
 def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
@@ -144,6 +193,9 @@ def run(count: int, work: Path) -> None:
 
     seconds, rss, text = _child(SYNC, str(content), str(build / "docs"))
     print(f"preview sync, one case saved   {seconds:7.1f} s  CPU {CPU['last']:7.1f} s  peak RSS {rss:6.0f} MB   {text.strip()}")
+    shown, rounds = serve_latency(content, work)
+    print(f"preview, save to page served   {shown:7.1f} s  (kb serve: saved case's page on screen; "
+          f"full round with every affected page: {rounds:.1f} s)")
 
     site = build / "site"
     pages = sum(1 for _ in site.rglob("*.html"))

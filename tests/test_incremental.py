@@ -63,7 +63,7 @@ def test_bench_build_runs_at_a_small_size(tmp_path):
     out = subprocess.run([sys.executable, str(PROJECT / "scripts" / "bench_build.py"), "--cases", "20",
                           "--keep", str(tmp_path)], capture_output=True, text=True, check=True)
     for line in ("kb build, cold", "MkDocs alone", "ratio build / MkDocs alone", "kb build, one case edited",
-                 "preview sync, one case saved", "site size", "case pages", "search data"):
+                 "preview sync, one case saved", "preview, save to page served", "site size", "case pages", "search data"):
         assert line in out.stdout, out.stdout
 
 
