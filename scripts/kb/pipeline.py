@@ -26,18 +26,26 @@ class Stage:
     name: str
     seconds: float = 0.0
     count: int | None = None
+    total: int | None = None  # units of work, when known: the terminal shows a progress bar
+    bar: object = None
+
+    def advance(self, units: int = 1) -> None:
+        """Report work done (thread-safe: rich's progress is)."""
+        if self.bar is not None:
+            self.bar.advance(units)
 
 
 @dataclass
 class Stages:
-    """Times each stage; on a terminal shows a spinner per running stage and a line per finished
-    one, elsewhere (CI, pipes) stays quiet. summary() is the final line."""
+    """Times each stage; on a terminal shows a progress bar (or, where the amount of work is not
+    known, a spinner) per running stage and a line per finished one; elsewhere (CI, pipes) stays
+    quiet. summary() is the final line."""
     quiet: bool = False
     done: list[Stage] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
 
-    def __call__(self, name: str):
-        return _Timed(self, Stage(name))
+    def __call__(self, name: str, total: int | None = None):
+        return _Timed(self, Stage(name, total=total))
 
     def summary(self) -> str:
         parts = [f"{s.name}{f' {s.count} 个' if s.count is not None else ''} {s.seconds:.1f} 秒" for s in self.done]
@@ -52,9 +60,7 @@ class _Timed:
         self.begun = time.perf_counter()
         if not self.stages.quiet and sys.stderr.isatty():
             try:
-                from rich.console import Console
-                self.status = Console(stderr=True).status(f"{self.stage.name}…")
-                self.status.start()
+                self.status = _progress(self.stage)
             except ImportError:  # rich is optional: without it only the finished lines appear
                 pass
         return self.stage
@@ -63,10 +69,34 @@ class _Timed:
         self.stage.seconds = time.perf_counter() - self.begun
         if self.status is not None:
             self.status.stop()
+            self.stage.bar = None
         if not self.stages.quiet and sys.stderr.isatty() and exc[0] is None:
             count = f"（{self.stage.count} 个）" if self.stage.count is not None else ""
             print(f"  ✓ {self.stage.name}{count} {self.stage.seconds:.1f} 秒", file=sys.stderr)
         self.stages.done.append(self.stage)
+
+
+class _Bar:
+    def __init__(self, progress, task):
+        self.progress, self.task = progress, task
+
+    def advance(self, units: int) -> None:
+        self.progress.advance(self.task, units)
+
+
+def _progress(stage: Stage):
+    """A transient rich progress display for one stage: a bar when its total is known."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if stage.total:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    progress = Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    task = progress.add_task(stage.name, total=stage.total)
+    stage.bar = _Bar(progress, task)
+    progress.start()
+    return progress
 
 
 # ---------------------------------------------------------------- rendering on every core
@@ -88,7 +118,7 @@ def _write_share(task: tuple[int, int, str]) -> int:
 
 
 def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chunk: int = 500,
-                    cases: list | None = None) -> int:
+                    cases: list | None = None, progress: Stage | None = None) -> int:
     """Render and write the files of `cases` (default: every case: page, compare record, Word
     document) and every other page, a chunk of cases at a time (so the texts of all pages are
     never held at once), chunks shared among worker processes on a multi-core machine. Writes
@@ -99,14 +129,20 @@ def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chun
     tasks = [(i, min(i + chunk, len(cases)), str(docs_dir)) for i in range(0, len(cases), chunk)]
     _SHARED = (site, cases)
     try:
+        advance = progress.advance if progress is not None else (lambda units: None)
+        written = 0
         if workers < 2 or len(cases) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-            written = sum(_write_share(task) for task in tasks)
+            for task in tasks:
+                written += _write_share(task)
+                advance(task[1] - task[0])
             rest = render_list_pages(site)
         else:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                counts = pool.map_async(_write_share, tasks, chunksize=1)
+                counts = pool.imap_unordered(_write_share, tasks, chunksize=1)
                 rest = render_list_pages(site)  # the parent renders the listings meanwhile
-                written = sum(counts.get())
+                for done in counts:
+                    written += done
+                    advance(done)
     finally:
         _SHARED = None
     write_pages(rest, docs_dir)

@@ -59,13 +59,14 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
     if handouts:
         with stages("讲义"):
             make_handouts(corpus, docs_dir / "handouts")
-    with stages("生成页面") as stage:
+    with stages("生成页面", total=len(corpus.cases)) as stage:
         site = build_site_model(corpus, related, handouts)
         inputs = case_inputs(site, digests)
         taken = take_over(inputs) if take_over is not None else TakenOver()
         fresh = [case for case in site.cases if case.id not in taken.cases]
         tables = {t for t in site.types if TYPE_TABLE + t not in taken.cases}
-        count = write_all_pages(site, docs_dir, cases=fresh)
+        stage.advance(len(site.cases) - len(fresh))
+        count = write_all_pages(site, docs_dir, cases=fresh, progress=stage)
         shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
         stage.count = count
     with stages("检索与对比数据"):
@@ -184,7 +185,27 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
     mkdocs_serve(str(config_file), dev_addr=address, livereload=True, docs_dir=str(docs_dir), **(mkdocs_options or {}))
 
 
-def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, dirty: bool = False) -> None:
+def count_pages(docs_dir: Path, changed: list[str], dirty: bool) -> int:
+    """The pages MkDocs will convert: the changed ones in a dirty build, else all."""
+    if dirty:
+        return sum(rel.endswith(".md") for rel in changed if (docs_dir / rel).exists())
+    return sum(len([n for n in names if n.endswith(".md")]) for _, _, names in os.walk(docs_dir))
+
+
+class _PageCounter(logging.Handler):
+    """Advances a stage's progress for each page MkDocs reads and each page it writes."""
+
+    def __init__(self, stage):
+        super().__init__(logging.DEBUG)
+        self.stage = stage
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.__class__ is str and record.msg.startswith(("Reading: ", "Building page ")):
+            self.stage.advance(1)
+
+
+def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, dirty: bool = False,
+               progress=None) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -192,6 +213,11 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, 
     collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
+    build_logger, level = logging.getLogger("mkdocs.commands.build"), logging.getLogger("mkdocs.commands.build").level
+    counter = _PageCounter(progress) if progress is not None and getattr(progress, "bar", None) is not None else None
+    if counter is not None:  # only on a terminal: MkDocs reports each page at debug level
+        build_logger.addHandler(counter)
+        build_logger.setLevel(logging.DEBUG)
     dirty_warning = DropDirtyWarning()
     logging.getLogger("mkdocs.commands.build").addFilter(dirty_warning)
     try:
@@ -203,6 +229,9 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, 
     finally:
         logger.removeHandler(collector)
         logging.getLogger("mkdocs.commands.build").removeFilter(dirty_warning)
+        if counter is not None:
+            build_logger.removeHandler(counter)
+            build_logger.setLevel(level)
 
 
 def run_zensical(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE) -> None:
@@ -243,6 +272,7 @@ def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
     MkDocs, then swap in. With incremental (the default) everything identical to the previous
     build in build_dir is taken over from it, and MkDocs renders only the changed pages."""
     stages = stages or Stages(quiet=True)
+    build_dir = Path(build_dir).resolve()  # MkDocs reads relative folders from mkdocs.yml's, not ours
     build_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_build(build_dir):
         return _build_locked(content_dir, build_dir, config_file, stages, incremental, engine)
@@ -286,11 +316,11 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
                 run_zensical(work / "docs", work / "site", config_file)
                 stage.count = sum(1 for _ in (work / "docs").rglob("*.md"))
         else:
-            with stages("MkDocs" if not dirty else "MkDocs（增量）") as stage:
+            with stages("MkDocs" if not dirty else "MkDocs（增量）", total=2 * count_pages(work / "docs", changed, dirty)) as stage:
                 if dirty:
                     link_previous_site(previous_site, work / "site", changed)
                 try:
-                    run_mkdocs(work / "docs", work / "site", config_file, dirty=dirty)
+                    run_mkdocs(work / "docs", work / "site", config_file, dirty=dirty, progress=stage)
                 except ProblemsFound as found:
                     raise ProblemsFound(locate_mkdocs_problems(found.problems, corpus)) from None
                 stage.count = sum(rel.endswith(".md") for rel in changed)
