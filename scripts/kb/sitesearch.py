@@ -11,6 +11,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
+
 from .analysis import WORD_CHARS, domain_words
 from .corpus import Corpus
 from .index import case_document
@@ -18,6 +20,7 @@ from .query import query_data
 from .schemas import labels
 
 TARGET_POSTINGS_PER_SHARD = 6000
+ENTRIES_PER_GROUP = 4_000_000  # postings encoded at once (bounds the memory of a large corpus)
 DOCS_PER_SHARD = 100
 
 
@@ -43,22 +46,95 @@ def positional_bigrams(text: str, start: int = 0) -> tuple[list[tuple[str, int]]
     return out, pos
 
 
+# ------------------------------------------------------------ the same, on arrays
+
+CODE_POINTS = 0x110000  # a bigram as one number: first code point × CODE_POINTS + second
+_ALPHABET_BYTES = None
+
+
+def bigram_arrays(text: str, start: int = 0) -> tuple[np.ndarray, np.ndarray, int]:
+    """positional_bigrams(text, start) as arrays: (bigram numbers, positions, next position)."""
+    points = np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    word = (((points >= 0x3400) & (points <= 0x9FFF)) | ((points >= 0xF900) & (points <= 0xFAFF)) |
+            ((points >= 97) & (points <= 122)) | ((points >= 65) & (points <= 90)) | ((points >= 48) & (points <= 57)))
+    edges = np.diff(np.concatenate(([0], word.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    steps = np.where(lengths > 1, lengths + 1, 1)  # a run moves the position past its pairs and a gap
+    run_start = start + np.concatenate(([0], np.cumsum(steps)[:-1])).astype(np.int64)
+    at = np.flatnonzero(word[:-1] & word[1:])
+    run = np.searchsorted(starts, at, side="right") - 1
+    return points[at] * CODE_POINTS + points[at + 1], run_start[run] + (at - starts[run]), start + int(steps.sum())
+
+
+def fnv1a_array(grams: np.ndarray) -> np.ndarray:
+    """fnv1a() of each bigram number (both characters lie in the Basic Multilingual Plane)."""
+    h = np.full(grams.shape, 0x811C9DC5, dtype=np.uint64)
+    for unit in (grams // CODE_POINTS, grams % CODE_POINTS):
+        h = ((h ^ unit.astype(np.uint64)) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF)
+    return h
+
+
+def varint_text(numbers: np.ndarray) -> tuple[str, np.ndarray]:
+    """varints() of every number at once, and where each number's digits begin in the text."""
+    digits = np.ones(numbers.shape, dtype=np.int64)
+    rest = numbers >> 5
+    while rest.any():
+        digits += rest > 0
+        rest >>= 5
+    begin = np.concatenate(([0], np.cumsum(digits)[:-1]))
+    codes = np.empty(int(digits.sum()), dtype=np.uint8)
+    for k in range(int(digits.max(initial=1))):
+        has = digits > k
+        value = (numbers[has] >> (5 * k)) & 31
+        codes[begin[has] + k] = value + np.where(digits[has] > k + 1, 32, 0)
+    alphabet = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
+    return alphabet[codes].tobytes().decode("ascii"), begin
+
+
+def encoded_postings(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray) -> dict[int, str]:
+    """Bigram number → its postings as varints(): per case holding it (in case order), the case
+    number's difference from the previous one, the count of positions and the positions as
+    differences. The entries come in case order and, within a case, in position order."""
+    order = np.argsort(grams, kind="stable")
+    g, d, p = grams[order], docs[order], positions[order]
+    n = len(g)
+    if n == 0:
+        return {}
+    new_gram = np.concatenate(([True], g[1:] != g[:-1]))
+    new_group = new_gram | np.concatenate(([True], d[1:] != d[:-1]))
+    group_starts = np.flatnonzero(new_group)
+    group_of = np.cumsum(new_group) - 1
+    counts = np.diff(np.append(group_starts, n))
+    previous_doc = np.where(new_gram[group_starts], 0, d[np.maximum(group_starts - 1, 0)])
+    numbers = np.empty(n + 2 * len(group_starts), dtype=np.int64)
+    heads = group_starts + 2 * np.arange(len(group_starts))
+    numbers[heads] = d[group_starts] - previous_doc
+    numbers[heads + 1] = counts
+    numbers[np.arange(n) + 2 * (group_of + 1)] = np.where(new_group, p, p - np.concatenate(([0], p[:-1])))
+    text, begin = varint_text(numbers)
+    gram_starts = np.flatnonzero(new_gram)
+    cut = np.append(begin[heads[group_of[gram_starts]]], len(text))
+    return {int(gram): text[cut[i]:cut[i + 1]] for i, gram in enumerate(g[gram_starts])}
+
+
 def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
     """Write search/meta.js (what filtering and ranking need, a few dozen bytes a case),
     search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown)."""
     types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
     type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
-    postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    gram_parts, doc_parts, position_parts = [], [], []
     docs, titles, searchables = [], [], []
     cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
     for n, case in enumerate(cases):
         d = case_document(case, corpus, types)
         searchables.append(d["searchable"].lower())
-        title_pairs, title_end = positional_bigrams(d["title"])
-        names_pairs, names_end = positional_bigrams(d["place"] + "\n" + d["names"], title_end)
-        body_pairs, _ = positional_bigrams(d["body"], names_end)
-        for gram, pos in title_pairs + names_pairs + body_pairs:
-            postings[gram][n].append(pos)
+        title_grams, title_positions, title_end = bigram_arrays(d["title"])
+        names_grams, names_positions, names_end = bigram_arrays(d["place"] + "\n" + d["names"], title_end)
+        body_grams, body_positions, _ = bigram_arrays(d["body"], names_end)
+        gram_parts += [title_grams, names_grams, body_grams]
+        position_parts += [title_positions, names_positions, body_positions]
+        doc_parts.append(np.full(len(title_grams) + len(names_grams) + len(body_grams), n, dtype=np.int64))
         period = case["period"]
         docs.append([
             [type_ids.index(t) for t in case["practice_types"]],
@@ -70,17 +146,29 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
             title_end, names_end,
         ])
         titles.append([case["id"], case["title"]])
-    total = sum(len(p) for by_doc in postings.values() for p in by_doc.values())
+    grams = np.concatenate(gram_parts) if gram_parts else np.zeros(0, dtype=np.int64)
+    positions = np.concatenate(position_parts) if position_parts else np.zeros(0, dtype=np.int64)
+    doc_numbers = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
+    del gram_parts, position_parts, doc_parts
+    total = len(grams)
     shard_count = 1
     while total / shard_count > TARGET_POSTINGS_PER_SHARD:
         shard_count *= 2
+    # Each shard lists its bigrams in the order they first occur (case by case), as a dict
+    # filled while reading the cases would; the shards are made a group at a time to bound memory.
+    distinct, first = np.unique(grams, return_index=True)
+    shard_of = fnv1a_array(distinct) % shard_count
+    groups = max(1, min(shard_count, total // ENTRIES_PER_GROUP + 1))
     shards: list[dict] = [{} for _ in range(shard_count)]
-    for gram, by_doc in postings.items():
-        encoded, previous = [], 0
-        for doc, positions in sorted(by_doc.items()):
-            encoded += [doc - previous, len(positions)] + _deltas(positions)
-            previous = doc
-        shards[fnv1a(gram) % shard_count][gram] = varints(encoded)
+    entry_shard = fnv1a_array(grams) % shard_count
+    for group in range(groups):
+        take = entry_shard % groups == group
+        encoded = encoded_postings(grams[take], doc_numbers[take], positions[take])
+        mine = shard_of % groups == group
+        mine_grams, mine_shards = distinct[mine], shard_of[mine]
+        for i in np.argsort(first[mine], kind="stable"):
+            gram = int(mine_grams[i])
+            shards[int(mine_shards[i])][chr(gram // CODE_POINTS) + chr(gram % CODE_POINTS)] = encoded[gram]
     search_dir = out_dir / "search"
     (search_dir / "shards").mkdir(parents=True, exist_ok=True)
     for number, shard in enumerate(shards):
@@ -105,7 +193,7 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
         "dictionary": domain_words(corpus),
     }
     (search_dir / "meta.js").write_text(f"KB_SEARCH_META={_compact(meta)};\n", encoding="utf-8")
-    return {"docs": len(docs), "bigrams": len(postings), "postings": total, "shards": shard_count}
+    return {"docs": len(docs), "bigrams": len(distinct), "postings": total, "shards": shard_count}
 
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -1,0 +1,69 @@
+"""The site's search data, built on arrays, is what reading the cases one bigram at a time gives."""
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from kb import sitesearch
+from kb.corpus import read_corpus
+from kb.index import case_document
+from kb.sitesearch import fnv1a, positional_bigrams, varints
+
+CONTENT = Path(__file__).resolve().parents[1] / "content"
+
+
+def reference_shards(corpus) -> dict[int, dict[str, str]]:
+    """The postings as the first version built them: a dict of dicts filled case by case."""
+    types = corpus.taxonomy("practice_type")
+    postings = defaultdict(lambda: defaultdict(list))
+    for n, case in enumerate(sorted(corpus.case_map().values(), key=lambda c: c["id"])):
+        d = case_document(case, corpus, types)
+        title, end = positional_bigrams(d["title"])
+        names, end = positional_bigrams(d["place"] + "\n" + d["names"], end)
+        body, _ = positional_bigrams(d["body"], end)
+        for gram, pos in title + names + body:
+            postings[gram][n].append(pos)
+    total = sum(len(p) for by_doc in postings.values() for p in by_doc.values())
+    count = 1
+    while total / count > sitesearch.TARGET_POSTINGS_PER_SHARD:
+        count *= 2
+    shards = defaultdict(dict)
+    for gram, by_doc in postings.items():
+        numbers, previous = [], 0
+        for doc, positions in sorted(by_doc.items()):
+            numbers += [doc - previous, len(positions)] + [p - q for p, q in zip(positions, [0] + positions[:-1])]
+            previous = doc
+        shards[fnv1a(gram) % count][gram] = varints(numbers)
+    return dict(shards)
+
+
+def written_shards(folder: Path) -> dict[int, dict[str, str]]:
+    out = {}
+    for path in (folder / "search" / "shards").glob("*.js"):
+        number, body = re.fullmatch(r"KB_SEARCH_SHARD\((\d+),(.*)\);\n", path.read_text(encoding="utf-8"), re.S).groups()
+        shard = json.loads(body)
+        if shard:
+            out[int(number)] = shard
+    return out
+
+
+@pytest.mark.parametrize("per_group", [sitesearch.ENTRIES_PER_GROUP, 5000])
+def test_array_postings_equal_the_case_by_case_ones_in_content_and_order(tmp_path, monkeypatch, per_group):
+    monkeypatch.setattr(sitesearch, "ENTRIES_PER_GROUP", per_group)  # 5000: made in many groups
+    corpus = read_corpus(CONTENT)
+    sitesearch.build_site_index(corpus, tmp_path)
+    expected, written = reference_shards(corpus), written_shards(tmp_path)
+    assert written == expected
+    assert all(list(written[n]) == list(expected[n]) for n in expected)  # the same order of bigrams
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("信访代理Ab9 ，\n-İß㐀鿿豈﫿𠀀")), max_size=40), st.integers(0, 50))
+def test_bigram_arrays_give_the_pairs_and_positions_of_positional_bigrams(text, start):
+    grams, positions, end = sitesearch.bigram_arrays(text, start)
+    pairs, expected_end = positional_bigrams(text, start)
+    assert [(chr(g // sitesearch.CODE_POINTS) + chr(g % sitesearch.CODE_POINTS), int(p)) for g, p in zip(grams, positions)] == pairs
+    assert end == expected_end
