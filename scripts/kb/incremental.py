@@ -73,11 +73,15 @@ def read_manifest(docs_dir: Path) -> dict:
 
 
 TYPE_TABLE = "type:"  # inputs key prefix of a practice type's download tables
+LISTING = "page:"  # inputs key prefix of a listing page (one page of a split listing)
 
 
 def case_outputs(key: str) -> tuple[str, ...]:
     """The files made from one case alone (render.py, compare.py, downloads.py write them), or
-    for TYPE_TABLE + type id, from the cases of one practice type (downloads.py)."""
+    for TYPE_TABLE + type id, from the cases of one practice type (downloads.py), or for
+    LISTING + path, that listing page."""
+    if key.startswith(LISTING):
+        return (key[len(LISTING):],)
     if key.startswith(TYPE_TABLE):
         type_id = key[len(TYPE_TABLE):]
         return (f"downloads/types/{type_id}.csv", f"downloads/types/{type_id}.xlsx")
@@ -94,19 +98,24 @@ def case_digests(corpus) -> dict[str, str]:
             for doc in corpus.cases}
 
 
+def shared_digest(site) -> str:
+    """A digest of the files every page draws on besides the cases."""
+    corpus = site.corpus
+    shared = [d.data if d is not None else None for d in corpus.sources + corpus.taxonomies + [corpus.regions, corpus.glossary]]
+    return hashlib.blake2b(_canonical([shared, site.handouts]), digest_size=16).hexdigest()
+
+
 def case_inputs(site, own: dict[str, str] | None = None) -> dict[str, str]:
     """Per case id: a digest of everything its own files show — its data (`own`: case_digests),
     the cases its page names (related, parent, parts) and the files every case page draws on;
     per TYPE_TABLE + type id, of the inputs of the type's cases."""
-    corpus = site.corpus
-    shared = [d.data if d is not None else None for d in corpus.sources + corpus.taxonomies + [corpus.regions, corpus.glossary]]
-    shared_digest = hashlib.blake2b(_canonical([shared, site.handouts]), digest_size=16).hexdigest()
-    own = own or case_digests(corpus)
+    shared = shared_digest(site)
+    own = own or case_digests(site.corpus)
     inputs = {}
     for case in site.cases:
         named = [[other.id, own[other.id], reason] for other, reason in case.related]
         named += [own[child.id] for child in case.children] + [own[case.parent.id] if case.parent else None]
-        inputs[case.id] = hashlib.blake2b(_canonical([own[case.id], shared_digest, named]), digest_size=16).hexdigest()
+        inputs[case.id] = hashlib.blake2b(_canonical([own[case.id], shared, named]), digest_size=16).hexdigest()
     members: dict[str, list[str]] = {type_id: [] for type_id in site.types}
     for case in site.cases:
         for term in case.types:
@@ -124,33 +133,81 @@ class TakenOver:
     hashes: dict[str, str] = field(default_factory=dict)
 
 
+class Previous:
+    """The previous build in build/docs, as far as this one can take files over from it."""
+
+    def __init__(self, docs_dir: Path, previous_docs: Path, key: str):
+        before = read_manifest(previous_docs)
+        same = before.get("key") == key
+        self.inputs = before.get("inputs", {}) if same else {}
+        self.files = before.get("files", {}) if same else {}
+        self.docs_dir, self.previous_docs = docs_dir, previous_docs
+        self.taken = TakenOver()
+        self._folders: set[Path] = set()
+
+    def take(self, key: str, digest: str) -> bool:
+        """Hard-link the files of `key` (see case_outputs) into docs_dir if the previous build
+        made them from the same inputs; whether it did."""
+        outputs = case_outputs(key)
+        if self.inputs.get(key) != digest or not all(rel in self.files for rel in outputs):
+            return False
+        try:
+            for rel in outputs:
+                target = self.docs_dir / rel
+                if target.parent not in self._folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self._folders.add(target.parent)
+                os.link(self.previous_docs / rel, target)
+        except OSError:  # a file of the previous build went missing: make these afresh
+            for rel in outputs:
+                (self.docs_dir / rel).unlink(missing_ok=True)
+            return False
+        self.taken.cases.add(key)
+        self.taken.hashes.update((rel, self.files[rel]) for rel in outputs)
+        return True
+
+
 def take_over_cases(inputs: dict[str, str], docs_dir: Path, previous_docs: Path | None, key: str) -> TakenOver:
     """Hard-link into docs_dir the files of every case whose inputs are those of the previous
     build (same build key); the rest is for the caller to render."""
-    taken = TakenOver()
-    before = read_manifest(previous_docs) if previous_docs is not None else {}
-    if before.get("key") != key:
-        return taken
-    old_inputs, old_files = before.get("inputs", {}), before.get("files", {})
-    made = set()
+    if previous_docs is None:
+        return TakenOver()
+    previous = Previous(docs_dir, previous_docs, key)
     for case_id, digest in inputs.items():
-        outputs = case_outputs(case_id)
-        if old_inputs.get(case_id) != digest or not all(rel in old_files for rel in outputs):
-            continue
-        try:
-            for rel in outputs:
-                target = docs_dir / rel
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                os.link(previous_docs / rel, target)
-        except OSError:  # a file of the previous build went missing: render this case afresh
-            for rel in outputs:
-                (docs_dir / rel).unlink(missing_ok=True)
-            continue
-        taken.cases.add(case_id)
-        taken.hashes.update((rel, old_files[rel]) for rel in outputs)
-    return taken
+        previous.take(case_id, digest)
+    return previous.taken
+
+
+class ListingReuse:
+    """Given to render_list_pages: each listing page gets a digest of what it shows (its cases'
+    digests, its settings, the shared files) recorded in `inputs`; a page the previous build made
+    from the same is taken over (hard-linked) instead of rendered."""
+
+    def __init__(self, site, own: dict[str, str], inputs: dict[str, str], previous: Previous | None):
+        self.own, self.inputs, self.previous = own, inputs, previous
+        self.shared = shared_digest(site)
+
+    def taken(self, path: str, template: str, context: dict) -> bool:
+        digest = hashlib.blake2b(_canonical([template, path, self.shared, self._plain(context)]), digest_size=16).hexdigest()
+        self.inputs[LISTING + path] = digest
+        return self.previous is not None and self.previous.take(LISTING + path, digest)
+
+    def _plain(self, value):
+        """The value with cases as their digests and region nodes as what region pages show."""
+        from .render import Case, RegionNode
+
+        if isinstance(value, Case):
+            return ["case", self.own[value.id]]
+        if isinstance(value, RegionNode):
+            return ["region", value.region, value.total, len(value.cases),
+                    [[child.region, child.total] for child in value.children]]
+        if isinstance(value, dict):
+            return {str(k): self._plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._plain(v) for v in value]
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        raise TypeError(f"listing context of unknown kind: {type(value).__name__}")
 
 
 def reuse_unchanged(docs_dir: Path, previous_docs: Path, key: str, inputs: dict[str, str] | None = None,

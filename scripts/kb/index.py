@@ -129,6 +129,31 @@ def concepts(text: str, dictionary: list[str], grams: set[str] | None = None) ->
     return [term for term in dictionary if term[:2] in grams for _ in range(text.count(term))]
 
 
+def concept_counter(dictionary: list[str]):
+    """counts(text) → {term: occurrences} for the terms of `dictionary` in text, counted as
+    text.count(term) counts them (without overlaps), all terms found in one pass (Aho-Corasick)."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for term in dictionary:
+        if len(term) >= 2:  # as concepts(): a term is looked for by its first character pair
+            automaton.add_word(term, term)
+    if len(automaton):
+        automaton.make_automaton()
+
+    def counts(text: str) -> dict[str, int]:
+        found: dict[str, int] = {}
+        if not len(automaton):
+            return found
+        last_end: dict[str, int] = {}
+        for end, term in automaton.iter(text):  # in order of end, so per term in order of start
+            if end - len(term) >= last_end.get(term, -1):
+                found[term] = found.get(term, 0) + 1
+                last_end[term] = end
+        return found
+    return counts
+
+
 def write_gram_postings(gram_docs: dict[str, array], folder: Path) -> None:
     """For each character bigram, the cases (in texts.json order) that contain it: one binary file
     of uint32 runs and a JSON table gram → [offset, count]. Read per bigram at query time."""

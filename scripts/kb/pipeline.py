@@ -118,7 +118,7 @@ def _write_share(task: tuple[int, int, str]) -> int:
 
 
 def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chunk: int = 500,
-                    cases: list | None = None, progress: Stage | None = None) -> int:
+                    cases: list | None = None, progress: Stage | None = None, reuse=None) -> int:
     """Render and write the files of `cases` (default: every case: page, compare record, Word
     document) and every other page, a chunk of cases at a time (so the texts of all pages are
     never held at once), chunks shared among worker processes on a multi-core machine. Writes
@@ -135,11 +135,11 @@ def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chun
             for task in tasks:
                 written += _write_share(task)
                 advance(task[1] - task[0])
-            rest = render_list_pages(site)
+            rest = render_list_pages(site, reuse)
         else:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 counts = pool.imap_unordered(_write_share, tasks, chunksize=1)
-                rest = render_list_pages(site)  # the parent renders the listings meanwhile
+                rest = render_list_pages(site, reuse)  # the parent renders the listings meanwhile
                 for done in counts:
                     written += done
                     advance(done)

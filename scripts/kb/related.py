@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import bigrams, domain_words
+from .analysis import domain_words
 from .corpus import Corpus
-from .index import case_document, concepts
+from .index import case_document, concept_counter
 from .render import relation_reason
 
 TOP = 8
@@ -35,6 +35,7 @@ def term_counts(corpus: Corpus, dictionary: list[str], memo: dict | None = None,
     `memo` (for one dictionary and one set of shared files) maps a case id to (its data object,
     or its digest where `digests` are given, and its counts): unchanged cases are not scanned again."""
     types = corpus.taxonomy("practice_type")
+    count_terms = concept_counter(dictionary)
     counts = {}
     for doc in corpus.cases:
         ident = doc.data["id"]
@@ -42,11 +43,8 @@ def term_counts(corpus: Corpus, dictionary: list[str], memo: dict | None = None,
         if memo is not None and ident in memo and (memo[ident][0] == token if digests is not None else memo[ident][0] is token):
             counts[ident] = memo[ident][1]
             continue
-        searchable = case_document(doc.data, corpus, types)["searchable"].lower()
-        found: dict[str, int] = {}
-        for term in concepts(searchable, dictionary, set(bigrams(searchable))):
-            found[term] = found.get(term, 0) + 1
-        counts[ident] = found
+        found = count_terms(case_document(doc.data, corpus, types)["searchable"].lower())
+        counts[ident] = {term: found[term] for term in dictionary if term in found}  # as concepts() orders them
         if memo is not None:
             memo[ident] = (token, found)
     return counts

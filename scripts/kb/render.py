@@ -363,34 +363,35 @@ def render_case_pages(site: Site, cases: list[Case]) -> dict[str, str]:
     return {f"cases/{case.id}.md": template.render(case=case, **common) for case in cases}
 
 
-def render_list_pages(site: Site) -> dict[str, str]:
-    """Every page but the case pages: listings (split into pages of PAGE_SIZE entries), home, courses…"""
+def render_list_pages(site: Site, reuse=None) -> dict[str, str]:
+    """Every page but the case pages: listings (split into pages of PAGE_SIZE entries), home, courses…
+    With `reuse` (an incremental.ListingReuse), the listing pages it takes over are left out."""
     env = page_environment()
     pages: dict[str, str] = {}
     common = _common(site, env)
     type_cases = cases_by(site.cases, "types", site.types)
     for tid, term in site.types.items():
-        pages.update(paginated(env, "type.md.j2", f"types/{tid}", type_cases[tid], term=term, **common))
+        pages.update(paginated(env, "type.md.j2", f"types/{tid}", type_cases[tid], reuse=reuse, common=common, term=term))
     pages["types/index.md"] = env.get_template("types.md.j2").render(type_cases=type_cases, **common)
     theme_cases = cases_by(site.cases, "themes", site.themes)
     pages["themes.md"] = env.get_template("themes.md.j2").render(theme_cases=theme_cases, **common)
     for tid, term in site.themes.items():
         if theme_cases[tid]:
-            pages.update(paginated(env, "theme.md.j2", f"themes/{tid}", theme_cases[tid], term=term, **common))
+            pages.update(paginated(env, "theme.md.j2", f"themes/{tid}", theme_cases[tid], reuse=reuse, common=common, term=term))
     tree = region_tree(site)
     pages["regions.md"] = env.get_template("regions.md.j2").render(tree=tree, **common)
     for node, ancestors in region_nodes(tree):
-        pages.update(paginated(env, "region.md.j2", f"regions/{node.region['id']}", node.cases,
-                               node=node, ancestors=ancestors, **common))
+        pages.update(paginated(env, "region.md.j2", f"regions/{node.region['id']}", node.cases, reuse=reuse,
+                               common=common, node=node, ancestors=ancestors))
     years = timeline(site)
     pages["years.md"] = env.get_template("years.md.j2").render(timeline=years, **common)
     for year, entries in years:
-        pages.update(paginated(env, "year.md.j2", f"years/{year}", entries, year=year, **common))
+        pages.update(paginated(env, "year.md.j2", f"years/{year}", entries, reuse=reuse, common=common, year=year))
     tags = tag_index(site)
     pages["tags.md"] = env.get_template("tags.md.j2").render(tags=tags, **common)
     anchor = env.filters["anchor"]
     for tag, cases in tags:
-        pages.update(paginated(env, "tag.md.j2", f"tags/{anchor(tag)}", cases, tag=tag, **common))
+        pages.update(paginated(env, "tag.md.j2", f"tags/{anchor(tag)}", cases, reuse=reuse, common=common, tag=tag))
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(usage=glossary_usage(site), **common)
     pages["backlog.md"] = env.get_template("backlog.md.j2").render(groups=backlog_groups(site), **common)
     pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), **common)
@@ -415,10 +416,11 @@ def cases_by(cases: list[Case], attribute: str, terms: dict) -> dict[str, list[C
 
 
 def paginated(env: Environment, template: str, base: str, entries: list, size: int | None = None,
-              **context) -> dict[str, str]:
+              reuse=None, common: dict | None = None, **context) -> dict[str, str]:
     """A listing split into pages of at most `size` entries: base.md, base-2.md, base-3.md…
     (the first page keeps the listing's old address). Each page gets `cases` or `entries`,
-    `count` (all entries) and `pager`."""
+    `count` (all entries), `pager`, `common` and the rest of `context`. A page `reuse` (an
+    incremental.ListingReuse) takes over from the previous build is left out."""
     size = size or PAGE_SIZE
     chunks = [entries[i:i + size] for i in range(0, len(entries), size)] or [[]]
     name = base.rsplit("/", 1)[-1]
@@ -427,8 +429,10 @@ def paginated(env: Environment, template: str, base: str, entries: list, size: i
     for n, chunk in enumerate(chunks, 1):
         pager = {"number": n, "count": len(chunks), "links": links}
         path = f"{base}.md" if n == 1 else f"{base}-{n}.md"
+        if reuse is not None and reuse.taken(path, template, dict(entries=chunk, count=len(entries), pager=pager, **context)):
+            continue
         out[path] = env.get_template(template).render(cases=chunk, entries=chunk, count=len(entries),
-                                                      pager=pager, **context)
+                                                      pager=pager, **context, **(common or {}))
     return out
 
 

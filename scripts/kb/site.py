@@ -21,8 +21,8 @@ from .doccache import DOCUMENT_CACHE
 from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
-from .incremental import (TYPE_TABLE, DropDirtyWarning, TakenOver, build_key, case_digests, case_inputs, link_previous_site, read_manifest,
-                          reuse_unchanged, take_over_cases, written_pages, add_to_manifest)
+from .incremental import (TYPE_TABLE, DropDirtyWarning, ListingReuse, Previous, TakenOver, add_to_manifest, build_key,
+                          case_digests, case_inputs, link_previous_site, read_manifest, reuse_unchanged, written_pages)
 from .pipeline import Stages, content_digest, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound, WarningCollector
 from .related import TERM_CACHE, related_cases
@@ -47,12 +47,12 @@ def valid_corpus(content_dir: Path, cache_file: Path | None = None) -> Corpus:
 
 
 def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None,
-                  stages=None, site_search: bool = True, take_over=None, digests: dict | None = None) -> dict:
+                  stages=None, site_search: bool = True, previous=None, digests: dict | None = None) -> dict:
     """Write the Markdown pages, assets, the site's search index (unless the caller makes it
     itself), the compare data and (where Chromium is installed, unless told otherwise) the
-    courses' PDF handouts into docs_dir. `take_over(inputs)`, given each case's input digest,
-    links in the files of the cases it can take from a previous build (a TakenOver): only the
-    other cases are rendered. Returns figures, with "inputs" and "taken"."""
+    courses' PDF handouts into docs_dir. From `previous` (an incremental.Previous) the files of
+    the cases, type tables and listing pages made from unchanged inputs are taken over instead of
+    rendered. Returns figures, with "inputs" (the digests of what each was made from) and "taken"."""
     stages = stages or Stages(quiet=True)
     related = related_cases(corpus) if related is None else related  # as the build renders them
     handouts = chromium_path() is not None if handouts is None else handouts
@@ -61,12 +61,17 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
             make_handouts(corpus, docs_dir / "handouts")
     with stages("生成页面", total=len(corpus.cases)) as stage:
         site = build_site_model(corpus, related, handouts)
+        digests = digests or case_digests(corpus)
         inputs = case_inputs(site, digests)
-        taken = take_over(inputs) if take_over is not None else TakenOver()
+        if previous is not None:
+            for key, digest in inputs.items():
+                previous.take(key, digest)
+        taken = previous.taken if previous is not None else TakenOver()
         fresh = [case for case in site.cases if case.id not in taken.cases]
         tables = {t for t in site.types if TYPE_TABLE + t not in taken.cases}
         stage.advance(len(site.cases) - len(fresh))
-        count = write_all_pages(site, docs_dir, cases=fresh, progress=stage)
+        count = write_all_pages(site, docs_dir, cases=fresh, progress=stage,
+                                reuse=ListingReuse(site, digests, inputs, previous))
         shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
         stage.count = count
     with stages("检索与对比数据"):
@@ -305,8 +310,8 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
             related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE if incremental else None)
         key = build_key(config_file, engine)
         previous_docs, previous_site = build_dir / "docs", build_dir / "site"
-        take_over = (lambda inputs: take_over_cases(inputs, work / "docs", previous_docs, key)) if incremental else None
-        made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, take_over=take_over,
+        previous = Previous(work / "docs", previous_docs, key) if incremental else None
+        made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, previous=previous,
                              digests=digests)
         _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key,
                                      made["inputs"], made["taken"].hashes)
