@@ -178,6 +178,7 @@ def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
         ix = index.create_in(str(work), make_schema())
         writer = ix.writer(procs=2, limitmb=128, multisegment=True)
         texts, searchables, gram_docs = [], [], {}
+        count_concepts = concept_counter(dictionary)
         for doc in sorted(corpus.cases, key=lambda d: d.data["id"]):
             fields_ = case_document(doc.data, corpus, types)
             texts.append([fields_["id"], fields_["title"], fields_["place"] + "\n" + fields_["names"], fields_["body"]])
@@ -186,7 +187,8 @@ def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
             grams = set(bigrams(searchable))
             for gram in grams:
                 gram_docs.setdefault(gram, array("I")).append(len(searchables) - 1)
-            fields_["concepts"] = " ".join(concepts(searchable, dictionary, grams))
+            found = count_concepts(searchable)
+            fields_["concepts"] = " ".join(term for term in dictionary if term in found for _ in range(found[term]))
             del fields_["body"]
             writer.add_document(**fields_)
         writer.commit()
