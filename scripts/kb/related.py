@@ -63,23 +63,24 @@ def _shared_key(corpus: Corpus, dictionary: list[str]) -> str:
 
 class TermCache:
     """Term counts kept between builds (build/cache/terms.pickle): case id → (digest, counts),
-    valid for one shared key; written atomically."""
+    valid for one shared key, and the last similarity result with the digest of the counts it
+    was computed from; written atomically."""
 
     def __init__(self, path: Path, key: str):
-        self.path, self.key, self.entries = Path(path), key, {}
+        self.path, self.key, self.entries, self.similar = Path(path), key, {}, (None, None)
         try:
             with open(self.path, "rb") as stream:
-                stored_key, entries = pickle.load(stream)
+                stored_key, entries, similar = pickle.load(stream)
             if stored_key == key:
-                self.entries = entries
+                self.entries, self.similar = entries, similar
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
             pass
 
-    def save(self, entries: dict) -> None:
+    def save(self, entries: dict, similar: tuple) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
         with open(partial, "wb") as stream:
-            pickle.dump((self.key, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.key, entries, similar), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, self.path)
 
 
@@ -122,6 +123,10 @@ def most_similar(matrix: np.ndarray, top: int = TOP) -> list[list[int]]:
     return out
 
 
+def _neighbours(ids: list[str], counts: dict, top: int) -> list[list[int]]:
+    return most_similar(weight_matrix(ids, counts), top) if ids else []
+
+
 def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int = TOP, memo: dict | None = None,
                   digests: dict[str, str] | None = None, cache_file: Path | None = None):
     """related(case_id) -> [(other_id, reason)] for the renderer: the most similar cases, those
@@ -131,12 +136,15 @@ def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int 
     dictionary = domain_words(corpus) if dictionary is None else dictionary
     ids = sorted(d.data["id"] for d in corpus.cases)
     if cache_file is not None and digests is not None:
-        memo = TermCache(cache_file, _shared_key(corpus, dictionary))
-        counts = term_counts(corpus, dictionary, memo.entries, digests)
-        memo.save({ident: memo.entries[ident] for ident in ids})
+        cache = TermCache(cache_file, _shared_key(corpus, dictionary))
+        counts = term_counts(corpus, dictionary, cache.entries, digests)
+        # The neighbours follow from the counts alone: when no case's counts changed (most edits
+        # touch no domain term), the last result stands.
+        made_from = hashlib.blake2b(pickle.dumps([top, [(i, sorted(counts[i].items())) for i in ids]]), digest_size=16).digest()
+        neighbours = cache.similar[1] if cache.similar[0] == made_from else _neighbours(ids, counts, top)
+        cache.save({ident: cache.entries[ident] for ident in ids}, (made_from, neighbours))
     else:
-        counts = term_counts(corpus, dictionary, memo)
-    neighbours = most_similar(weight_matrix(ids, counts), top) if ids else []
+        neighbours = _neighbours(ids, term_counts(corpus, dictionary, memo), top)
     data = {d.data["id"]: d.data for d in corpus.cases}
     places = {}
     for ident, case in data.items():
