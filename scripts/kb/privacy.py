@@ -88,8 +88,23 @@ DETECTORS = [
 ]
 
 
+# What any match of a detector contains: text without it is not searched at all (most prose
+# has no digit, no 某 and no term of address, and ten searches per string add up).
+_DIGIT = re.compile(r"\d")
+CUES = {_ID18: _DIGIT, _ID15: _DIGIT, _MOBILE: _DIGIT, _CARD: _DIGIT, _LANDLINE: _DIGIT, _ADDRESS: _DIGIT,
+        _EMAIL: re.compile("@"), _IM_ID: re.compile("微信|WeChat|wechat|QQ|qq"), _SOMEONE: re.compile("某"),
+        _ADDRESSED: re.compile(TERMS_OF_ADDRESS)}
+_DISTINCT_CUES = tuple(dict.fromkeys(CUES.values()))
+
+
 def findings(text: str) -> list[tuple[int, str, str]]:
     """(offset, matched text, label) for every suspected piece of personal data, in text order."""
+    cued = {cue for cue in _DISTINCT_CUES if cue.search(text)}
+    return scan(text, [d for d in DETECTORS if CUES[d[0]] in cued]) if cued else []
+
+
+def scan(text: str, detectors=DETECTORS) -> list[tuple[int, str, str]]:
+    """What the given detectors find, the earlier one winning where two overlap."""
     found: list[tuple[int, str, str]] = []
     taken: list[range] = []
 
@@ -100,7 +115,7 @@ def findings(text: str) -> list[tuple[int, str, str]]:
         taken.append(span)
         found.append((match.start(), match.group(0), label))
 
-    for pattern, label, holds in DETECTORS:
+    for pattern, label, holds in detectors:
         for match in pattern.finditer(text):
             if holds(match.group(0)):
                 add(match, label)

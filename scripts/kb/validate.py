@@ -4,12 +4,13 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from functools import lru_cache, partial
 from pathlib import Path
 
 from . import markup, privacy
 from .corpus import Corpus, read_corpus, CONTENT_DIR
-from .hints import (drop_format_errors_explained_by_references, drop_references_to_unreadable, empty_problems,
-                    with_suggestion)
+from .checkcache import CheckMemo, context_key
+from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
 from .load import Document
 from .problems import Problem
 from .provenance import page_problems, statement_problems
@@ -18,17 +19,29 @@ from .schemas import validate_document
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
 
 def check(content_dir: Path = CONTENT_DIR, cache_file: Path | None = None) -> tuple[Corpus, list[Problem]]:
-    """Load and validate; with cache_file, unchanged files are taken from the previous run."""
+    """Load and validate; with cache_file, unchanged files and their own problems are taken from
+    the previous run (the problems are the same either way)."""
     from .doccache import DocumentCache
 
     documents = DocumentCache(cache_file) if cache_file is not None else None
+    memo = CheckMemo(check_cache_file(cache_file)) if cache_file is not None else None
     corpus = read_corpus(content_dir, documents=documents)
+    problems = validate(corpus, memo)
     if documents is not None:
         documents.save()
-    return corpus, validate(corpus)
+        memo.save()
+    return corpus, problems
 
 
-def validate(corpus: Corpus) -> list[Problem]:
+def check_cache_file(document_cache: Path) -> Path:
+    """Where check() keeps each document's own problems, beside the document cache."""
+    return Path(document_cache).with_suffix(".checks")
+
+
+def validate(corpus: Corpus, memo: CheckMemo | None = None) -> list[Problem]:
+    """Every problem of the corpus. With memo, each document's own checks (schema, personal
+    data, markup, empty values) are taken from an earlier run when neither the document nor
+    what those checks read has changed; the cross-document checks always run."""
     problems = list(corpus.load_problems)
     problems += _schema_problems(corpus)
     problems += _region_problems(corpus)
@@ -41,13 +54,20 @@ def validate(corpus: Corpus) -> list[Problem]:
     problems += _course_problems(corpus)
     problems += _allowlist_problems(corpus)
     allowed = allowed_texts(corpus)
+    own = partial(document_problems, allowed=allowed)
+    if memo is not None:
+        memo.begin()
+        context = context_key(allowed)
     for doc, kind in _documents(corpus):
-        if kind != "allowlist":  # the allow-list quotes what it allows
-            problems += personal_data_problems(doc, allowed)
-        problems += markup_problems(doc)
-        problems += empty_problems(doc)
+        problems += memo.problems(doc, kind, context, own) if memo is not None else own(doc, kind)
     problems = drop_references_to_unreadable(problems, corpus.load_problems)
     return sorted(set(drop_format_errors_explained_by_references(problems)))
+
+
+def document_problems(doc: Document, kind: str, allowed: set[str] = frozenset()) -> list[Problem]:
+    """What one document gets wrong on its own: its schema, and in every string personal data
+    (except in the allow-list, which quotes what it allows), live markup and empty values."""
+    return validate_document(doc, kind) + string_problems(doc, allowed, personal=kind != "allowlist")
 
 
 def has_errors(problems: list[Problem]) -> bool:
@@ -80,7 +100,6 @@ def _schema_problems(corpus: Corpus) -> list[Problem]:
         if doc is None and not any(p.file == name for p in corpus.load_problems):
             problems.append(Problem(name, 1, 1, "", "缺少这个文件"))
     for doc, schema_name in _documents(corpus):
-        problems += validate_document(doc, schema_name)
         problems += _schema_line_problems(doc, schema_name, corpus.root)
     return problems
 
@@ -89,14 +108,22 @@ def _schema_line_problems(doc: Document, schema_name: str, content_dir: Path) ->
     """The first line links the file to its schema, for the editor; it may point at the project's
     schemas/ beside content/ or at any existing copy of the same schema file."""
     path = content_dir.parent / doc.file
-    first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0] if path.exists() else ""
+    if doc.text:
+        first = doc.text.split("\n", 1)[0]
+    else:  # a document made by code: the file on disk, if any
+        first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0] if path.exists() else ""
     match = SCHEMA_LINE.match(first)
     file_name = f"{schema_name}.schema.json"
-    expected = Path(os.path.relpath(content_dir.parent / "schemas" / file_name, path.parent)).as_posix()
+    expected = _schema_link(str(content_dir.parent / "schemas" / file_name), str(path.parent))
     if match and (match.group(1) == expected or
                   (Path(match.group(1)).name == file_name and (path.parent / match.group(1)).is_file())):
         return []
     return [Problem(doc.file, 1, 1, "", f"第一行应为 # yaml-language-server: $schema={expected}（编辑器靠它自动补全和检查）", "warning")]
+
+
+@lru_cache(maxsize=4096)
+def _schema_link(schema_file: str, folder: str) -> str:
+    return Path(os.path.relpath(schema_file, folder)).as_posix()
 
 
 def _duplicates(doc: Document, items: list, key: str, path_prefix: tuple, label: str) -> list[Problem]:
@@ -364,30 +391,30 @@ def _allowlist_problems(corpus: Corpus) -> list[Problem]:
             if isinstance(entry, dict) and isinstance(entry.get("source"), str) and entry["source"] not in citable]
 
 
-def personal_data_problems(doc: Document, allowed: set[str] = frozenset()) -> list[Problem]:
-    """Suspected personal data in any string of the file, each at its own line and column."""
+def string_problems(doc: Document, allowed: set[str] = frozenset(), personal: bool = True) -> list[Problem]:
+    """One walk over every string of the file: empty values, live markup (raw HTML, javascript:
+    and similar links) and, if `personal`, suspected personal data, each at its own line and column."""
     problems = []
-    for path, text in _strings(doc.data, ()):
-        for _, found, label in privacy.findings(text):
-            if found.strip() in allowed:
-                continue
-            problems.append(doc.problem_at(path, found, f"疑似{label}：“{found}”。不得公开信访人的个人信息，请删除或改写"
-                                                        "（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"))
+    for path, text in _strings(doc.data, (), []):
+        if not text.strip():
+            problems.append(doc.problem(path, EMPTY))
+        if personal:
+            for _, found, label in privacy.findings(text):
+                if found.strip() not in allowed:
+                    problems.append(doc.problem_at(path, found, f"疑似{label}：“{found}”。不得公开信访人的个人信息，请删除或改写"
+                                                                "（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"))
+        problems += [doc.problem_at(path, finding.text, finding.message) for finding in markup.findings(text)]
     return problems
 
 
-def markup_problems(doc: Document) -> list[Problem]:
-    """Raw HTML and javascript:/data:/vbscript: links in any string, at their own line and column."""
-    return [doc.problem_at(path, finding.text, finding.message)
-            for path, text in _strings(doc.data, ()) for finding in markup.findings(text)]
-
-
-def _strings(value, path):
+def _strings(value, path: tuple, out: list) -> list[tuple[tuple, str]]:
+    """(path, text) of every string inside value, in document order."""
     if isinstance(value, str):
-        yield path, value
+        out.append((path, value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, path + (key,))
+            _strings(item, path + (key,), out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
+            _strings(item, path + (i,), out)
+    return out

@@ -1,0 +1,83 @@
+"""The problems each document has on its own (schema, personal data, markup, empty values),
+kept between runs (build/cache/documents.checks, beside the document cache) and, in the live
+preview, between saves.
+
+A result is reused only under the same key: the document's name, kind and exact text (which
+decides its data and positions), and the shared context the checks read — the allow-list's
+texts, the schema files, the checking code and the libraries it uses, and the current year
+(ID numbers are checked against it). Anything else changed means the check runs again."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from .doccache import read_sealed, write_sealed
+from .load import Document
+from .problems import Problem
+from .schemas import SCHEMA_DIR
+
+CHECK_SOURCES = ("validate.py", "checkcache.py", "privacy.py", "markup.py", "schemas.py", "hints.py", "load.py",
+                 "problems.py", "doccache.py")
+LIBRARIES = ("jsonschema", "jsonschema-rs", "PyYAML")
+
+
+@lru_cache(maxsize=None)
+def code_version() -> bytes:
+    digest = hashlib.blake2b()
+    for path in [Path(__file__).parent / name for name in CHECK_SOURCES] + sorted(SCHEMA_DIR.glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library} {metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} -\0".encode())
+    return digest.digest()
+
+
+def context_key(allowed: set[str]) -> bytes:
+    """What every document's own checks share: code, schemas, year and the allow-list's texts."""
+    digest = hashlib.blake2b(code_version())
+    digest.update(str(date.today().year).encode())
+    for text in sorted(allowed):
+        digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+class CheckMemo:
+    """Per-document problems by key; `path` (optional) is where they are kept between runs."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path is not None else None
+        self.version = code_version().hex()
+        self.entries: dict = read_sealed(self.path, self.version) if self.path is not None else {}
+        self.used: dict = {}
+        self.hits = 0
+
+    def begin(self) -> None:
+        """A new run over the corpus: what the last run used is what this one may reuse."""
+        if self.used:
+            self.entries, self.used = self.used, {}
+        self.hits = 0
+
+    def problems(self, doc: Document, kind: str, context: bytes, check) -> list[Problem]:
+        """check(doc, kind), or its result from an earlier run under the same key. A document
+        without its text (made by code, not read from a file) is always checked."""
+        if not doc.text:
+            return check(doc, kind)
+        text = hashlib.blake2b(doc.text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        key = (doc.file, kind, context, text)
+        found = self.used.get(key)
+        found = self.entries.get(key) if found is None else found
+        if isinstance(found, tuple) and all(isinstance(p, tuple) and len(p) == 6 for p in found):
+            self.hits += 1
+        else:
+            found = tuple((p.file, p.line, p.column, p.field, p.message, p.severity) for p in check(doc, kind))
+        self.used[key] = found
+        return [Problem(*p) for p in found]
+
+    def save(self) -> None:
+        if self.path is not None:
+            write_sealed(self.path, self.version, self.used)
