@@ -395,15 +395,21 @@ def string_problems(doc: Document, allowed: set[str] = frozenset(), personal: bo
     """One walk over every string of the file: empty values, live markup (raw HTML, javascript:
     and similar links) and, if `personal`, suspected personal data, each at its own line and column."""
     problems = []
-    for path, text in _strings(doc.data, (), []):
+    strings = _strings(doc.data, (), [])
+    # Cues looked for once in all the file's strings together: most files have none of them.
+    everything = "\n".join(text for _, text in strings)
+    detectors = privacy.cued(everything) if personal else []
+    maybe_markup = "<" in everything or "]" in everything
+    for path, text in strings:
         if not text.strip():
             problems.append(doc.problem(path, EMPTY))
-        if personal:
-            for _, found, label in privacy.findings(text):
+        if detectors:
+            for _, found, label in privacy.findings(text, detectors):
                 if found.strip() not in allowed:
                     problems.append(doc.problem_at(path, found, f"疑似{label}：“{found}”。不得公开信访人的个人信息，请删除或改写"
                                                                 "（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"))
-        problems += [doc.problem_at(path, finding.text, finding.message) for finding in markup.findings(text)]
+        if maybe_markup:
+            problems += [doc.problem_at(path, finding.text, finding.message) for finding in markup.findings(text)]
     return problems
 
 
