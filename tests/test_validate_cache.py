@@ -190,3 +190,26 @@ def test_the_quick_path_for_plain_text_reads_scalars_as_the_full_rules_do(value)
 def test_terms_of_address_cue_covers_every_term():
     for term in TERMS_OF_ADDRESS.split("|"):
         assert findings(f"信访人张{term}来访") != []
+
+
+def test_a_cold_run_parsing_in_parallel_reports_what_one_by_one_does(tmp_path, monkeypatch):
+    from kb import doccache
+    from kb.corpus import MAX_FILE_BYTES
+
+    monkeypatch.setattr(doccache, "PARALLEL_FROM", 1)  # the real threshold is for thousands of files
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    add_a_case(content)
+    phone_in_summary(content)
+    break_the_yaml(content)
+    (tmp_path / "outside.yaml").write_text("id: outside\n", encoding="utf-8")
+    (content / "cases" / "shanghai" / "linked.yaml").symlink_to(tmp_path / "outside.yaml")
+    files = [(path, f"content/{path.relative_to(content).as_posix()}") for path in sorted(content.rglob("*.yaml"))]
+
+    documents = DocumentCache(tmp_path / "probe" / "documents.pickle")
+    documents.parse_in_parallel(files, MAX_FILE_BYTES)
+    loadable = len(files) - 2  # not the broken case, not the link leading out of content/
+    assert len(documents.entries) + len(documents.stored) == loadable and documents.stored
+
+    problems = _same_with_and_without_cache(content, tmp_path / "cache" / "documents.pickle")
+    assert any("重复出现" in p.message for p in problems) and any("content/ 以外" in p.message for p in problems)

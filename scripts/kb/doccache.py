@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import multiprocessing
 import os
 import sys
 from pathlib import Path
 
 from .load import Document, decode, load_text
+from .problems import ProblemsFound
 
 VERSION_SOURCES = ("load.py", "problems.py", "doccache.py")
 DOCUMENT_CACHE = Path("cache") / "documents.pickle"  # inside the build folder
 _SEAL = "kb-cache-1"
+PARALLEL_FROM = 1000  # files to parse before a second process pays for itself
 
 
 def _version() -> str:
@@ -108,3 +111,44 @@ class DocumentCache:
     def save(self) -> None:
         """Keep what this run loaded (files since deleted drop out), written atomically."""
         write_sealed(self.path, self.version, {file: (digest, doc.data) for file, (digest, doc) in self.seen.items()})
+
+    def parse_in_parallel(self, files: list[tuple[Path, str]], max_bytes: int) -> None:
+        """Parse the files (path, name shown) this cache does not hold with every core: a forked
+        helper parses half while this process parses the rest, so that a run with a cold cache
+        takes what it costs on one core divided by the cores. Only when most files are missing,
+        only where fork exists; any failure leaves the files to be parsed one by one as usual."""
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        if (len(files) < PARALLEL_FROM or cores < 2 or len(self.stored) + len(self.entries) > len(files) / 2
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return
+        shares = [files[i::cores] for i in range(cores)]
+        try:
+            with multiprocessing.get_context("fork").Pool(cores - 1) as pool:
+                pending = [pool.apply_async(_parse_share, (share, max_bytes)) for share in shares[1:]]
+                mine = _parse(shares[0], max_bytes)
+                theirs = [marshal.loads(result.get()) for result in pending]
+        except Exception:  # an optimisation only: the files are parsed one by one instead
+            return
+        self.entries = {**self.entries, **mine}
+        self.stored = {**self.stored, **{file: entry for found in theirs for file, entry in found.items()}}
+
+
+def _parse(files: list[tuple[Path, str]], max_bytes: int) -> dict[str, tuple[str, Document]]:
+    """(digest, document) of every file that loads; the others (too big, a link, unreadable,
+    invalid YAML) are left out, for read_corpus to refuse or report as it always does."""
+    parsed = {}
+    for path, file in files:
+        try:
+            if Path(path).is_symlink():
+                continue
+            raw = Path(path).read_bytes()
+            if len(raw) > max_bytes:
+                continue
+            parsed[file] = (hashlib.blake2b(raw, digest_size=20).hexdigest(), load_text(decode(raw, file), file))
+        except (ProblemsFound, OSError, ValueError, RecursionError):
+            continue
+    return parsed
+
+
+def _parse_share(files: list[tuple[Path, str]], max_bytes: int) -> bytes:
+    return marshal.dumps({file: (digest, doc.data) for file, (digest, doc) in _parse(files, max_bytes).items()})

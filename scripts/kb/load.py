@@ -206,7 +206,10 @@ def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
         result: dict = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, path + (_KEY,), doc, problems)
+            if key_node.tag == PLAIN:  # an untagged scalar key: nothing to report while reading it
+                key = plain_value(key_node.value)
+            else:
+                key = _convert(key_node, path + (_KEY,), doc, problems)
             line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key, str):
                 problems.append(Problem(doc.file, line, column, field_path(path), f"字段名必须是文字，不能是 {key!r}"))

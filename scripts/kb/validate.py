@@ -8,11 +8,11 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from . import markup, privacy
-from .corpus import Corpus, read_corpus, CONTENT_DIR
+from .corpus import MAX_FILE_BYTES, Corpus, read_corpus, CONTENT_DIR
 from .checkcache import CheckMemo, context_key
 from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
 from .load import Document
-from .problems import Problem
+from .problems import Problem, display_path
 from .provenance import page_problems, statement_problems
 from .schemas import validate_document
 
@@ -25,6 +25,10 @@ def check(content_dir: Path = CONTENT_DIR, cache_file: Path | None = None) -> tu
 
     documents = DocumentCache(cache_file) if cache_file is not None else None
     memo = CheckMemo(check_cache_file(cache_file)) if cache_file is not None else None
+    if documents is not None:
+        files = sorted(Path(content_dir).rglob("*.yaml"))
+        documents.parse_in_parallel([(path, display_path(path, Path(content_dir).parent)) for path in files],
+                                    MAX_FILE_BYTES)
     corpus = read_corpus(content_dir, documents=documents)
     problems = validate(corpus, memo)
     if documents is not None:
