@@ -12,7 +12,7 @@ from kb.corpus import read_corpus
 from kb.doccache import DocumentCache
 from kb.load import plain_value, _bool, _float, _int, _null
 from kb.privacy import DETECTORS, TERMS_OF_ADDRESS, findings, scan
-from kb.validate import check, check_cache_file, validate
+from kb.validate import check, validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 CASE = "cases/shanghai/shanghai-changning-daili.yaml"
@@ -101,10 +101,10 @@ def _same_with_and_without_cache(content: Path, cache: Path) -> list:
 
 
 def test_cold_and_warm_runs_report_what_an_uncached_run_reports(tmp_path):
-    content, cache = tmp_path / "content", tmp_path / "cache" / "documents.pickle"
+    content, cache = tmp_path / "content", tmp_path / "cache" / "documents.marshal"
     shutil.copytree(FIXTURE, content)
     _same_with_and_without_cache(content, cache)
-    assert cache.exists() and check_cache_file(cache).exists()
+    assert set(DocumentCache(cache).sections) == {"documents", "checks"}
 
     phone_in_summary(content)
     problems = _same_with_and_without_cache(content, cache)
@@ -131,7 +131,7 @@ def test_cold_and_warm_runs_report_what_an_uncached_run_reports(tmp_path):
 @given(st.lists(st.sampled_from(EDITS), max_size=6))
 def test_any_sequence_of_edits_reports_the_same_with_and_without_cache(edits):
     with tempfile.TemporaryDirectory() as folder:
-        content, cache = Path(folder) / "content", Path(folder) / "cache" / "documents.pickle"
+        content, cache = Path(folder) / "content", Path(folder) / "cache" / "documents.marshal"
         shutil.copytree(FIXTURE, content)
         _same_with_and_without_cache(content, cache)
         for edit in edits:
@@ -143,7 +143,7 @@ def test_validate_with_a_memory_between_rounds_reports_what_a_fresh_validate_rep
     """What the live preview does on every save."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
-    documents, memo = DocumentCache(tmp_path / "none" / "documents.pickle"), CheckMemo()
+    documents, memo = DocumentCache(tmp_path / "none" / "documents.marshal"), CheckMemo()
     for edit in [None, phone_in_summary, allow_the_phone, drop_a_theme, html_in_background, restore_the_case]:
         if edit:
             edit(content)
@@ -154,11 +154,12 @@ def test_validate_with_a_memory_between_rounds_reports_what_a_fresh_validate_rep
 
 
 def test_unchanged_documents_come_from_the_caches_and_keep_their_positions(tmp_path):
-    content, cache = tmp_path / "content", tmp_path / "cache" / "documents.pickle"
+    content, cache = tmp_path / "content", tmp_path / "cache" / "documents.marshal"
     shutil.copytree(FIXTURE, content)
     check(content, cache)
     phone_in_summary(content)
-    documents, memo = DocumentCache(cache), CheckMemo(check_cache_file(cache))
+    documents = DocumentCache(cache)
+    memo = CheckMemo(documents.sections)
     corpus = read_corpus(content, documents=documents)
     validate(corpus, memo)
     files = sum(1 for _ in content.rglob("*.yaml"))
@@ -206,10 +207,10 @@ def test_a_cold_run_parsing_in_parallel_reports_what_one_by_one_does(tmp_path, m
     (content / "cases" / "shanghai" / "linked.yaml").symlink_to(tmp_path / "outside.yaml")
     files = [(path, f"content/{path.relative_to(content).as_posix()}") for path in sorted(content.rglob("*.yaml"))]
 
-    documents = DocumentCache(tmp_path / "probe" / "documents.pickle")
+    documents = DocumentCache(tmp_path / "probe" / "documents.marshal")
     documents.parse_in_parallel(files, MAX_FILE_BYTES)
     loadable = len(files) - 2  # not the broken case, not the link leading out of content/
     assert len(documents.entries) + len(documents.stored) == loadable and documents.stored
 
-    problems = _same_with_and_without_cache(content, tmp_path / "cache" / "documents.pickle")
+    problems = _same_with_and_without_cache(content, tmp_path / "cache" / "documents.marshal")
     assert any("重复出现" in p.message for p in problems) and any("content/ 以外" in p.message for p in problems)

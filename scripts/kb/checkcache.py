@@ -1,6 +1,6 @@
 """The problems each document has on its own (schema, personal data, markup, empty values),
-kept between runs (build/cache/documents.checks, beside the document cache) and, in the live
-preview, between saves.
+kept between runs (a section of the document cache, build/cache/documents.marshal) and, in the
+live preview, between saves.
 
 A result is reused only under the same key: the document's name, kind and exact text (which
 decides its data and positions), and the shared context the checks read — the allow-list's
@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .doccache import read_sealed, write_sealed
+from .doccache import section
 from .load import Document
 from .problems import Problem
 from .schemas import SCHEMA_DIR
@@ -47,12 +47,14 @@ def context_key(allowed: set[str]) -> bytes:
 
 
 class CheckMemo:
-    """Per-document problems by key; `path` (optional) is where they are kept between runs."""
+    """Per-document problems by key; `sections` (what a DocumentCache read from its file) holds
+    those of the last saved run."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path is not None else None
+    SECTION = "checks"
+
+    def __init__(self, sections: dict | None = None):
         self.version = code_version().hex()
-        self.entries: dict = read_sealed(self.path, self.version) if self.path is not None else {}
+        self.entries: dict = section(sections or {}, self.SECTION, self.version)
         self.used: dict = {}
         self.hits = 0
 
@@ -78,6 +80,6 @@ class CheckMemo:
         self.used[key] = found
         return [Problem(*p) for p in found]
 
-    def save(self) -> None:
-        if self.path is not None:
-            write_sealed(self.path, self.version, self.used)
+    def section(self) -> dict[str, tuple[str, dict]]:
+        """What to keep for the next run, as DocumentCache.save takes it: what this run used."""
+        return {self.SECTION: (self.version, self.used)}

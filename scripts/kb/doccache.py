@@ -1,11 +1,12 @@
-"""Loaded documents kept between runs (build/cache/documents.pickle), keyed by file and by the
+"""Loaded documents kept between runs (build/cache/documents.marshal), keyed by file and by the
 hash of its bytes: an unchanged file is not parsed again. Files that fail to load are never
 cached, so their problems are reported every time.
 
 On disk only each file's data is kept (marshal: plain values, several times faster to read back
 than pickled objects); the positions of its values are worked out again from the file's text
-only when a problem has to point into it. The whole payload is sealed with its hash, so a
-damaged or foreign cache file is ignored rather than trusted."""
+only when a problem has to point into it. The same file holds each document's own problems
+(checkcache.py). The whole payload is sealed with its hash, so a damaged or foreign cache file
+is ignored rather than trusted."""
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ from .load import Document, decode, load_text
 from .problems import ProblemsFound
 
 VERSION_SOURCES = ("load.py", "problems.py", "doccache.py")
-DOCUMENT_CACHE = Path("cache") / "documents.pickle"  # inside the build folder
+DOCUMENT_CACHE = Path("cache") / "documents.marshal"  # inside the build folder
 _SEAL = "kb-cache-1"
 PARALLEL_FROM = 1000  # files to parse before a second process pays for itself
 
@@ -31,12 +32,12 @@ def _version() -> str:
     return digest.hexdigest()
 
 
-def read_sealed(path: Path, version: str) -> dict:
-    """What write_sealed stored at path for this version, or {} when the file is missing,
-    damaged, cut short or written by other code."""
+def read_sealed(path: Path) -> dict:
+    """The sections write_sealed stored at path, or {} when the file is missing, damaged, cut
+    short or not ours. Each section is (version, value); its reader checks the version."""
     try:
-        seal, stored_version, digest, payload = marshal.loads(Path(path).read_bytes())
-        if seal != _SEAL or stored_version != version or hashlib.blake2b(payload).digest() != digest:
+        seal, digest, payload = marshal.loads(Path(path).read_bytes())
+        if seal != _SEAL or hashlib.blake2b(payload).digest() != digest:
             return {}
         value = marshal.loads(payload)
     except (OSError, EOFError, ValueError, TypeError):
@@ -44,14 +45,22 @@ def read_sealed(path: Path, version: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def write_sealed(path: Path, version: str, value: dict) -> None:
+def section(sections: dict, name: str, version: str) -> dict:
+    """A section's value if it was written by this version of its code, else {}."""
+    found = sections.get(name)
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == version and isinstance(found[1], dict):
+        return found[1]
+    return {}
+
+
+def write_sealed(path: Path, sections: dict) -> None:
     """Written beside the target and renamed over it, so readers see the old file or the new one."""
-    payload = marshal.dumps(value)
+    payload = marshal.dumps(sections)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
-        partial.write_bytes(marshal.dumps((_SEAL, version, hashlib.blake2b(payload).digest(), payload)))
+        partial.write_bytes(marshal.dumps((_SEAL, hashlib.blake2b(payload).digest(), payload)))
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -80,8 +89,9 @@ class DocumentCache:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.version = _version()
+        self.sections = read_sealed(self.path)  # what the last saved run kept (other stages add theirs)
         self.entries: dict[str, tuple[str, Document]] = {}  # the previous round of this process
-        self.stored: dict[str, tuple[str, object]] = read_sealed(self.path, self.version)  # the last saved run
+        self.stored: dict[str, tuple[str, object]] = section(self.sections, "documents", self.version)
         self.seen: dict[str, tuple[str, Document]] = {}
         self.hits = 0
 
@@ -108,9 +118,11 @@ class DocumentCache:
             self.stored = {}
         self.entries, self.seen, self.hits = self.seen, {}, 0
 
-    def save(self) -> None:
-        """Keep what this run loaded (files since deleted drop out), written atomically."""
-        write_sealed(self.path, self.version, {file: (digest, doc.data) for file, (digest, doc) in self.seen.items()})
+    def save(self, **sections: tuple[str, dict]) -> None:
+        """Keep what this run loaded (files since deleted drop out), and the other sections
+        given as name=(version, value), in one file written atomically."""
+        documents = {file: (digest, doc.data) for file, (digest, doc) in self.seen.items()}
+        write_sealed(self.path, {"documents": (self.version, documents), **sections})
 
     def parse_in_parallel(self, files: list[tuple[Path, str]], max_bytes: int) -> None:
         """Parse the files (path, name shown) this cache does not hold with every core: a forked

@@ -24,7 +24,7 @@ def check(content_dir: Path = CONTENT_DIR, cache_file: Path | None = None) -> tu
     from .doccache import DocumentCache
 
     documents = DocumentCache(cache_file) if cache_file is not None else None
-    memo = CheckMemo(check_cache_file(cache_file)) if cache_file is not None else None
+    memo = CheckMemo(documents.sections) if documents is not None else None
     if documents is not None:
         files = sorted(Path(content_dir).rglob("*.yaml"))
         documents.parse_in_parallel([(path, display_path(path, Path(content_dir).parent)) for path in files],
@@ -32,14 +32,8 @@ def check(content_dir: Path = CONTENT_DIR, cache_file: Path | None = None) -> tu
     corpus = read_corpus(content_dir, documents=documents)
     problems = validate(corpus, memo)
     if documents is not None:
-        documents.save()
-        memo.save()
+        documents.save(**memo.section())
     return corpus, problems
-
-
-def check_cache_file(document_cache: Path) -> Path:
-    """Where check() keeps each document's own problems, beside the document cache."""
-    return Path(document_cache).with_suffix(".checks")
 
 
 def validate(corpus: Corpus, memo: CheckMemo | None = None) -> list[Problem]:
