@@ -12,7 +12,7 @@ from kb.corpus import read_corpus
 from kb.doccache import DocumentCache
 from kb.load import plain_value, _bool, _float, _int, _null
 from kb.privacy import DETECTORS, TERMS_OF_ADDRESS, findings, scan
-from kb.validate import check, validate
+from kb.validate import _check_in_parallel, check, validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 CASE = "cases/shanghai/shanghai-changning-daili.yaml"
@@ -205,7 +205,7 @@ def test_a_cold_run_parsing_in_parallel_reports_what_one_by_one_does(tmp_path, m
     break_the_yaml(content)
     (tmp_path / "outside.yaml").write_text("id: outside\n", encoding="utf-8")
     (content / "cases" / "shanghai" / "linked.yaml").symlink_to(tmp_path / "outside.yaml")
-    files = [(path, f"content/{path.relative_to(content).as_posix()}") for path in sorted(content.rglob("*.yaml"))]
+    files = [(path, f"content/{path.relative_to(content).as_posix()}", None) for path in sorted(content.rglob("*.yaml"))]
 
     documents = DocumentCache(tmp_path / "probe" / "documents.marshal")
     documents.parse_in_parallel(files, MAX_FILE_BYTES)
@@ -214,3 +214,14 @@ def test_a_cold_run_parsing_in_parallel_reports_what_one_by_one_does(tmp_path, m
 
     problems = _same_with_and_without_cache(content, tmp_path / "cache" / "documents.marshal")
     assert any("重复出现" in p.message for p in problems) and any("content/ 以外" in p.message for p in problems)
+
+    # each file's own problems were found beside its parse, and validate took them from there
+    allow_the_phone(content)
+    restore_the_case(content)
+    phone_in_summary(content)
+    documents = DocumentCache(tmp_path / "probe-2" / "documents.marshal")
+    memo = CheckMemo()
+    _check_in_parallel(content, documents, memo)
+    corpus = read_corpus(content, documents=documents)
+    assert validate(corpus, memo) == validate(read_corpus(content))
+    assert memo.hits == sum(1 for _ in content.rglob("*.yaml")) - 1  # all but the link leading out of content/

@@ -69,16 +69,28 @@ class CheckMemo:
         without its text (made by code, not read from a file) is always checked."""
         if not doc.text:
             return check(doc, kind)
-        text = hashlib.blake2b(doc.text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
-        key = (doc.file, kind, context, text)
+        key = self.key(doc, kind, context)
         found = self.used.get(key)
         found = self.entries.get(key) if found is None else found
         if isinstance(found, tuple) and all(isinstance(p, tuple) and len(p) == 6 for p in found):
             self.hits += 1
         else:
-            found = tuple((p.file, p.line, p.column, p.field, p.message, p.severity) for p in check(doc, kind))
+            found = self.row(check(doc, kind))
         self.used[key] = found
         return [Problem(*p) for p in found]
+
+    @staticmethod
+    def key(doc: Document, kind: str, context: bytes) -> tuple:
+        return doc.file, kind, context, hashlib.blake2b(doc.text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+
+    @staticmethod
+    def row(problems: list[Problem]) -> tuple:
+        """Problems as plain values, for keeping."""
+        return tuple((p.file, p.line, p.column, p.field, p.message, p.severity) for p in problems)
+
+    def add(self, results: dict) -> None:
+        """Results (key -> row) worked out elsewhere, e.g. by a helper process on a cold run."""
+        self.entries.update(results)
 
     def section(self) -> dict[str, tuple[str, dict]]:
         """What to keep for the next run, as DocumentCache.save takes it: what this run used."""

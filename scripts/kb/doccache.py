@@ -14,6 +14,7 @@ import marshal
 import multiprocessing
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .load import Document, decode, load_text
@@ -124,43 +125,53 @@ class DocumentCache:
         documents = {file: (digest, doc.data) for file, (digest, doc) in self.seen.items()}
         write_sealed(self.path, {"documents": (self.version, documents), **sections})
 
-    def parse_in_parallel(self, files: list[tuple[Path, str]], max_bytes: int) -> None:
-        """Parse the files (path, name shown) this cache does not hold with every core: a forked
-        helper parses half while this process parses the rest, so that a run with a cold cache
-        takes what it costs on one core divided by the cores. Only when most files are missing,
-        only where fork exists; any failure leaves the files to be parsed one by one as usual."""
+    def parse_in_parallel(self, files: list[tuple[Path, str, object]], max_bytes: int, then=None) -> dict:
+        """Parse the files (path, name shown, tag) with every core when this cache holds few of
+        them: a forked helper parses its share while this process parses the rest, so a run with
+        a cold cache takes what it costs on one core divided by the cores. then(document, tag),
+        if given, runs beside each parse and its results (plain values) come back by file name.
+        Only when most files are missing, only where fork exists; any failure leaves the files
+        to be parsed one by one as usual."""
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         if (len(files) < PARALLEL_FROM or cores < 2 or len(self.stored) + len(self.entries) > len(files) / 2
                 or "fork" not in multiprocessing.get_all_start_methods()):
-            return
+            return {}
         shares = [files[i::cores] for i in range(cores)]
-        try:
-            with multiprocessing.get_context("fork").Pool(cores - 1) as pool:
-                pending = [pool.apply_async(_parse_share, (share, max_bytes)) for share in shares[1:]]
-                mine = _parse(shares[0], max_bytes)
-                theirs = [marshal.loads(result.get()) for result in pending]
+        try:  # a helper that dies breaks the pool (an error here) rather than leaving us waiting
+            with ProcessPoolExecutor(cores - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+                pending = [pool.submit(_parse_share, share, max_bytes, then) for share in shares[1:]]
+                mine, extras = _parse(shares[0], max_bytes, then)
+                theirs = [marshal.loads(future.result()) for future in pending]
         except Exception:  # an optimisation only: the files are parsed one by one instead
-            return
+            return {}
         self.entries = {**self.entries, **mine}
-        self.stored = {**self.stored, **{file: entry for found in theirs for file, entry in found.items()}}
+        for documents, more in theirs:
+            self.stored = {**self.stored, **documents}
+            extras.update(more)
+        return extras
 
 
-def _parse(files: list[tuple[Path, str]], max_bytes: int) -> dict[str, tuple[str, Document]]:
-    """(digest, document) of every file that loads; the others (too big, a link, unreadable,
-    invalid YAML) are left out, for read_corpus to refuse or report as it always does."""
-    parsed = {}
-    for path, file in files:
+def _parse(files: list[tuple[Path, str, object]], max_bytes: int, then=None) -> tuple[dict, dict]:
+    """(digest, document) of every file that loads, and then's result for it; the others (too
+    big, a link, unreadable, invalid YAML) are left out, for read_corpus to refuse or report as
+    it always does."""
+    parsed, extras = {}, {}
+    for path, file, tag in files:
         try:
             if Path(path).is_symlink():
                 continue
             raw = Path(path).read_bytes()
             if len(raw) > max_bytes:
                 continue
-            parsed[file] = (hashlib.blake2b(raw, digest_size=20).hexdigest(), load_text(decode(raw, file), file))
+            doc = load_text(decode(raw, file), file)
         except (ProblemsFound, OSError, ValueError, RecursionError):
             continue
-    return parsed
+        parsed[file] = (hashlib.blake2b(raw, digest_size=20).hexdigest(), doc)
+        if then is not None:
+            extras[file] = then(doc, tag)
+    return parsed, extras
 
 
-def _parse_share(files: list[tuple[Path, str]], max_bytes: int) -> bytes:
-    return marshal.dumps({file: (digest, doc.data) for file, (digest, doc) in _parse(files, max_bytes).items()})
+def _parse_share(files: list[tuple[Path, str, object]], max_bytes: int, then=None) -> bytes:
+    parsed, extras = _parse(files, max_bytes, then)
+    return marshal.dumps(({file: (digest, doc.data) for file, (digest, doc) in parsed.items()}, extras))

@@ -8,11 +8,11 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from . import markup, privacy
-from .corpus import MAX_FILE_BYTES, Corpus, read_corpus, CONTENT_DIR
+from .corpus import LAYOUT, MAX_FILE_BYTES, SINGLE_FILES, Corpus, read_corpus, CONTENT_DIR
 from .checkcache import CheckMemo, context_key
 from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
-from .load import Document
-from .problems import Problem, display_path
+from .load import Document, load_file
+from .problems import Problem, ProblemsFound, display_path
 from .provenance import page_problems, statement_problems
 from .schemas import validate_document
 
@@ -26,14 +26,34 @@ def check(content_dir: Path = CONTENT_DIR, cache_file: Path | None = None) -> tu
     documents = DocumentCache(cache_file) if cache_file is not None else None
     memo = CheckMemo(documents.sections) if documents is not None else None
     if documents is not None:
-        files = sorted(Path(content_dir).rglob("*.yaml"))
-        documents.parse_in_parallel([(path, display_path(path, Path(content_dir).parent)) for path in files],
-                                    MAX_FILE_BYTES)
+        _check_in_parallel(Path(content_dir), documents, memo)
     corpus = read_corpus(content_dir, documents=documents)
     problems = validate(corpus, memo)
     if documents is not None:
         documents.save(**memo.section())
     return corpus, problems
+
+
+def _check_in_parallel(content_dir: Path, documents, memo: CheckMemo) -> None:
+    """On a cold run, parse the content files and run each one's own checks with every core;
+    read_corpus and validate then find them in the caches. Kinds and the allow-list are read the
+    way read_corpus and validate read them; were they not, results would only miss, never mislead."""
+    kinds = {"cases": "case", "sources": "source", "taxonomies": "taxonomy", "courses": "course"}
+    files = [(path, kinds[name]) for name, pattern in LAYOUT.items() for path in sorted(content_dir.glob(pattern))]
+    files += [(content_dir / f"{name}.yaml", name) for name in SINGLE_FILES if (content_dir / f"{name}.yaml").is_file()]
+    try:
+        allowlist = load_file(content_dir / "allowlist.yaml", display_path(content_dir / "allowlist.yaml", content_dir.parent))
+    except (ProblemsFound, OSError):
+        allowlist = None
+    allowed = allowed_texts(Corpus(root=content_dir, allowlist=allowlist))
+    own = partial(_own_row, allowed=allowed, context=context_key(allowed))
+    found = documents.parse_in_parallel([(path, display_path(path, content_dir.parent), kind) for path, kind in files],
+                                        MAX_FILE_BYTES, own)
+    memo.add(dict(found.values()))
+
+
+def _own_row(doc: Document, kind: str, allowed: set[str], context: bytes) -> tuple:
+    return CheckMemo.key(doc, kind, context), CheckMemo.row(document_problems(doc, kind, allowed))
 
 
 def validate(corpus: Corpus, memo: CheckMemo | None = None) -> list[Problem]:
