@@ -10,6 +10,7 @@ from pathlib import Path
 from . import markup, privacy
 from .corpus import LAYOUT, MAX_FILE_BYTES, SINGLE_FILES, Corpus, read_corpus, CONTENT_DIR
 from .checkcache import CheckMemo, context_key
+from .doccache import PARALLEL_FROM
 from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
 from .load import Document, load_file
 from .problems import Problem, ProblemsFound, display_path
@@ -38,6 +39,8 @@ def _check_in_parallel(content_dir: Path, documents, memo: CheckMemo) -> None:
     """On a cold run, parse the content files and run each one's own checks with every core;
     read_corpus and validate then find them in the caches. Kinds and the allow-list are read the
     way read_corpus and validate read them; were they not, results would only miss, never mislead."""
+    if len(documents.stored) + len(documents.entries) >= PARALLEL_FROM:
+        return  # a warm cache: the few files changed since are parsed one by one, without listing all first
     kinds = {"cases": "case", "sources": "source", "taxonomies": "taxonomy", "courses": "course"}
     files = [(path, kinds[name]) for name, pattern in LAYOUT.items() for path in sorted(content_dir.glob(pattern))]
     files += [(content_dir / f"{name}.yaml", name) for name in SINGLE_FILES if (content_dir / f"{name}.yaml").is_file()]
