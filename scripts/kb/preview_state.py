@@ -23,7 +23,7 @@ from .validate import has_errors, validate
 class PreviewState:
     def __init__(self, cache_file: Path | None = None):
         self.documents = DocumentCache(cache_file or Path("/nonexistent/kb-preview.pickle"))
-        self.checks = CheckMemo()  # each unchanged file's own problems, kept between saves
+        self.checks = CheckMemo(self.documents.sections)  # each unchanged file's own problems, kept between saves
         self.terms_memo: dict = {}
         self.terms_key: tuple | None = None
         self.pages_memo: dict[str, tuple[tuple, str]] = {}
