@@ -2,9 +2,9 @@
 hash of its bytes: an unchanged file is not parsed again. Files that fail to load are never
 cached, so their problems are reported every time.
 
-On disk only each file's data is kept (marshal: plain values, several times faster to read back
-than pickled objects); the positions of its values are worked out again from the file's text
-only when a problem has to point into it. The same file holds each document's own problems
+On disk each file's data is kept (marshal: plain values, several times faster to read back than
+pickled objects), and the positions of its values packed apart, unpacked only when a problem
+has to point into the file. The same file holds each document's own problems
 (checkcache.py). The whole payload is sealed with its hash, so a damaged or foreign cache file
 is ignored rather than trusted."""
 from __future__ import annotations
@@ -68,22 +68,38 @@ def write_sealed(path: Path, sections: dict) -> None:
 
 
 class StoredDocument(Document):
-    """A document whose data came from the cache. Its positions are parsed from its text on
-    first use (re-parsing one file is what loading it would have cost anyway)."""
+    """A document whose data came from the cache. The positions of its values, kept packed
+    beside it, are unpacked only when a problem has to point into it (or, without them,
+    parsed again from its text)."""
 
-    def __init__(self, file: str, data, text: str):
-        self.file, self.data, self.text = file, data, text
+    def __init__(self, file: str, data, text: str, packed: bytes | None = None):
+        self.file, self.data, self.text, self.packed = file, data, text, packed
 
     def __getattr__(self, name):
         if name not in ("positions", "spans"):
             raise AttributeError(name)
-        parsed = load_text(self.text, self.file)
-        self.positions, self.spans = parsed.positions, parsed.spans
-        return getattr(parsed, name)
+        try:
+            positions, spans = marshal.loads(self.packed)
+        except (EOFError, ValueError, TypeError):
+            parsed = load_text(self.text, self.file)
+            positions, spans = parsed.positions, parsed.spans
+        self.positions, self.spans = positions, spans
+        return positions if name == "positions" else spans
 
 
-def _stored_entry(entry) -> tuple[str, object] | None:
-    return entry if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) else None
+def packed_positions(doc: Document) -> bytes | None:
+    """A document's positions as one value to keep (None if they hold anything marshal refuses)."""
+    packed = getattr(doc, "packed", None)
+    if isinstance(packed, bytes):
+        return packed
+    try:
+        return marshal.dumps((doc.positions, doc.spans))
+    except ValueError:
+        return None
+
+
+def _stored_entry(entry) -> tuple | None:
+    return entry if isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], str) else None
 
 
 class DocumentCache:
@@ -106,7 +122,7 @@ class DocumentCache:
             doc = cached[1]
         elif stored and stored[0] == digest:
             self.hits += 1
-            doc = StoredDocument(file, stored[1], decode(raw, file))
+            doc = StoredDocument(file, stored[1], decode(raw, file), stored[2])
         else:
             doc = load_text(decode(raw, file), file)
         self.seen[file] = (digest, doc)
@@ -122,7 +138,7 @@ class DocumentCache:
     def save(self, **sections: tuple[str, dict]) -> None:
         """Keep what this run loaded (files since deleted drop out), and the other sections
         given as name=(version, value), in one file written atomically."""
-        documents = {file: (digest, doc.data) for file, (digest, doc) in self.seen.items()}
+        documents = {file: (digest, doc.data, packed_positions(doc)) for file, (digest, doc) in self.seen.items()}
         write_sealed(self.path, {"documents": (self.version, documents), **sections})
 
     def parse_in_parallel(self, files: list[tuple[Path, str, object]], max_bytes: int, then=None) -> dict:
@@ -174,4 +190,5 @@ def _parse(files: list[tuple[Path, str, object]], max_bytes: int, then=None) -> 
 
 def _parse_share(files: list[tuple[Path, str, object]], max_bytes: int, then=None) -> bytes:
     parsed, extras = _parse(files, max_bytes, then)
-    return marshal.dumps(({file: (digest, doc.data) for file, (digest, doc) in parsed.items()}, extras))
+    return marshal.dumps(({file: (digest, doc.data, packed_positions(doc)) for file, (digest, doc) in parsed.items()},
+                          extras))
