@@ -5,10 +5,12 @@ live preview, between saves.
 A result is reused only under the same key: the document's name, kind and exact text (which
 decides its data and positions), and the shared context the checks read — the allow-list's
 texts, the schema files, the checking code and the libraries it uses, and the current year
-(ID numbers are checked against it). Anything else changed means the check runs again."""
+(ID numbers are checked against it). Anything else changed means the check runs again. (A
+loaded document is never changed afterwards, so its text stands for its data.)"""
 from __future__ import annotations
 
 import hashlib
+import sys
 from datetime import date
 from functools import lru_cache
 from importlib import metadata
@@ -26,7 +28,7 @@ LIBRARIES = ("jsonschema", "jsonschema-rs", "PyYAML")
 
 @lru_cache(maxsize=None)
 def code_version() -> bytes:
-    digest = hashlib.blake2b()
+    digest = hashlib.blake2b(sys.version.encode())  # the re module's behaviour is Python's
     for path in [Path(__file__).parent / name for name in CHECK_SOURCES] + sorted(SCHEMA_DIR.glob("*.json")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for library in LIBRARIES:
