@@ -85,15 +85,17 @@ def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True, documents
     corpus = Corpus(root=content_dir)
     expected: set[Path] = set()
     load_one = documents.load if documents is not None else load_file
+    real_dirs: dict[Path, str] = {}
 
     def load(path: Path) -> Document | None:
         expected.add(path)
-        problem = _unreadable(path, content_dir)
+        shown = display_path(path, content_dir.parent)
+        problem = _unreadable(path, shown, content_dir, real_dirs)
         if problem:
             corpus.load_problems.append(problem)
             return None
         try:
-            return load_one(path, display_path(path, content_dir.parent))
+            return load_one(path, shown)
         except ProblemsFound as found:
             corpus.load_problems.extend(found.problems)
             return None
@@ -113,17 +115,8 @@ def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True, documents
     return corpus
 
 
-def _shown(path: Path, content_dir: Path) -> str:
-    """The path as the editor wrote it (a symlink by its own name, not its target's)."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(content_dir.parent)).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
-
-
-def _unreadable(path: Path, content_dir: Path) -> Problem | None:
-    shown = _shown(path, content_dir)
-    if not _inside(path.resolve(), content_dir):
+def _unreadable(path: Path, shown: str, content_dir: Path, real_dirs: dict[Path, str]) -> Problem | None:
+    if not _inside(_real_path(path, real_dirs), _real_path(content_dir, real_dirs)):
         return Problem(shown, 1, 1, "", "这是指向 content/ 以外的链接，不会读取：请把文件本身放进 content/")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -132,12 +125,20 @@ def _unreadable(path: Path, content_dir: Path) -> Problem | None:
     return None
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
+def _real_path(path: Path, real_dirs: dict[Path, str]) -> str:
+    """Where a path really leads, symlinks followed; each folder is resolved once per run."""
+    if path in real_dirs:
+        return real_dirs[path]
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder = real_dirs.get(path.parent)
+    if folder is None:
+        folder = real_dirs[path.parent] = os.path.realpath(path.parent)
+    return os.path.join(folder, path.name)
+
+
+def _inside(real: str, real_folder: str) -> bool:
+    return real.startswith(real_folder.rstrip(os.sep) + os.sep)
 
 
 def stray_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
@@ -146,7 +147,7 @@ def stray_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
     for path in sorted(content_dir.rglob("*")):
         if path in expected or path.is_dir():
             continue
-        shown = _shown(path, content_dir)
+        shown = display_path(path, content_dir.parent)
         if path.name.startswith("."):
             problems.append(Problem(shown, 1, 1, "", "隐藏文件不会被读取，可以删除", "warning"))
         elif path.suffix.lower() in (".yml", ".yaml"):

@@ -206,7 +206,10 @@ def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
         result: dict = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, path + (_KEY,), doc, problems)
+            if key_node.tag == PLAIN:  # an untagged scalar key: nothing to report while reading it
+                key = plain_value(key_node.value)
+            else:
+                key = _convert(key_node, path + (_KEY,), doc, problems)
             line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key, str):
                 problems.append(Problem(doc.file, line, column, field_path(path), f"字段名必须是文字，不能是 {key!r}"))
@@ -230,11 +233,7 @@ def _scalar(node: yaml.ScalarNode, path: tuple, doc: Document, problems: list[Pr
     doc.spans[path] = (node.start_mark.index, node.end_mark.index)
     tag = node.tag
     if tag == PLAIN:
-        for parse in (_null, _bool, _int, _float):
-            ok, parsed = parse(value)
-            if ok:
-                return parsed
-        return value
+        return plain_value(value)
     if tag == "tag:yaml.org,2002:str":
         return value
     parser = {"tag:yaml.org,2002:int": _int, "tag:yaml.org,2002:float": _float,
@@ -247,6 +246,21 @@ def _scalar(node: yaml.ScalarNode, path: tuple, doc: Document, problems: list[Pr
         problems.append(doc.problem(path, f"“{value}”与类型标记 !!{tag.rsplit(':', 1)[1]} 不符"))
         return value
     return parsed
+
+
+# Every plain scalar that reads as null, a yes/no or a number starts with one of these.
+_NOT_ONLY_TEXT = frozenset("~nNtTfF+-.0123456789\n")
+
+
+def plain_value(value: str):
+    """An untagged scalar as YAML 1.2 reads it: null, yes/no, a number, or else the text itself."""
+    if value and value[0] not in _NOT_ONLY_TEXT:
+        return value  # most values are prose: no pattern can match
+    for parse in (_null, _bool, _int, _float):
+        ok, parsed = parse(value)
+        if ok:
+            return parsed
+    return value
 
 
 def _null(value: str):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .analysis import domain_words
+from .checkcache import CheckMemo
 from .corpus import Corpus, read_corpus
 from .doccache import DocumentCache
 from .problems import ProblemsFound
@@ -22,6 +23,7 @@ from .validate import allowed_texts, has_errors, markup_problems, personal_data_
 class PreviewState:
     def __init__(self, cache_file: Path | None = None):
         self.documents = DocumentCache(cache_file or Path("/nonexistent/kb-preview.pickle"))
+        self.checks = CheckMemo(self.documents.sections)  # each unchanged file's own problems, kept between saves
         self.terms_memo: dict = {}
         self.terms_key: tuple | None = None
         self.pages_memo: dict[str, tuple[tuple, str]] = {}
@@ -32,7 +34,7 @@ class PreviewState:
     def corpus(self, content_dir: Path) -> Corpus:
         self.documents.next_round()
         corpus = read_corpus(content_dir, documents=self.documents)
-        problems = validate(corpus)
+        problems = validate(corpus, self.checks)
         if has_errors(problems):
             raise ProblemsFound(problems)
         return corpus

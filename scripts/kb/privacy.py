@@ -88,8 +88,35 @@ DETECTORS = [
 ]
 
 
-def findings(text: str) -> list[tuple[int, str, str]]:
+# What any match of a detector contains: text without it is not searched by that detector (most
+# strings have none of them, and ten searches per string add up over a large collection).
+# IDs, phone and card numbers all hold seven digits in a row, or four and three with a space or dash between.
+_DIGITS = re.compile(r"\d{4}[ \-]?\d{3}")
+CUES = {_ID18: _DIGITS, _ID15: _DIGITS, _MOBILE: _DIGITS, _CARD: _DIGITS, _LANDLINE: _DIGITS,
+        _ADDRESS: re.compile(r"\d\s*[弄号栋幢单室]"), _EMAIL: re.compile("@"),
+        _IM_ID: re.compile("微信|WeChat|wechat|QQ|qq"), _SOMEONE: re.compile("某"), _ADDRESSED: re.compile(TERMS_OF_ADDRESS)}
+
+
+def findings(text: str, detectors=DETECTORS) -> list[tuple[int, str, str]]:
     """(offset, matched text, label) for every suspected piece of personal data, in text order."""
+    return scan(text, cued(text, detectors))
+
+
+def cued(text: str, detectors=DETECTORS) -> list:
+    """The detectors whose cue occurs in text: the others cannot match it, nor any part of it."""
+    seen: dict = {}
+    out = []
+    for detector in detectors:
+        cue = CUES[detector[0]]
+        if cue not in seen:
+            seen[cue] = cue.search(text) is not None
+        if seen[cue]:
+            out.append(detector)
+    return out
+
+
+def scan(text: str, detectors=DETECTORS) -> list[tuple[int, str, str]]:
+    """What the given detectors find, the earlier one winning where two overlap."""
     found: list[tuple[int, str, str]] = []
     taken: list[range] = []
 
@@ -100,7 +127,7 @@ def findings(text: str) -> list[tuple[int, str, str]]:
         taken.append(span)
         found.append((match.start(), match.group(0), label))
 
-    for pattern, label, holds in DETECTORS:
+    for pattern, label, holds in detectors:
         for match in pattern.finditer(text):
             if holds(match.group(0)):
                 add(match, label)

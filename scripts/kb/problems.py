@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +34,14 @@ def field_path(path) -> str:
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    path = Path(path)
+    """The path as the editor wrote it, relative to root when inside it: a symlink by its own
+    name, not its target's (string work only, no file system calls)."""
     if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
+        absolute, top = os.path.abspath(path), os.path.abspath(root)
+        prefix = top if top.endswith(os.sep) else top + os.sep
+        if absolute.startswith(prefix):
+            return Path(absolute[len(prefix):]).as_posix()
+    return Path(path).as_posix()
 
 
 class WarningCollector(logging.Handler):

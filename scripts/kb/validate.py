@@ -4,31 +4,65 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from functools import lru_cache, partial
 from pathlib import Path
 
 from . import markup, privacy
-from .corpus import Corpus, read_corpus, CONTENT_DIR
-from .hints import (drop_format_errors_explained_by_references, drop_references_to_unreadable, empty_problems,
-                    with_suggestion)
-from .load import Document
-from .problems import Problem
+from .corpus import LAYOUT, MAX_FILE_BYTES, SINGLE_FILES, Corpus, read_corpus, CONTENT_DIR
+from .checkcache import CheckMemo, context_key
+from .doccache import PARALLEL_FROM
+from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
+from .load import Document, load_file
+from .problems import Problem, ProblemsFound, display_path
 from .provenance import page_problems, statement_problems
 from .schemas import validate_document
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
 
 def check(content_dir: Path = CONTENT_DIR, cache_file: Path | None = None) -> tuple[Corpus, list[Problem]]:
-    """Load and validate; with cache_file, unchanged files are taken from the previous run."""
+    """Load and validate; with cache_file, unchanged files and their own problems are taken from
+    the previous run (the problems are the same either way)."""
     from .doccache import DocumentCache
 
     documents = DocumentCache(cache_file) if cache_file is not None else None
-    corpus = read_corpus(content_dir, documents=documents)
+    memo = CheckMemo(documents.sections) if documents is not None else None
     if documents is not None:
-        documents.save()
-    return corpus, validate(corpus)
+        _check_in_parallel(Path(content_dir), documents, memo)
+    corpus = read_corpus(content_dir, documents=documents)
+    problems = validate(corpus, memo)
+    if documents is not None:
+        documents.save(**memo.section())
+    return corpus, problems
 
 
-def validate(corpus: Corpus) -> list[Problem]:
+def _check_in_parallel(content_dir: Path, documents, memo: CheckMemo) -> None:
+    """On a cold run, parse the content files and run each one's own checks with every core;
+    read_corpus and validate then find them in the caches. Kinds and the allow-list are read the
+    way read_corpus and validate read them; were they not, results would only miss, never mislead."""
+    if len(documents.stored) + len(documents.entries) >= PARALLEL_FROM:
+        return  # a warm cache: the few files changed since are parsed one by one, without listing all first
+    kinds = {"cases": "case", "sources": "source", "taxonomies": "taxonomy", "courses": "course"}
+    files = [(path, kinds[name]) for name, pattern in LAYOUT.items() for path in sorted(content_dir.glob(pattern))]
+    files += [(content_dir / f"{name}.yaml", name) for name in SINGLE_FILES if (content_dir / f"{name}.yaml").is_file()]
+    try:
+        allowlist = load_file(content_dir / "allowlist.yaml", display_path(content_dir / "allowlist.yaml", content_dir.parent))
+    except (ProblemsFound, OSError):
+        allowlist = None
+    allowed = allowed_texts(Corpus(root=content_dir, allowlist=allowlist))
+    own = partial(_own_row, allowed=allowed, context=context_key(allowed))
+    found = documents.parse_in_parallel([(path, display_path(path, content_dir.parent), kind) for path, kind in files],
+                                        MAX_FILE_BYTES, own)
+    memo.add(dict(found.values()))
+
+
+def _own_row(doc: Document, kind: str, allowed: set[str], context: bytes) -> tuple:
+    return CheckMemo.key(doc, kind, context), CheckMemo.row(document_problems(doc, kind, allowed))
+
+
+def validate(corpus: Corpus, memo: CheckMemo | None = None) -> list[Problem]:
+    """Every problem of the corpus. With memo, each document's own checks (schema, personal
+    data, markup, empty values) are taken from an earlier run when neither the document nor
+    what those checks read has changed; the cross-document checks always run."""
     problems = list(corpus.load_problems)
     problems += _schema_problems(corpus)
     problems += _region_problems(corpus)
@@ -41,13 +75,20 @@ def validate(corpus: Corpus) -> list[Problem]:
     problems += _course_problems(corpus)
     problems += _allowlist_problems(corpus)
     allowed = allowed_texts(corpus)
+    own = partial(document_problems, allowed=allowed)
+    if memo is not None:
+        memo.begin()
+        context = context_key(allowed)
     for doc, kind in _documents(corpus):
-        if kind != "allowlist":  # the allow-list quotes what it allows
-            problems += personal_data_problems(doc, allowed)
-        problems += markup_problems(doc)
-        problems += empty_problems(doc)
+        problems += memo.problems(doc, kind, context, own) if memo is not None else own(doc, kind)
     problems = drop_references_to_unreadable(problems, corpus.load_problems)
     return sorted(set(drop_format_errors_explained_by_references(problems)))
+
+
+def document_problems(doc: Document, kind: str, allowed: set[str] = frozenset()) -> list[Problem]:
+    """What one document gets wrong on its own: its schema, and in every string personal data
+    (except in the allow-list, which quotes what it allows), live markup and empty values."""
+    return validate_document(doc, kind) + string_problems(doc, allowed, personal=kind != "allowlist")
 
 
 def has_errors(problems: list[Problem]) -> bool:
@@ -80,7 +121,6 @@ def _schema_problems(corpus: Corpus) -> list[Problem]:
         if doc is None and not any(p.file == name for p in corpus.load_problems):
             problems.append(Problem(name, 1, 1, "", "缺少这个文件"))
     for doc, schema_name in _documents(corpus):
-        problems += validate_document(doc, schema_name)
         problems += _schema_line_problems(doc, schema_name, corpus.root)
     return problems
 
@@ -89,14 +129,22 @@ def _schema_line_problems(doc: Document, schema_name: str, content_dir: Path) ->
     """The first line links the file to its schema, for the editor; it may point at the project's
     schemas/ beside content/ or at any existing copy of the same schema file."""
     path = content_dir.parent / doc.file
-    first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0] if path.exists() else ""
+    if doc.text:
+        first = doc.text.split("\n", 1)[0]
+    else:  # a document made by code: the file on disk, if any
+        first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0] if path.exists() else ""
     match = SCHEMA_LINE.match(first)
     file_name = f"{schema_name}.schema.json"
-    expected = Path(os.path.relpath(content_dir.parent / "schemas" / file_name, path.parent)).as_posix()
+    expected = _schema_link(str(content_dir.parent / "schemas" / file_name), str(path.parent))
     if match and (match.group(1) == expected or
                   (Path(match.group(1)).name == file_name and (path.parent / match.group(1)).is_file())):
         return []
     return [Problem(doc.file, 1, 1, "", f"第一行应为 # yaml-language-server: $schema={expected}（编辑器靠它自动补全和检查）", "warning")]
+
+
+@lru_cache(maxsize=4096)
+def _schema_link(schema_file: str, folder: str) -> str:
+    return Path(os.path.relpath(schema_file, folder)).as_posix()
 
 
 def _duplicates(doc: Document, items: list, key: str, path_prefix: tuple, label: str) -> list[Problem]:
@@ -364,30 +412,36 @@ def _allowlist_problems(corpus: Corpus) -> list[Problem]:
             if isinstance(entry, dict) and isinstance(entry.get("source"), str) and entry["source"] not in citable]
 
 
-def personal_data_problems(doc: Document, allowed: set[str] = frozenset()) -> list[Problem]:
-    """Suspected personal data in any string of the file, each at its own line and column."""
+def string_problems(doc: Document, allowed: set[str] = frozenset(), personal: bool = True) -> list[Problem]:
+    """One walk over every string of the file: empty values, live markup (raw HTML, javascript:
+    and similar links) and, if `personal`, suspected personal data, each at its own line and column."""
     problems = []
-    for path, text in _strings(doc.data, ()):
-        for _, found, label in privacy.findings(text):
-            if found.strip() in allowed:
-                continue
-            problems.append(doc.problem_at(path, found, f"疑似{label}：“{found}”。不得公开信访人的个人信息，请删除或改写"
-                                                        "（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"))
+    strings = _strings(doc.data, (), [])
+    # Cues looked for once in all the file's strings together: most files have none of them.
+    everything = "\n".join(text for _, text in strings)
+    detectors = privacy.cued(everything) if personal else []
+    maybe_markup = "<" in everything or "]" in everything
+    for path, text in strings:
+        if not text.strip():
+            problems.append(doc.problem(path, EMPTY))
+        if detectors:
+            for _, found, label in privacy.findings(text, detectors):
+                if found.strip() not in allowed:
+                    problems.append(doc.problem_at(path, found, f"疑似{label}：“{found}”。不得公开信访人的个人信息，请删除或改写"
+                                                                "（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"))
+        if maybe_markup:
+            problems += [doc.problem_at(path, finding.text, finding.message) for finding in markup.findings(text)]
     return problems
 
 
-def markup_problems(doc: Document) -> list[Problem]:
-    """Raw HTML and javascript:/data:/vbscript: links in any string, at their own line and column."""
-    return [doc.problem_at(path, finding.text, finding.message)
-            for path, text in _strings(doc.data, ()) for finding in markup.findings(text)]
-
-
-def _strings(value, path):
+def _strings(value, path: tuple, out: list) -> list[tuple[tuple, str]]:
+    """(path, text) of every string inside value, in document order."""
     if isinstance(value, str):
-        yield path, value
+        out.append((path, value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, path + (key,))
+            _strings(item, path + (key,), out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
+            _strings(item, path + (i,), out)
+    return out
