@@ -141,7 +141,7 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
 
     docs_dir = build_dir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
-    corpus = valid_corpus(content_dir)
+    corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE)
     generate_docs(corpus, docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
     state = PreviewState(build_dir / DOCUMENT_CACHE)
     sync_docs(content_dir, docs_dir, state)  # fills the state's memory; writes nothing
@@ -299,7 +299,10 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
     indexer = searchdata = None
     try:
         with stages("校验") as stage:
-            corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE if incremental else None)
+            if not incremental:  # a clean build starts from nothing, and leaves its caches for the next one
+                for cache in (DOCUMENT_CACHE, TERM_CACHE):
+                    (build_dir / cache).unlink(missing_ok=True)
+            corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE)
             stage.count = len(corpus.cases)
         content = content_digest(content_dir)
         indexer = start_index(corpus, content, work / "index", build_dir / "index" if incremental else None)
@@ -307,7 +310,7 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None)
         with stages("相关案例"):
             digests = case_digests(corpus)
-            related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE if incremental else None)
+            related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE)
         key = build_key(config_file, engine)
         previous_docs, previous_site = build_dir / "docs", build_dir / "site"
         previous = Previous(work / "docs", previous_docs, key) if incremental else None
