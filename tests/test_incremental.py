@@ -97,7 +97,8 @@ def test_a_file_that_fails_to_load_is_reported_again_on_the_next_run(tmp_path):
     assert runs[0] and runs[0] == runs[1]
 
 
-def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_render(tmp_path):
+def _previewed(tmp_path: Path):
+    """A copy of the fixture content with its pages generated, and a preview's memory of them."""
     from kb.preview_state import PreviewState
     from kb.site import generate_docs, sync_docs, valid_corpus
 
@@ -107,6 +108,13 @@ def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_re
     generate_docs(valid_corpus(content), docs, handouts=False)
     state = PreviewState()
     assert sync_docs(content, docs, state) == []
+    return content, docs, state
+
+
+def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_render(tmp_path):
+    from kb.site import generate_docs, sync_docs, valid_corpus
+
+    content, docs, state = _previewed(tmp_path)
     _retitle(content, "shanghai-changning-jiangsulu-gongzuoshi", "改")
     changed = sync_docs(content, docs, state)
     assert "cases/shanghai-changning-jiangsulu-gongzuoshi.md" in changed
@@ -119,15 +127,10 @@ def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_re
 
 
 def test_a_saved_case_shows_at_once_as_the_full_round_renders_it(tmp_path):
-    from kb.preview_state import PreviewState, quick_pages
-    from kb.site import generate_docs, sync_docs, valid_corpus
+    from kb.preview_state import quick_pages
+    from kb.site import sync_docs
 
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    docs = tmp_path / "docs"
-    generate_docs(valid_corpus(content), docs, handouts=False)
-    state = PreviewState()
-    sync_docs(content, docs, state)
+    content, docs, state = _previewed(tmp_path)
     path = next(content.rglob("shanghai-changning-daili.yaml"))
     original = path.read_text(encoding="utf-8")
 
