@@ -56,6 +56,9 @@ def watch_content(content_dir: Path) -> None:
 
 _pending: set[str] = set()  # docs pages written since the last build began
 _built_once = False
+# Writes are numbered; a build takes in the writes made before it began (see wait_for_build).
+_builds = threading.Condition()
+_generation = {"written": 0, "building": 0, "built": 0}
 
 
 def pages_written(rels: list[str]) -> None:
@@ -63,6 +66,16 @@ def pages_written(rels: list[str]) -> None:
     them whatever their files' times say, so a page written while a build runs is never missed."""
     with _lock:
         _pending.update(rels)
+    with _builds:
+        _generation["written"] += 1
+
+
+def wait_for_build(timeout: float = 10.0) -> None:
+    """Wait until MkDocs has built everything written so far (or `timeout` passes), so the
+    preview's full round does not compete with the build that shows a save."""
+    with _builds:
+        goal = _generation["written"]
+        _builds.wait_for(lambda: _generation["built"] >= goal, timeout)
 
 
 def mark_modified(files) -> None:
@@ -82,6 +95,8 @@ def mark_modified(files) -> None:
 
 def build_started() -> None:
     """Called by the hook before each MkDocs build: collect its warnings (broken links…)."""
+    with _builds:
+        _generation["building"] = _generation["written"]
     _warnings.messages = []
     _converted.clear()
     logging.getLogger("mkdocs").addHandler(_warnings)
@@ -102,6 +117,9 @@ def site_dir_known(site_dir: str) -> None:
     build converts only changed pages, so a page's warning stands until that page is converted again."""
     global _built_once
     _built_once = True
+    with _builds:
+        _generation["built"] = _generation["building"]
+        _builds.notify_all()
     logging.getLogger("mkdocs").removeHandler(_warnings)
     carried = [m for m in _kept if (page := _PAGE_OF.search(m)) and page.group(1) not in _converted]
     _kept[:] = carried + [m for m in _warnings.messages if m not in carried]

@@ -128,10 +128,11 @@ def sync_docs(content_dir: Path, docs_dir: Path, state=None, before_write=None) 
 
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
           address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None,
-          before_write=None, on_quick=None) -> None:
+          before_write=None, on_quick=None, wait_for_build=None) -> None:
     """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs
     watches. A save shows at once on the saved cases' own pages (`on_quick` is told), then a full
-    round in the background brings every page it affects up to date (`on_synced` or `on_problems`)."""
+    round in the background brings every page it affects up to date (`on_synced` or `on_problems`),
+    once MkDocs has shown the quick pages (`wait_for_build`, if given, waits for that)."""
     import threading
     import time
 
@@ -173,6 +174,8 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
     def rounds():
         while True:
             full_round.wait()
+            if wait_for_build is not None:
+                wait_for_build()
             full_round.clear()
             seen = snapshot()
             started = time.perf_counter()
