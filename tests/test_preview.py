@@ -167,3 +167,24 @@ def test_quick_check_shows_a_saved_files_own_problems_and_takes_them_away_when_f
     path.write_text(original, encoding="utf-8")
     preview.quick_check([path], content_copy)
     assert json.loads((site / preview.STATUS_NAME).read_text(encoding="utf-8"))["problems"] == []
+
+
+def test_saves_are_noticed_when_the_system_reports_them_and_each_only_once(tmp_path):
+    import threading
+
+    from kb.watching import Saves
+
+    (tmp_path / "cases").mkdir()
+    kept, gone = tmp_path / "cases" / "a.yaml", tmp_path / "cases" / "b.yaml"
+    kept.write_text("a: 1\n", encoding="utf-8")
+    gone.write_text("b: 1\n", encoding="utf-8")
+    saves = Saves(tmp_path)
+    assert saves.observer is not None  # inotify, not a listing of the folder several times a second
+    timer = threading.Timer(0.2, lambda: (kept.write_text("a: 2\n", encoding="utf-8"), gone.unlink()))
+    timer.start()
+    started = time.monotonic()
+    assert saves.changed() == sorted([kept, gone])
+    assert time.monotonic() - started < 2
+    added = tmp_path / "cases" / "c.yaml"
+    threading.Timer(0.2, lambda: added.write_text("c: 1\n", encoding="utf-8")).start()
+    assert saves.changed() == [added]

@@ -70,6 +70,33 @@ def pages_written(rels: list[str]) -> None:
         _generation["written"] += 1
 
 
+_server = {"live": None}
+
+
+def serving(server, docs_dir: str) -> None:
+    """Called by the hook when MkDocs starts serving. It would look for changes by listing the
+    whole docs folder twice a second (tens of thousands of files for a large collection); the
+    preview writes every file there itself, so it stops that and asks for each rebuild instead."""
+    try:
+        server.unwatch(docs_dir)
+    except (KeyError, AttributeError):
+        return
+    _server["live"] = server
+
+
+def request_build() -> None:
+    """Ask MkDocs to rebuild now (the preview has written into the docs folder)."""
+    server = _server["live"]
+    if server is None:
+        return
+    try:
+        with server._rebuild_cond:  # what its own file watcher does on a change
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
+    except AttributeError:  # another MkDocs: watch the docs folder again
+        server.watch(server.root)
+
+
 def wait_for_build(timeout: float = 10.0) -> None:
     """Wait until MkDocs has built everything written so far (or `timeout` passes), so the
     preview's full round does not compete with the build that shows a save."""
@@ -198,18 +225,13 @@ def quick_check(paths: list[Path], content_dir: Path) -> None:
 
 
 def start_quick_checks(content_dir: Path) -> None:
-    def snapshot():
-        return {p: p.stat().st_mtime_ns for p in Path(content_dir).rglob("*.yaml")}
+    from .watching import Saves
+
+    saves = Saves(content_dir, QUICK_INTERVAL)
 
     def loop():
-        seen = snapshot()
         while True:
-            time.sleep(QUICK_INTERVAL)
-            current = snapshot()
-            changed = [p for p in set(current) | set(seen) if current.get(p) != seen.get(p)]
-            seen = current
-            if changed:
-                quick_check(changed, Path(content_dir))
+            quick_check(saves.changed(), Path(content_dir))
 
     threading.Thread(target=loop, daemon=True).start()
 

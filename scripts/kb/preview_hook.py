@@ -7,6 +7,11 @@ def on_pre_build(config, **kwargs):
     preview.build_started()
 
 
+def on_serve(server, config, builder, **kwargs):
+    preview.serving(server, config.docs_dir)
+    return server
+
+
 def on_files(files, config, **kwargs):
     preview.mark_modified(files)
     return files

@@ -128,17 +128,19 @@ def sync_docs(content_dir: Path, docs_dir: Path, state=None, before_write=None) 
 
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
           address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None,
-          before_write=None, on_quick=None, wait_for_build=None) -> None:
+          before_write=None, on_quick=None, wait_for_build=None, after_write=None) -> None:
     """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs
     watches. A save shows at once on the saved cases' own pages (`on_quick` is told), then a full
     round in the background brings every page it affects up to date (`on_synced` or `on_problems`),
-    once MkDocs has shown the quick pages (`wait_for_build`, if given, waits for that)."""
+    once MkDocs has shown the quick pages (`wait_for_build`, if given, waits for that).
+    `after_write` is told each time files were written into the docs folder."""
     import threading
     import time
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from .preview_state import PreviewState, quick_pages
+    from .watching import Saves, snapshot
 
     docs_dir = build_dir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
@@ -147,26 +149,20 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
     state = PreviewState(build_dir / DOCUMENT_CACHE)
     sync_docs(content_dir, docs_dir, state)  # fills the state's memory; writes nothing
 
-    def snapshot():
-        return {p: p.stat().st_mtime_ns for p in content_dir.rglob("*.yaml")}
-
+    saves = Saves(content_dir)  # the editor sees a refused save within 2 s (tests/test_preview.py)
     full_round = threading.Event()
+    wrote = after_write or (lambda: None)
 
     def watch():
-        seen = snapshot()
         while True:
-            time.sleep(0.3)  # the editor sees a refused save within 2 s (tests/test_preview.py)
-            current = snapshot()
-            if current == seen:
-                continue
-            saved = sorted(p for p in set(current) | set(seen) if current.get(p) != seen.get(p))
-            seen = current
+            saved = saves.changed()
             started = time.perf_counter()
             pages = quick_pages(state.last, content_dir, saved) or {}
             if pages:
                 if before_write is not None:
                     before_write(list(pages))
                 write_pages(pages, docs_dir)
+                wrote()
                 if on_quick:
                     on_quick(list(pages), time.perf_counter() - started)
             full_round.set()
@@ -177,14 +173,15 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
             if wait_for_build is not None:
                 wait_for_build()
             full_round.clear()
-            seen = snapshot()
+            seen = snapshot(content_dir)
             started = time.perf_counter()
             try:
                 changed = sync_docs(content_dir, docs_dir, state, before_write)
             except ProblemsFound as found:
-                if snapshot() == seen:  # a file saved meanwhile makes this result stale; the next round re-checks
+                if snapshot(content_dir) == seen:  # a file saved meanwhile makes this result stale; the next round re-checks
                     on_problems(found.problems)
             else:
+                wrote()
                 if on_synced:
                     on_synced(changed, time.perf_counter() - started)
 
