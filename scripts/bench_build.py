@@ -114,7 +114,8 @@ def serve_latency(content: Path, work: Path) -> tuple[float, float]:
             time.sleep(1)
         time.sleep(2)  # the preview's memory is filled before MkDocs first serves
         marker = f"改{int(time.time())}"
-        case.write_text(case.read_text(encoding="utf-8").replace("\ntitle: ", f"\ntitle: {marker}", 1), encoding="utf-8")
+        original = case.read_text(encoding="utf-8")
+        case.write_text(original.replace("\ntitle: ", f"\ntitle: {marker}", 1), encoding="utf-8")
         saved = time.monotonic()
         lines = len(log.read_text(encoding="utf-8").splitlines())
         while marker not in page() and time.monotonic() - saved < 600:
@@ -124,6 +125,7 @@ def serve_latency(content: Path, work: Path) -> tuple[float, float]:
             time.sleep(0.2)
             if time.monotonic() - saved > 1200:
                 break
+        case.write_text(original, encoding="utf-8")
         return shown, time.monotonic() - saved
     finally:
         os.killpg(process.pid, signal.SIGTERM)
