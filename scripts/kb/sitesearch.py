@@ -20,7 +20,7 @@ from .query import query_data
 from .schemas import labels
 
 TARGET_POSTINGS_PER_SHARD = 6000
-ENTRIES_PER_GROUP = 4_000_000  # postings encoded at once (bounds the memory of a large corpus)
+ENTRIES_PER_GROUP = 2_000_000  # postings encoded at once (bounds the memory of a large corpus)
 DOCS_PER_SHARD = 100
 
 
@@ -48,8 +48,9 @@ def positional_bigrams(text: str, start: int = 0) -> tuple[list[tuple[str, int]]
 
 # ------------------------------------------------------------ the same, on arrays
 
-CODE_POINTS = 0x110000  # a bigram as one number: first code point × CODE_POINTS + second
-_ALPHABET_BYTES = None
+# A bigram as one number: first code point × CODE_POINTS + second. Word characters all lie in
+# the Basic Multilingual Plane (see analysis.WORD_CHARS), so a bigram fits 32 bits.
+CODE_POINTS = 0x10000
 
 
 def bigram_arrays(text: str, start: int = 0) -> tuple[np.ndarray, np.ndarray, int]:
@@ -64,11 +65,13 @@ def bigram_arrays(text: str, start: int = 0) -> tuple[np.ndarray, np.ndarray, in
     run_start = start + np.concatenate(([0], np.cumsum(steps)[:-1])).astype(np.int64)
     at = np.flatnonzero(word[:-1] & word[1:])
     run = np.searchsorted(starts, at, side="right") - 1
-    return points[at] * CODE_POINTS + points[at + 1], run_start[run] + (at - starts[run]), start + int(steps.sum())
+    grams = (points[at] * CODE_POINTS + points[at + 1]).astype(np.uint32)
+    return grams, (run_start[run] + (at - starts[run])).astype(np.int32), start + int(steps.sum())
 
 
 def fnv1a_array(grams: np.ndarray) -> np.ndarray:
     """fnv1a() of each bigram number (both characters lie in the Basic Multilingual Plane)."""
+    grams = grams.astype(np.int64)
     h = np.full(grams.shape, 0x811C9DC5, dtype=np.uint64)
     for unit in (grams // CODE_POINTS, grams % CODE_POINTS):
         h = ((h ^ unit.astype(np.uint64)) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF)
@@ -97,7 +100,8 @@ def encoded_postings(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray)
     number's difference from the previous one, the count of positions and the positions as
     differences. The entries come in case order and, within a case, in position order."""
     order = np.argsort(grams, kind="stable")
-    g, d, p = grams[order], docs[order], positions[order]
+    g, d, p = grams[order], docs[order].astype(np.int64), positions[order].astype(np.int64)
+    del order
     n = len(g)
     if n == 0:
         return {}
@@ -123,7 +127,7 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
     search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown)."""
     types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
     type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
-    gram_parts, doc_parts, position_parts = [], [], []
+    gram_parts, position_parts, per_doc = [], [], []
     docs, titles, searchables = [], [], []
     cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
     for n, case in enumerate(cases):
@@ -134,7 +138,7 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
         body_grams, body_positions, _ = bigram_arrays(d["body"], names_end)
         gram_parts += [title_grams, names_grams, body_grams]
         position_parts += [title_positions, names_positions, body_positions]
-        doc_parts.append(np.full(len(title_grams) + len(names_grams) + len(body_grams), n, dtype=np.int64))
+        per_doc.append(len(title_grams) + len(names_grams) + len(body_grams))
         period = case["period"]
         docs.append([
             [type_ids.index(t) for t in case["practice_types"]],
@@ -146,23 +150,25 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
             title_end, names_end,
         ])
         titles.append([case["id"], case["title"]])
-    grams = np.concatenate(gram_parts) if gram_parts else np.zeros(0, dtype=np.int64)
-    positions = np.concatenate(position_parts) if position_parts else np.zeros(0, dtype=np.int64)
-    doc_numbers = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
-    del gram_parts, position_parts, doc_parts
+    grams = np.concatenate(gram_parts) if gram_parts else np.zeros(0, dtype=np.uint32)
+    del gram_parts
+    positions = np.concatenate(position_parts) if position_parts else np.zeros(0, dtype=np.int32)
+    del position_parts
+    doc_numbers = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_doc)
     total = len(grams)
     shard_count = 1
     while total / shard_count > TARGET_POSTINGS_PER_SHARD:
         shard_count *= 2
     # Each shard lists its bigrams in the order they first occur (case by case), as a dict
     # filled while reading the cases would; the shards are made a group at a time to bound memory.
-    distinct, first = np.unique(grams, return_index=True)
+    distinct, first, which = np.unique(grams, return_index=True, return_inverse=True)
     shard_of = fnv1a_array(distinct) % shard_count
     groups = max(1, min(shard_count, total // ENTRIES_PER_GROUP + 1))
     shards: list[dict] = [{} for _ in range(shard_count)]
-    entry_shard = fnv1a_array(grams) % shard_count
+    entry_group = (shard_of % groups).astype(np.int32)[which]
+    del which
     for group in range(groups):
-        take = entry_shard % groups == group
+        take = entry_group == group
         encoded = encoded_postings(grams[take], doc_numbers[take], positions[take])
         mine = shard_of % groups == group
         mine_grams, mine_shards = distinct[mine], shard_of[mine]
