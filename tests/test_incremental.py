@@ -162,3 +162,22 @@ def test_pages_written_by_worker_processes_equal_the_rendered_pages(tmp_path, mo
     pages = render_pages(site)
     assert count == len(pages)
     assert {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.md")} == pages
+
+
+def test_search_stages_started_afresh_from_the_cache_make_what_forked_ones_make(tmp_path, monkeypatch):
+    from kb import pipeline
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    forked = build_site(content, tmp_path / "forked", incremental=False)
+    monkeypatch.setattr(pipeline, "SPAWN_FROM", 0)  # as for a large collection
+    fresh = build_site(content, tmp_path / "fresh", incremental=False)
+    assert tree_hashes(fresh) == tree_hashes(forked)
+    ours = lambda index: {k: v for k, v in tree_hashes(index).items() if not k.endswith((".toc", ".seg"))}  # whoosh names its segments at random
+    assert ours(tmp_path / "fresh" / "index") == ours(tmp_path / "forked" / "index")
+    from kb.index import Searcher
+    searchers = [Searcher(tmp_path / name / "index") for name in ("fresh", "forked")]
+    fresh_hits, forked_hits = ([hit.id for hit in searcher.search("信访代理")] for searcher in searchers)
+    assert fresh_hits and fresh_hits == forked_hits
+    for searcher in searchers:
+        searcher.close()

@@ -19,6 +19,7 @@ INDEX_KEY = ".kb-key"
 # Stages beside the site run at a lower priority: they take the cores the render workers and
 # MkDocs (one core) leave idle instead of slowing the pages down; they are needed only at the end.
 BESIDE_NICENESS = 10
+SPAWN_FROM = PARALLEL_FROM  # cases from which a stage beside the site starts a fresh process
 
 
 @dataclass
@@ -198,37 +199,60 @@ def _keyed(work, target: Path, key: str, *args) -> None:
     (target / INDEX_KEY).write_text(key, encoding="utf-8")
 
 
-def run_beside(name: str, work, args: tuple, target: Path, key: str, previous: Path | None) -> Background:
-    """Run work(*args), which fills the folder `target`, in a second process; when `previous`
-    holds the output of the same key, hard-link that instead."""
+def _from_cache(work: str, content_dir: str, cache_file: str, out: str, target: str, key: str) -> None:
+    """In a fresh process: read the content through the document cache the validation has just
+    written (a second or two), then run work (module.function) on it."""
+    import importlib
+
+    from .corpus import read_corpus
+    from .doccache import DocumentCache
+
+    module, name = work.rsplit(".", 1)
+    corpus = read_corpus(Path(content_dir), documents=DocumentCache(Path(cache_file)))
+    _keyed(getattr(importlib.import_module(module), name), Path(target), key, corpus, Path(out))
+
+
+def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path | None, target: Path, key: str,
+               previous: Path | None) -> Background:
+    """Run work(corpus, out) (work: "module.function"), which fills the folder `target`, in a second
+    process; when `previous` holds the output of the same key, hard-link that instead. For a large
+    collection the process starts afresh and reads the content from `cache_file`: a forked copy of
+    this process would carry all of this process's memory besides its own."""
+    import importlib
+
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         shutil.copytree(previous, target, copy_function=os.link)
         return Background(name)
-    if "fork" not in multiprocessing.get_all_start_methods():
-        _keyed(work, target, key, *args)
+    methods = multiprocessing.get_all_start_methods()
+    if cache_file is not None and len(corpus.cases) >= SPAWN_FROM and "spawn" in methods:
+        args = (work, str(corpus.root), str(cache_file), str(out), str(target), key)
+        process = multiprocessing.get_context("spawn").Process(target=_from_cache, args=args)
+    elif "fork" in methods:
+        function = getattr(importlib.import_module(work.rsplit(".", 1)[0]), work.rsplit(".", 1)[1])
+        process = multiprocessing.get_context("fork").Process(target=_keyed, args=(function, target, key, corpus, out))
+    else:
+        module, function = work.rsplit(".", 1)
+        _keyed(getattr(importlib.import_module(module), function), target, key, corpus, out)
         return Background(name)
-    process = multiprocessing.get_context("fork").Process(target=_keyed, args=(work, target, key, *args))
     process.start()
     return Background(name, process)
 
 
-def start_index(corpus: Corpus, content: str, target: Path, previous: Path | None) -> Background:
+def start_index(corpus: Corpus, content: str, target: Path, previous: Path | None,
+                cache_file: Path | None = None) -> Background:
     """The whoosh index for `kb search`; `content` is the content_digest."""
-    from .index import build_index
-
     key = content_key(content, ("index.py", "analysis.py", "corpus.py"))
-    return run_beside("检索索引", build_index, (corpus, target), target, key, previous)
+    return run_beside("检索索引", "kb.index.build_index", corpus, target, cache_file, target, key, previous)
 
 
-def start_site_search(corpus: Corpus, content: str, out_dir: Path, previous_docs: Path | None) -> Background:
+def start_site_search(corpus: Corpus, content: str, out_dir: Path, previous_docs: Path | None,
+                      cache_file: Path | None = None) -> Background:
     """The site's search data (out_dir/search, moved into the docs and the site once MkDocs is
     done), which only the cases and taxonomies shape."""
-    from .sitesearch import build_site_index
-
     key = content_key(content, ("sitesearch.py", "index.py", "analysis.py", "corpus.py", "schemas.py"))
     previous = previous_docs / "search" if previous_docs is not None else None
     target = out_dir / "search"
     target.mkdir(parents=True, exist_ok=True)
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         target.rmdir()
-    return run_beside("网站检索数据", build_site_index, (corpus, out_dir), target, key, previous)
+    return run_beside("网站检索数据", "kb.sitesearch.build_site_index", corpus, out_dir, cache_file, target, key, previous)

@@ -305,9 +305,10 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
             corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE)
             stage.count = len(corpus.cases)
         content = content_digest(content_dir)
-        indexer = start_index(corpus, content, work / "index", build_dir / "index" if incremental else None)
+        cache = build_dir / DOCUMENT_CACHE
+        indexer = start_index(corpus, content, work / "index", build_dir / "index" if incremental else None, cache)
         # Made beside the pages and added to docs/ and site/ after MkDocs, which has no use for it.
-        searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None)
+        searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None, cache)
         with stages("相关案例"):
             digests = case_digests(corpus)
             related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE)
