@@ -298,14 +298,14 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_dir))
     indexer = searchdata = None
     try:
+        cache = build_dir / DOCUMENT_CACHE
         with stages("校验") as stage:
             if not incremental:  # a clean build starts from nothing, and leaves its caches for the next one
-                for cache in (DOCUMENT_CACHE, TERM_CACHE):
-                    (build_dir / cache).unlink(missing_ok=True)
-            corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE)
+                for old in (cache, build_dir / TERM_CACHE):
+                    old.unlink(missing_ok=True)
+            corpus = valid_corpus(content_dir, cache)
             stage.count = len(corpus.cases)
         content = content_digest(content_dir)
-        cache = build_dir / DOCUMENT_CACHE
         indexer = start_index(corpus, content, work / "index", build_dir / "index" if incremental else None, cache)
         # Made beside the pages and added to docs/ and site/ after MkDocs, which has no use for it.
         searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None, cache)
