@@ -88,40 +88,39 @@ def case_outputs(key: str) -> tuple[str, ...]:
     return (f"cases/{key}.md", f"compare/{key}.js", f"downloads/cases/{key}.docx")
 
 
-def _canonical(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")).encode()
+def value_digest(value) -> str:
+    """A short hash of a JSON-like value, the same for equal values whatever their key order."""
+    canonical = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
 
 
 def case_digests(corpus) -> dict[str, str]:
     """Per case id: a digest of its file name and data."""
-    return {doc.data["id"]: hashlib.blake2b(_canonical([doc.file, doc.data]), digest_size=16).hexdigest()
-            for doc in corpus.cases}
+    return {doc.data["id"]: value_digest([doc.file, doc.data]) for doc in corpus.cases}
 
 
 def shared_digest(site) -> str:
     """A digest of the files every page draws on besides the cases."""
     corpus = site.corpus
     shared = [d.data if d is not None else None for d in corpus.sources + corpus.taxonomies + [corpus.regions, corpus.glossary]]
-    return hashlib.blake2b(_canonical([shared, site.handouts]), digest_size=16).hexdigest()
+    return value_digest([shared, site.handouts])
 
 
-def case_inputs(site, own: dict[str, str] | None = None) -> dict[str, str]:
+def case_inputs(site, own: dict[str, str], shared: str) -> dict[str, str]:
     """Per case id: a digest of everything its own files show — its data (`own`: case_digests),
-    the cases its page names (related, parent, parts) and the files every case page draws on;
-    per TYPE_TABLE + type id, of the inputs of the type's cases."""
-    shared = shared_digest(site)
-    own = own or case_digests(site.corpus)
+    the cases its page names (related, parent, parts) and the files every case page draws on
+    (`shared`: shared_digest); per TYPE_TABLE + type id, of the inputs of the type's cases."""
     inputs = {}
     for case in site.cases:
         named = [[other.id, own[other.id], reason] for other, reason in case.related]
         named += [own[child.id] for child in case.children] + [own[case.parent.id] if case.parent else None]
-        inputs[case.id] = hashlib.blake2b(_canonical([own[case.id], shared, named]), digest_size=16).hexdigest()
+        inputs[case.id] = value_digest([own[case.id], shared, named])
     members: dict[str, list[str]] = {type_id: [] for type_id in site.types}
     for case in site.cases:
         for term in case.types:
             members[term["id"]].append(inputs[case.id])
     for type_id, term in site.types.items():
-        inputs[TYPE_TABLE + type_id] = hashlib.blake2b(_canonical([term, members[type_id]]), digest_size=16).hexdigest()
+        inputs[TYPE_TABLE + type_id] = value_digest([term, members[type_id]])
     return inputs
 
 
@@ -138,18 +137,18 @@ class Previous:
 
     def __init__(self, docs_dir: Path, previous_docs: Path, key: str):
         before = read_manifest(previous_docs)
-        same = before.get("key") == key
-        self.inputs = before.get("inputs", {}) if same else {}
-        self.files = before.get("files", {}) if same else {}
+        self.same_key = before.get("key") == key  # else nothing of it can be taken over
+        self.inputs = before.get("inputs", {}) if self.same_key else {}
+        self.files = before.get("files", {}) if self.same_key else {}
         self.docs_dir, self.previous_docs = docs_dir, previous_docs
         self.taken = TakenOver()
         self._folders: set[Path] = set()
 
-    def take(self, key: str, digest: str) -> bool:
+    def take(self, key: str, inputs: str) -> bool:
         """Hard-link the files of `key` (see case_outputs) into docs_dir if the previous build
-        made them from the same inputs; whether it did."""
+        made them from the same `inputs` digest; whether it did."""
         outputs = case_outputs(key)
-        if self.inputs.get(key) != digest or not all(rel in self.files for rel in outputs):
+        if self.inputs.get(key) != inputs or not all(rel in self.files for rel in outputs):
             return False
         try:
             for rel in outputs:
@@ -167,30 +166,18 @@ class Previous:
         return True
 
 
-def take_over_cases(inputs: dict[str, str], docs_dir: Path, previous_docs: Path | None, key: str) -> TakenOver:
-    """Hard-link into docs_dir the files of every case whose inputs are those of the previous
-    build (same build key); the rest is for the caller to render."""
-    if previous_docs is None:
-        return TakenOver()
-    previous = Previous(docs_dir, previous_docs, key)
-    for case_id, digest in inputs.items():
-        previous.take(case_id, digest)
-    return previous.taken
-
-
 class ListingReuse:
     """Given to render_list_pages: each listing page gets a digest of what it shows (its cases'
     digests, its settings, the shared files) recorded in `inputs`; a page the previous build made
     from the same is taken over (hard-linked) instead of rendered."""
 
-    def __init__(self, site, own: dict[str, str], inputs: dict[str, str], previous: Previous | None):
-        self.own, self.inputs, self.previous = own, inputs, previous
-        self.shared = shared_digest(site)
+    def __init__(self, own: dict[str, str], shared: str, inputs: dict[str, str], previous: Previous | None):
+        self.own, self.shared, self.inputs, self.previous = own, shared, inputs, previous
 
     def taken(self, path: str, template: str, context: dict) -> bool:
-        digest = hashlib.blake2b(_canonical([template, path, self.shared, self._plain(context)]), digest_size=16).hexdigest()
-        self.inputs[LISTING + path] = digest
-        return self.previous is not None and self.previous.take(LISTING + path, digest)
+        made_from = value_digest([template, path, self.shared, self._plain(context)])
+        self.inputs[LISTING + path] = made_from
+        return self.previous is not None and self.previous.take(LISTING + path, made_from)
 
     def _plain(self, value):
         """The value with cases as their digests and region nodes as what region pages show."""
@@ -210,21 +197,19 @@ class ListingReuse:
         raise TypeError(f"listing context of unknown kind: {type(value).__name__}")
 
 
-def reuse_unchanged(docs_dir: Path, previous_docs: Path, key: str, inputs: dict[str, str] | None = None,
-                    known: dict[str, str] | None = None) -> tuple[dict, list[str]]:
-    """Link files identical to the previous build's to their old copies; write the manifest
-    (with the cases' `inputs`). `known` gives the hashes of files already linked to the previous
-    build's. Returns (previous manifest, relative paths that changed, appeared or disappeared)."""
-    before = read_manifest(previous_docs)
-    known_links = known or {}
+def reuse_unchanged(docs_dir: Path, previous: Previous | None, key: str, inputs: dict[str, str]) -> list[str]:
+    """Link files identical to the previous build's to their old copies (those `previous` took
+    over already are not read again); write the manifest, with the `inputs` digests. Returns the
+    relative paths that changed, appeared or disappeared."""
+    old_files = previous.files if previous is not None else {}
+    known_links = previous.taken.hashes if previous is not None else {}
     now = tree_hashes(docs_dir, known_links)
-    old_files = before.get("files", {}) if before.get("key") == key else {}
     changed = []
-    for rel, digest in now.items():
-        old = previous_docs / rel
+    for rel, file_digest in now.items():
         if rel in known_links:
             continue
-        if old_files.get(rel) == digest and old.is_file():
+        old = previous.previous_docs / rel if previous is not None else None
+        if old_files.get(rel) == file_digest and old.is_file():
             target = docs_dir / rel
             if target.exists() and os.path.samefile(old, target):
                 continue  # already a link to it (taken over whole); rename() would leave `spare` behind
@@ -234,9 +219,8 @@ def reuse_unchanged(docs_dir: Path, previous_docs: Path, key: str, inputs: dict[
         else:
             changed.append(rel)
     changed += [rel for rel in old_files if rel not in now]
-    manifest = {"key": key, "files": now, "inputs": inputs or {}}
-    (docs_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    return before, sorted(changed)
+    _write_manifest(docs_dir, {"key": key, "files": now, "inputs": inputs})
+    return sorted(changed)
 
 
 def add_to_manifest(docs_dir: Path, folder: str) -> None:
@@ -244,6 +228,10 @@ def add_to_manifest(docs_dir: Path, folder: str) -> None:
     manifest = read_manifest(docs_dir)
     found = tree_hashes(docs_dir / folder)
     manifest["files"] = dict(sorted({**manifest["files"], **{f"{folder}/{rel}": h for rel, h in found.items()}}.items()))
+    _write_manifest(docs_dir, manifest)
+
+
+def _write_manifest(docs_dir: Path, manifest: dict) -> None:
     (docs_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 

@@ -199,17 +199,22 @@ def _keyed(work, target: Path, key: str, *args) -> None:
     (target / INDEX_KEY).write_text(key, encoding="utf-8")
 
 
+def _function(work: str):
+    """The function named "module.function"."""
+    import importlib
+
+    module, name = work.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
 def _from_cache(work: str, content_dir: str, cache_file: str, out: str, target: str, key: str) -> None:
     """In a fresh process: read the content through the document cache the validation has just
     written (a second or two), then run work (module.function) on it."""
-    import importlib
-
     from .corpus import read_corpus
     from .doccache import DocumentCache
 
-    module, name = work.rsplit(".", 1)
     corpus = read_corpus(Path(content_dir), documents=DocumentCache(Path(cache_file)))
-    _keyed(getattr(importlib.import_module(module), name), Path(target), key, corpus, Path(out))
+    _keyed(_function(work), Path(target), key, corpus, Path(out))
 
 
 def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path | None, target: Path, key: str,
@@ -218,8 +223,6 @@ def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path
     process; when `previous` holds the output of the same key, hard-link that instead. For a large
     collection the process starts afresh and reads the content from `cache_file`: a forked copy of
     this process would carry all of this process's memory besides its own."""
-    import importlib
-
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         shutil.copytree(previous, target, copy_function=os.link)
         return Background(name)
@@ -228,11 +231,9 @@ def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path
         args = (work, str(corpus.root), str(cache_file), str(out), str(target), key)
         process = multiprocessing.get_context("spawn").Process(target=_from_cache, args=args)
     elif "fork" in methods:
-        function = getattr(importlib.import_module(work.rsplit(".", 1)[0]), work.rsplit(".", 1)[1])
-        process = multiprocessing.get_context("fork").Process(target=_keyed, args=(function, target, key, corpus, out))
+        process = multiprocessing.get_context("fork").Process(target=_keyed, args=(_function(work), target, key, corpus, out))
     else:
-        module, function = work.rsplit(".", 1)
-        _keyed(getattr(importlib.import_module(module), function), target, key, corpus, out)
+        _keyed(_function(work), target, key, corpus, out)
         return Background(name)
     process.start()
     return Background(name, process)

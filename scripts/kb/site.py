@@ -22,7 +22,7 @@ from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
 from .incremental import (TYPE_TABLE, DropDirtyWarning, ListingReuse, Previous, TakenOver, add_to_manifest, build_key,
-                          case_digests, case_inputs, link_previous_site, read_manifest, reuse_unchanged, written_pages)
+                          case_digests, case_inputs, link_previous_site, reuse_unchanged, shared_digest, written_pages)
 from .pipeline import Stages, content_digest, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound, WarningCollector
 from .related import TERM_CACHE, related_cases
@@ -62,7 +62,8 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
     with stages("生成页面", total=len(corpus.cases)) as stage:
         site = build_site_model(corpus, related, handouts)
         digests = digests or case_digests(corpus)
-        inputs = case_inputs(site, digests)
+        shared = shared_digest(site)
+        inputs = case_inputs(site, digests, shared)
         if previous is not None:
             for key, digest in inputs.items():
                 previous.take(key, digest)
@@ -71,7 +72,7 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
         tables = {t for t in site.types if TYPE_TABLE + t not in taken.cases}
         stage.advance(len(site.cases) - len(fresh))
         count = write_all_pages(site, docs_dir, cases=fresh, progress=stage,
-                                reuse=ListingReuse(site, digests, inputs, previous))
+                                reuse=ListingReuse(digests, shared, inputs, previous))
         shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
         stage.count = count
     with stages("检索与对比数据"):
@@ -218,13 +219,14 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, 
     collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
-    build_logger, level = logging.getLogger("mkdocs.commands.build"), logging.getLogger("mkdocs.commands.build").level
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    level = build_logger.level
     counter = _PageCounter(progress) if progress is not None and getattr(progress, "bar", None) is not None else None
     if counter is not None:  # only on a terminal: MkDocs reports each page at debug level
         build_logger.addHandler(counter)
         build_logger.setLevel(logging.DEBUG)
     dirty_warning = DropDirtyWarning()
-    logging.getLogger("mkdocs.commands.build").addFilter(dirty_warning)
+    build_logger.addFilter(dirty_warning)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir))
         build(config, dirty=dirty)
@@ -233,7 +235,7 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, 
         raise ProblemsFound([Problem(str(config_file.name), 1, 1, "", f"MkDocs：{m}") for m in messages]) from None
     finally:
         logger.removeHandler(collector)
-        logging.getLogger("mkdocs.commands.build").removeFilter(dirty_warning)
+        build_logger.removeFilter(dirty_warning)
         if counter is not None:
             build_logger.removeHandler(counter)
             build_logger.setLevel(level)
@@ -317,9 +319,8 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         previous = Previous(work / "docs", previous_docs, key) if incremental else None
         made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, previous=previous,
                              digests=digests)
-        _, changed = reuse_unchanged(work / "docs", previous_docs if incremental else work / "none", key,
-                                     made["inputs"], made["taken"].hashes)
-        dirty = incremental and read_manifest(previous_docs).get("key") == key and (previous_site / "index.html").exists()
+        changed = reuse_unchanged(work / "docs", previous, key, made["inputs"])
+        dirty = previous is not None and previous.same_key and (previous_site / "index.html").exists()
         if engine == "zensical":
             with stages("Zensical") as stage:
                 run_zensical(work / "docs", work / "site", config_file)
