@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import pickle
 from pathlib import Path
 
@@ -21,11 +20,12 @@ import numpy as np
 
 from .analysis import domain_words
 from .corpus import Corpus
+from .doccache import read_sealed, section, write_sealed
 from .index import case_document, concept_counter
 from .render import relation_reason
 
 TOP = 8
-TERM_CACHE = Path("cache") / "terms.pickle"  # inside the build folder
+TERM_CACHE = Path("cache") / "terms.marshal"  # inside the build folder: term counts and the last neighbours
 BLOCK = 512  # rows scored at once: a block of scores is BLOCK × cases floats
 
 
@@ -59,29 +59,6 @@ def _shared_key(corpus: Corpus, dictionary: list[str]) -> str:
     for name in ("related.py", "index.py", "analysis.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
-
-
-class TermCache:
-    """Term counts kept between builds (build/cache/terms.pickle): case id → (digest, counts),
-    valid for one shared key, and the last similarity result with the digest of the counts it
-    was computed from; written atomically."""
-
-    def __init__(self, path: Path, key: str):
-        self.path, self.key, self.entries, self.similar = Path(path), key, {}, (None, None)
-        try:
-            with open(self.path, "rb") as stream:
-                stored_key, entries, similar = pickle.load(stream)
-            if stored_key == key:
-                self.entries, self.similar = entries, similar
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
-            pass
-
-    def save(self, entries: dict, similar: tuple) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
-        with open(partial, "wb") as stream:
-            pickle.dump((self.key, entries, similar), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.path)
 
 
 def weight_matrix(ids: list[str], counts: dict[str, dict[str, int]]) -> np.ndarray:
@@ -136,13 +113,17 @@ def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int 
     dictionary = domain_words(corpus) if dictionary is None else dictionary
     ids = sorted(d.data["id"] for d in corpus.cases)
     if cache_file is not None and digests is not None:
-        cache = TermCache(cache_file, _shared_key(corpus, dictionary))
-        counts = term_counts(corpus, dictionary, cache.entries, digests)
+        key = _shared_key(corpus, dictionary)  # the stored counts hold for this key only
+        kept = section(read_sealed(cache_file), "terms", key)
+        entries = kept.get("entries", {})  # case id → (digest, counts), as term_counts keeps them
+        counts = term_counts(corpus, dictionary, entries, digests)
         # The neighbours follow from the counts alone: when no case's counts changed (most edits
         # touch no domain term), the last result stands.
         made_from = hashlib.blake2b(pickle.dumps([top, [(i, sorted(counts[i].items())) for i in ids]]), digest_size=16).digest()
-        neighbours = cache.similar[1] if cache.similar[0] == made_from else _neighbours(ids, counts, top)
-        cache.save({ident: cache.entries[ident] for ident in ids}, (made_from, neighbours))
+        similar = kept.get("similar")
+        neighbours = similar[1] if similar and similar[0] == made_from else _neighbours(ids, counts, top)
+        write_sealed(cache_file, {"terms": (key, {"entries": {ident: entries[ident] for ident in ids},
+                                                  "similar": (made_from, neighbours)})})
     else:
         neighbours = _neighbours(ids, term_counts(corpus, dictionary, memo), top)
     data = {d.data["id"]: d.data for d in corpus.cases}
