@@ -188,3 +188,39 @@ def test_saves_are_noticed_when_the_system_reports_them_and_each_only_once(tmp_p
     added = tmp_path / "cases" / "c.yaml"
     threading.Timer(0.2, lambda: added.write_text("c: 1\n", encoding="utf-8")).start()
     assert saves.changed() == [added]
+
+
+def test_a_saved_page_is_converted_at_once_with_the_last_builds_navigation(built_site, tmp_path):
+    """What `kb serve` does after a save: the page is made into HTML straight away from the last
+    build's navigation and templates (no MkDocs rebuild, which lists every file of a large
+    collection first), and the browsers are told to reload."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    from kb import preview
+
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    shutil.copytree(built_site.parent / "docs", docs)
+    options = preview.mkdocs_options(PROJECT_ROOT / "mkdocs.yml", docs)
+    config = load_config(str(PROJECT_ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site),
+                         hooks=options["hooks"], strict=False)
+    rebuilds = []
+    server = LiveReloadServer(builder=lambda: rebuilds.append(1), host="127.0.0.1", port=0, root=str(site))
+    server.watch(str(docs))
+    try:
+        assert not preview.convert_now(["cases/shanghai-lingdao-baoan.md"])  # nothing built yet
+        preview.serving(server, str(docs))
+        build(config, serve_url="http://127.0.0.1/")
+        page = docs / "cases" / "shanghai-lingdao-baoan.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("\n# ", "\n# 刚改的", 1), encoding="utf-8")
+        before = server._visible_epoch
+        assert preview.convert_now(["cases/shanghai-lingdao-baoan.md"])
+        html = (site / "cases" / "shanghai-lingdao-baoan.html").read_text(encoding="utf-8")
+        assert "<h1" in html and "刚改的" in html and 'class="md-nav' in html
+        assert server._visible_epoch > before and rebuilds == []
+        assert not preview.convert_now(["cases/not-built-yet.md"])  # a new page waits for a rebuild
+    finally:
+        preview._server["live"] = None
+        preview._last.clear()
+        server.server_close()

@@ -334,7 +334,7 @@ def serve(ctx: click.Context, address: str) -> None:
         serve_site(ctx.obj["content"], ctx.obj["build"], config_file=config_file, address=address,
                    on_problems=refused, on_synced=synced, mkdocs_options=preview.mkdocs_options(config_file, docs_dir),
                    before_write=preview.pages_written, on_quick=quick, wait_for_build=preview.wait_for_build,
-                   after_write=preview.request_build)
+                   after_write=preview.request_build, convert_now=preview.convert_now)
     except ProblemsFound as found:
         click.echo("内容有错误，预览没有启动：先按下面的提示改好，再运行 kb serve（改好后预览会一直跟着你的修改更新）。", err=True)
         _fail(found)

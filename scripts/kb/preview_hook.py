@@ -17,6 +17,16 @@ def on_files(files, config, **kwargs):
     return files
 
 
+def on_nav(nav, config, files, **kwargs):
+    preview.build_parts(config=config, files=files, nav=nav)
+    return nav
+
+
+def on_env(env, config, files, **kwargs):
+    preview.build_parts(env=env)
+    return env
+
+
 def on_post_build(config, **kwargs):
     preview.site_dir_known(config.site_dir)
 

@@ -129,12 +129,13 @@ def sync_docs(content_dir: Path, docs_dir: Path, state=None, before_write=None) 
 
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
           address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None,
-          before_write=None, on_quick=None, wait_for_build=None, after_write=None) -> None:
+          before_write=None, on_quick=None, wait_for_build=None, after_write=None, convert_now=None) -> None:
     """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs
     watches. A save shows at once on the saved cases' own pages (`on_quick` is told), then a full
     round in the background brings every page it affects up to date (`on_synced` or `on_problems`),
     once MkDocs has shown the quick pages (`wait_for_build`, if given, waits for that).
-    `after_write` is told each time files were written into the docs folder."""
+    `after_write` is told each time files were written into the docs folder, except when
+    `convert_now(pages)` (if given) has made the saved cases' pages into HTML itself."""
     import threading
     import time
 
@@ -163,7 +164,8 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
                 if before_write is not None:
                     before_write(list(pages))
                 write_pages(pages, docs_dir)
-                wrote()
+                if convert_now is None or not convert_now(list(pages)):
+                    wrote()
                 if on_quick:
                     on_quick(list(pages), time.perf_counter() - started)
             full_round.set()
