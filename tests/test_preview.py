@@ -224,3 +224,20 @@ def test_a_saved_page_is_converted_at_once_with_the_last_builds_navigation(built
         preview._server["live"] = None
         preview._last.clear()
         server.server_close()
+
+
+def test_reading_the_content_does_not_wake_the_watcher(tmp_path):
+    """A build or validation reads every file: with ten thousand cases, reads reported as events
+    overflowed the system's event queue."""
+    from kb.watching import Saves
+
+    (tmp_path / "cases").mkdir()
+    files = [tmp_path / "cases" / f"{n}.yaml" for n in range(20)]
+    for path in files:
+        path.write_text("a: 1\n", encoding="utf-8")
+    saves = Saves(tmp_path)
+    for path in files:
+        path.read_text(encoding="utf-8")
+    assert not saves.woken.wait(0.5)
+    files[3].write_text("a: 2\n", encoding="utf-8")
+    assert saves.woken.wait(2)

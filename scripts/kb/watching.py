@@ -24,6 +24,15 @@ def snapshot(content_dir: Path) -> dict[Path, int]:
     return out
 
 
+def _writes() -> list:
+    """The events of a change: without this filter every read of a file is an event too, and a
+    build reading ten thousand files overflows the system's queue of events."""
+    from watchdog import events
+
+    return [events.FileModifiedEvent, events.FileClosedEvent, events.FileCreatedEvent, events.FileDeletedEvent,
+            events.FileMovedEvent, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+
+
 class Saves:
     """changed() blocks until files were saved (or added, or removed) and returns them."""
 
@@ -39,7 +48,7 @@ class Saves:
             handler = FileSystemEventHandler()
             handler.on_any_event = lambda event: self.woken.set()
             self.observer = Observer()
-            self.observer.schedule(handler, str(self.content_dir), recursive=True)
+            self.observer.schedule(handler, str(self.content_dir), recursive=True, event_filter=_writes())
             self.observer.daemon = True
             self.observer.start()
             self.interval = SAFETY_INTERVAL
