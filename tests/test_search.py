@@ -223,3 +223,51 @@ def test_synonyms_file_follows_its_schema(content_copy):
                "groups:\n  - terms: [积案]\n")
     _, problems = check(content_copy)
     assert any(p.file.endswith("synonyms.yaml") and p.severity == "error" for p in problems)
+
+
+def _answers(index_dir, queries):
+    s = Searcher(index_dir)
+    try:
+        return {q: [(h.id, h.score, h.snippet, h.matched, h.missing) for h in s.search(q, limit=None)] for q in queries}
+    finally:
+        s.close()
+
+
+def test_an_index_updated_for_edited_cases_answers_as_a_fresh_one(tmp_path, content_copy, monkeypatch):
+    """`kb build` indexes again only the cases that changed since its last index."""
+    import yaml
+
+    import kb.index
+
+    queries = [q["query"] for q in yaml.safe_load((CONTENT_DIR.parent / "tests" / "natural_queries.yaml").read_text(encoding="utf-8"))["queries"]]
+    queries += ["量子计算", '"家门口"', "信访代理 上海"]
+    before, _ = check(content_copy)
+    build_index(before, tmp_path / "before")
+    edited = sorted((content_copy / "cases").rglob("*.yaml"))[:2]
+    for path in edited:  # words no case had, and some the case had taken out
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\ntitle: ", "\ntitle: 量子计算", 1).replace("信访", "来访", 3), encoding="utf-8")
+    after, problems = check(content_copy)
+    assert not [p for p in problems if p.severity == "error"]
+    build_index(after, tmp_path / "fresh")
+    with monkeypatch.context() as patch:
+        patch.setattr(kb.index, "_fresh_index", lambda *a: pytest.fail("indexed every case afresh"))
+        build_index(after, tmp_path / "updated", previous=tmp_path / "before")
+    assert _answers(tmp_path / "updated", queries) == _answers(tmp_path / "fresh", queries)
+    assert _answers(tmp_path / "updated", ["量子计算"])["量子计算"]  # the edit is found
+    assert json.loads((tmp_path / "updated" / "texts.json").read_text(encoding="utf-8")) == \
+        json.loads((tmp_path / "fresh" / "texts.json").read_text(encoding="utf-8"))
+
+
+def test_an_index_of_other_cases_is_not_updated_but_made_afresh(tmp_path, content_copy, monkeypatch):
+    import kb.index
+
+    before, _ = check(content_copy)
+    build_index(before, tmp_path / "before")
+    sorted((content_copy / "cases").rglob("*.yaml"))[0].unlink()
+    after, _ = check(content_copy)
+    made = []
+    real = kb.index._fresh_index
+    monkeypatch.setattr(kb.index, "_fresh_index", lambda *a: made.append(1) or real(*a))
+    build_index(after, tmp_path / "updated", previous=tmp_path / "before")
+    assert made and len(Searcher(tmp_path / "updated").stored) == len(after.cases)

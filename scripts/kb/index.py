@@ -9,6 +9,8 @@ search.js does the same in the browser. whoosh's more-like-this over domain term
 """
 from __future__ import annotations
 
+import bisect
+import hashlib
 import json
 import math
 import mmap
@@ -24,6 +26,7 @@ from whoosh.query import And, NumericRange, Or, Term
 
 from .analysis import bigrams, domain_words, jieba_analyzer, use_dictionary
 from .corpus import BUILD_DIR, Corpus
+from .incremental import value_digest
 from .query import Vocabulary, prefer_verbatim, query_data, runs, understand
 from .render import plain_prose, relation_reason
 
@@ -167,35 +170,30 @@ def write_gram_postings(gram_docs: dict[str, array], folder: Path) -> None:
     (folder / GRAMS_TABLE_FILE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
 
 
-def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
-    """Write a fresh index next to the old one and swap it in; returns the number of cases."""
+def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR, previous: Path | None = None,
+                cache_dir: Path | None = None) -> int:
+    """Write the index next to the old one and swap it in; returns the number of cases. From a
+    `previous` index of the same cases, dictionary and code, only the cases whose documents
+    changed are indexed again (jieba over every case takes most of a fresh index's time); the
+    answers to every query are the same as from a fresh index. `cache_dir`: see query_data."""
     dictionary = domain_words(corpus)
     use_dictionary(dictionary)
     types = corpus.taxonomy("practice_type")
+    documents = [case_document(doc.data, corpus, types) for doc in sorted(corpus.cases, key=lambda d: d.data["id"])]
+    base = _index_base(dictionary)
+    digests = {d["id"]: value_digest(d) for d in documents}
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".index-", dir=index_dir.parent))
     try:
-        ix = index.create_in(str(work), make_schema())
-        writer = ix.writer(procs=2, limitmb=128, multisegment=True)
-        texts, searchables, gram_docs = [], [], {}
-        count_concepts = concept_counter(dictionary)
-        for doc in sorted(corpus.cases, key=lambda d: d.data["id"]):
-            fields_ = case_document(doc.data, corpus, types)
-            texts.append([fields_["id"], fields_["title"], fields_["place"] + "\n" + fields_["names"], fields_["body"]])
-            searchable = fields_.pop("searchable").lower()  # lowercased, as Searcher.concept_text sees it
-            searchables.append(searchable)
-            grams = set(bigrams(searchable))
-            for gram in grams:
-                gram_docs.setdefault(gram, array("I")).append(len(searchables) - 1)
-            found = count_concepts(searchable)
-            fields_["concepts"] = " ".join(term for term in dictionary if term in found for _ in range(found[term]))
-            del fields_["body"]
-            writer.add_document(**fields_)
-        writer.commit()
-        (work / TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        write_gram_postings(gram_docs, work)
+        if previous is None or not _updated(previous, work, documents, digests, base, dictionary):
+            shutil.rmtree(work)
+            work.mkdir()
+            _fresh_index(work, documents, dictionary)
+        searchables = [d["searchable"].lower() for d in documents]
+        (work / CASES_FILE).write_text(json.dumps({"base": base, "digests": digests}), encoding="utf-8")
         (work / DICTIONARY_FILE).write_text("\n".join(dictionary), encoding="utf-8")
-        (work / QUERY_FILE).write_text(json.dumps(query_data(corpus, searchables), ensure_ascii=False), encoding="utf-8")
+        query = query_data(corpus, searchables, cache_dir)
+        (work / QUERY_FILE).write_text(json.dumps(query, ensure_ascii=False), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if index_dir.exists():
@@ -205,6 +203,100 @@ def build_index(corpus: Corpus, index_dir: Path = INDEX_DIR) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return len(corpus.cases)
+
+
+CASES_FILE = "cases.json"  # what the index was made from: the base and, per case id, its document's digest
+UPDATE_AT_MOST = 16, 0.05  # changed cases (a count, or a share if larger) up to which updating beats indexing afresh
+
+
+def _index_base(dictionary: list[str]) -> str:
+    """What every case's entry depends on besides its document: the dictionary and this code."""
+    digest = hashlib.sha256("\n".join(dictionary).encode())
+    for name in ("index.py", "analysis.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _text_row(d: dict) -> list[str]:
+    """A case's row of TEXTS_FILE: id, title, place and names, body (what Searcher matches)."""
+    return [d["id"], d["title"], d["place"] + "\n" + d["names"], d["body"]]
+
+
+def _row_grams(row: list[str]) -> set[str]:
+    return set(bigrams("\n".join(row[1:]).lower()))
+
+
+def _whoosh_fields(d: dict, dictionary: list[str], count_concepts) -> dict:
+    found = count_concepts(d["searchable"].lower())
+    fields_ = {k: v for k, v in d.items() if k not in ("searchable", "body")}
+    fields_["concepts"] = " ".join(term for term in dictionary if term in found for _ in range(found[term]))
+    return fields_
+
+
+def _fresh_index(work: Path, documents: list[dict], dictionary: list[str]) -> None:
+    ix = index.create_in(str(work), make_schema())
+    writer = ix.writer(procs=2, limitmb=128, multisegment=True)
+    texts, gram_docs = [], {}
+    count_concepts = concept_counter(dictionary)
+    for ordinal, d in enumerate(documents):
+        texts.append(_text_row(d))
+        for gram in _row_grams(texts[-1]):
+            gram_docs.setdefault(gram, array("I")).append(ordinal)
+        writer.add_document(**_whoosh_fields(d, dictionary, count_concepts))
+    writer.commit()
+    (work / TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    write_gram_postings(gram_docs, work)
+
+
+def _updated(previous: Path, work: Path, documents: list[dict], digests: dict[str, str], base: str,
+             dictionary: list[str]) -> bool:
+    """Make the index in `work` from `previous` by indexing again only the changed cases; False
+    (work left for the caller to clear) when `previous` is not of the same cases, dictionary and code."""
+    try:
+        before = json.loads((previous / CASES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if before.get("base") != base or list(before.get("digests", {})) != list(digests):
+        return False
+    changed = [i for i, d in enumerate(documents) if before["digests"][d["id"]] != digests[d["id"]]]
+    if len(changed) > max(UPDATE_AT_MOST[0], UPDATE_AT_MOST[1] * len(documents)):
+        return False
+    shutil.copytree(previous, work, dirs_exist_ok=True)  # copies: whoosh must not write into the previous index
+    texts = json.loads((work / TEXTS_FILE).read_text(encoding="utf-8"))
+    gram_docs = _read_gram_postings(work)
+    writer = index.open_dir(str(work)).writer()
+    count_concepts = concept_counter(dictionary)
+    for ordinal in changed:
+        d = documents[ordinal]
+        row = _text_row(d)
+        old, new = _row_grams(texts[ordinal]), _row_grams(row)
+        for gram in old - new:
+            docs = gram_docs[gram]
+            docs.remove(ordinal)
+            if not docs:
+                del gram_docs[gram]
+        for gram in new - old:
+            docs = gram_docs.setdefault(gram, array("I"))
+            docs.insert(bisect.bisect(docs, ordinal), ordinal)
+        texts[ordinal] = row
+        writer.delete_by_term("id", d["id"])
+        writer.add_document(**_whoosh_fields(d, dictionary, count_concepts))
+    writer.commit()
+    if changed:
+        (work / TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        write_gram_postings(gram_docs, work)
+    return True
+
+
+def _read_gram_postings(folder: Path) -> dict[str, array]:
+    table = json.loads((folder / GRAMS_TABLE_FILE).read_text(encoding="utf-8"))
+    data = (folder / GRAMS_FILE).read_bytes()
+    out = {}
+    for gram, (offset, count) in table.items():
+        docs = array("I")
+        docs.frombytes(data[offset * 4:(offset + count) * 4])
+        out[gram] = docs
+    return out
 
 
 # ---------------------------------------------------------------- querying

@@ -192,10 +192,10 @@ class Background:
             self.process.join()
 
 
-def _keyed(work, target: Path, key: str, *args) -> None:
+def _keyed(work, target: Path, key: str, *args, **options) -> None:
     if hasattr(os, "nice"):
         os.nice(BESIDE_NICENESS)
-    work(*args)
+    work(*args, **options)
     (target / INDEX_KEY).write_text(key, encoding="utf-8")
 
 
@@ -207,33 +207,37 @@ def _function(work: str):
     return getattr(importlib.import_module(module), name)
 
 
-def _from_cache(work: str, content_dir: str, cache_file: str, out: str, target: str, key: str) -> None:
+def _from_cache(work: str, content_dir: str, cache_file: str, out: str, target: str, key: str, options: dict) -> None:
     """In a fresh process: read the content through the document cache the validation has just
     written (a second or two), then run work (module.function) on it."""
     from .corpus import read_corpus
     from .doccache import DocumentCache
 
     corpus = read_corpus(Path(content_dir), documents=DocumentCache(Path(cache_file)))
-    _keyed(_function(work), Path(target), key, corpus, Path(out))
+    _keyed(_function(work), Path(target), key, corpus, Path(out), **options)
 
 
 def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path | None, target: Path, key: str,
                previous: Path | None) -> Background:
-    """Run work(corpus, out) (work: "module.function"), which fills the folder `target`, in a second
-    process; when `previous` holds the output of the same key, hard-link that instead. For a large
-    collection the process starts afresh and reads the content from `cache_file`: a forked copy of
-    this process would carry all of this process's memory besides its own."""
+    """Run work(corpus, out, previous=…, cache_dir=…) (work: "module.function"), which fills the
+    folder `target`, in a second process; when `previous` holds the output of the same key,
+    hard-link that instead (else work may update a copy of it). For a large collection the process
+    starts afresh and reads the content from `cache_file`: a forked copy of this process would
+    carry all of this process's memory besides its own."""
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         shutil.copytree(previous, target, copy_function=os.link)
         return Background(name)
+    options = {"previous": previous if previous is not None and previous.is_dir() else None,
+               "cache_dir": cache_file.parent if cache_file is not None else None}
     methods = multiprocessing.get_all_start_methods()
     if cache_file is not None and len(corpus.cases) >= SPAWN_FROM and "spawn" in methods:
-        args = (work, str(corpus.root), str(cache_file), str(out), str(target), key)
+        args = (work, str(corpus.root), str(cache_file), str(out), str(target), key, options)
         process = multiprocessing.get_context("spawn").Process(target=_from_cache, args=args)
     elif "fork" in methods:
-        process = multiprocessing.get_context("fork").Process(target=_keyed, args=(_function(work), target, key, corpus, out))
+        process = multiprocessing.get_context("fork").Process(target=_keyed, args=(_function(work), target, key, corpus, out),
+                                                              kwargs=options)
     else:
-        _keyed(_function(work), target, key, corpus, out)
+        _keyed(_function(work), target, key, corpus, out, **options)
         return Background(name)
     process.start()
     return Background(name, process)

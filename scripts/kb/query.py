@@ -9,6 +9,8 @@ are set aside; everything else is a concept matched with all its synonyms.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import jieba
 
 from .analysis import WORD_CHARS, bigrams, domain_words, use_dictionary
+from .doccache import read_sealed, section, write_sealed
 
 DATA_DIR = Path(__file__).parent / "data"
 GENERIC_SHARE = 0.5        # a word at least this share of cases contain is generic
@@ -88,9 +91,15 @@ def _sample(texts: list[str]) -> list[str]:
     return texts[::step]
 
 
-def query_data(corpus, texts: list[str]) -> dict:
+QUERY_CACHE = Path("cache") / "query.marshal"  # inside the build folder: the last query_data and its key
+
+
+def query_data(corpus, texts: list[str], cache_dir: Path | None = None) -> dict:
     """Everything query understanding needs, as plain JSON data. `texts` are the cases' searchable
-    texts (lowercased); computed once per corpus and shared by the index and the site."""
+    texts (lowercased); computed once per corpus and shared by the index and the site. With a
+    build folder's `cache_dir`, the last result is taken when everything it was made from (the
+    sampled texts, the shared vocabularies, this code) is unchanged: an edit to one case rarely
+    touches the sample, and counting words over the sample takes seconds."""
     cached = corpus.__dict__.get("_query_data")
     if cached is not None:
         return cached
@@ -100,6 +109,13 @@ def query_data(corpus, texts: list[str]) -> dict:
     regions = region_names(corpus)
     stop, listed_generic = data_words("stopwords.txt"), data_words("generic.txt")
     sample = _sample(texts)
+    key = _made_from(dictionary, groups, regions, stop, listed_generic, sample)
+    store = cache_dir / QUERY_CACHE.name if cache_dir is not None else None
+    if store is not None:
+        kept = section(read_sealed(store), "query", key)
+        if kept:
+            corpus.__dict__["_query_data"] = kept
+            return kept
     vocab = {w.lower() for w in dictionary} | {w for g in groups for w in g} | set(regions)
     seen: set[str] = set()
     for text in sample:
@@ -119,7 +135,17 @@ def query_data(corpus, texts: list[str]) -> dict:
         "genericShare": GENERIC_SHARE,
     }
     corpus.__dict__["_query_data"] = data
+    if store is not None:
+        write_sealed(store, {"query": (key, data)})
     return data
+
+
+def _made_from(*parts) -> str:
+    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode())
+    for name in ("query.py", "analysis.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    digest.update(jieba.__version__.encode())
+    return digest.hexdigest()
 
 
 def frequent_words(words: list[str], groups: list[list[str]], texts: list[str]) -> set[str]:

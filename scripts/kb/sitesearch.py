@@ -122,9 +122,11 @@ def encoded_postings(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray)
     return {int(gram): text[cut[i]:cut[i + 1]] for i, gram in enumerate(g[gram_starts])}
 
 
-def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
+def build_site_index(corpus: Corpus, out_dir: Path, previous: Path | None = None, cache_dir: Path | None = None) -> dict:
     """Write search/meta.js (what filtering and ranking need, a few dozen bytes a case),
-    search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown)."""
+    search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown).
+    `cache_dir`: see query_data. The postings are always made afresh, so `previous` (the last
+    build's search folder, which run_beside offers every stage) is not read."""
     types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
     type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
     gram_parts, position_parts, per_doc = [], [], []
@@ -195,7 +197,7 @@ def build_site_index(corpus: Corpus, out_dir: Path) -> dict:
                      region_ids.index(regions[r]["parent"]) if regions[r].get("parent") in regions else -1]
                     for r in region_ids],
         "levels": labels("case", "locality", "level"),
-        "query": query_data(corpus, searchables),
+        "query": query_data(corpus, searchables, cache_dir),
         "dictionary": domain_words(corpus),
     }
     (search_dir / "meta.js").write_text(f"KB_SEARCH_META={_compact(meta)};\n", encoding="utf-8")
