@@ -152,14 +152,15 @@ def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chun
 
 # ---------------------------------------------------------------- stages beside the site
 
-def content_digest(content_dir: Path) -> str:
-    """Hash of the content the search stages are made from: everything but the courses."""
+def content_digest(corpus: Corpus) -> str:
+    """Hash of the content the search stages are made from: every file but the courses, as
+    loaded (their texts are in memory: nothing is read again)."""
     digest = hashlib.sha256()
-    for path in sorted(Path(content_dir).rglob("*.yaml")):
-        rel = path.relative_to(content_dir).as_posix()
-        if not rel.startswith("courses/"):
-            digest.update(rel.encode())
-            digest.update(path.read_bytes())
+    shared = [corpus.regions, corpus.glossary, corpus.allowlist, corpus.synonyms]
+    for doc in sorted(corpus.cases + corpus.sources + corpus.taxonomies + [d for d in shared if d is not None],
+                      key=lambda d: d.file):
+        digest.update(doc.file.encode() + b"\0")
+        digest.update(doc.text.encode() + b"\0")
     return digest.hexdigest()
 
 

@@ -309,7 +309,7 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
                     old.unlink(missing_ok=True)
             corpus = valid_corpus(content_dir, cache)
             stage.count = len(corpus.cases)
-        content = content_digest(content_dir)
+        content = content_digest(corpus)
         indexer = start_index(corpus, content, work / "index", build_dir / "index" if incremental else None, cache)
         # Made beside the pages and added to docs/ and site/ after MkDocs, which has no use for it.
         searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None, cache)
