@@ -61,9 +61,10 @@ def _shared_key(corpus: Corpus, dictionary: list[str]) -> str:
     return digest.hexdigest()
 
 
-def weight_matrix(ids: list[str], counts: dict[str, dict[str, int]]) -> np.ndarray:
-    """Rows of (1 + log tf) · idf, each scaled to unit length (so a product is a cosine)."""
-    vocabulary = sorted({t for found in counts.values() for t in found})
+def weight_matrix(ids: list[str], counts: dict[str, dict[str, int]], vocabulary: list[str] | None = None) -> np.ndarray:
+    """Rows of (1 + log tf) · idf, each scaled to unit length (so a product is a cosine); one
+    column per term of `vocabulary` (default: every term found)."""
+    vocabulary = sorted({t for found in counts.values() for t in found}) if vocabulary is None else vocabulary
     column = {t: j for j, t in enumerate(vocabulary)}
     matrix = np.zeros((len(ids), max(1, len(vocabulary))), dtype=np.float64)
     for i, ident in enumerate(ids):
@@ -77,6 +78,25 @@ def weight_matrix(ids: list[str], counts: dict[str, dict[str, int]]) -> np.ndarr
     return matrix / norms
 
 
+def _scores(rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    # Rounded so that a last-bit difference between product shapes cannot reorder equal scores.
+    return np.round(rows @ matrix.T, 9)
+
+
+def _best(scores: np.ndarray, rows: np.ndarray, k: int) -> list[list[int]]:
+    """Per row of `scores` (row r of the block is case rows[r]; its own column is ignored), the
+    columns with the k highest positive scores, best first, ties by lower column."""
+    scores[np.arange(len(rows)), rows] = 0
+    kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
+    # Everything tied with the k-th score competes too, so ties break by column, not by luck.
+    row, column = np.nonzero((scores >= kth[:, None]) & (scores > 0))
+    order = np.lexsort((column, -scores[row, column], row))
+    row, column = row[order], column[order]
+    block = np.arange(len(rows))
+    first, last = np.searchsorted(row, block), np.searchsorted(row, block, side="right")
+    return [column[a:min(b, a + k)].tolist() for a, b in zip(first, last)]
+
+
 def most_similar(matrix: np.ndarray, top: int = TOP) -> list[list[int]]:
     """For each row, the rows with the highest positive cosine, best first (ties: lower row first)."""
     n = matrix.shape[0]
@@ -85,23 +105,65 @@ def most_similar(matrix: np.ndarray, top: int = TOP) -> list[list[int]]:
         return [[] for _ in range(n)]
     out: list[list[int]] = []
     for start in range(0, n, BLOCK):
-        # Rounded so that a last-bit difference between block shapes cannot reorder equal scores.
-        scores = np.round(matrix[start:start + BLOCK] @ matrix.T, 9)
-        rows = np.arange(scores.shape[0])
-        scores[rows, start + rows] = 0
-        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
-        # Everything tied with the k-th score competes too, so ties break by row, not by luck.
-        row, column = np.nonzero((scores >= kth[:, None]) & (scores > 0))
-        order = np.lexsort((column, -scores[row, column], row))
-        row, column = row[order], column[order]
-        first = np.searchsorted(row, rows)
-        last = np.searchsorted(row, rows, side="right")
-        out += [column[a:min(b, a + k)].tolist() for a, b in zip(first, last)]
+        rows = np.arange(start, min(start + BLOCK, n))
+        out += _best(_scores(matrix[rows], matrix), rows, k)
     return out
 
 
-def _neighbours(ids: list[str], counts: dict, top: int) -> list[list[int]]:
-    return most_similar(weight_matrix(ids, counts), top) if ids else []
+UPDATE_AT_MOST = 0.05  # share of changed rows up to which updating the last result beats starting over
+
+
+def updated_similar(matrix: np.ndarray, before: np.ndarray, similar: list[list[int]], top: int = TOP) -> list[list[int]] | None:
+    """most_similar(matrix), from `similar` = most_similar(before) when few rows differ: a row
+    that changed, or whose best rows include one that changed, is scored against every row
+    again; any other row keeps its best rows (their scores are unchanged) and lets in a changed
+    row only where it now beats them. None when too many rows changed for that to pay."""
+    n = matrix.shape[0]
+    k = min(top, n - 1)
+    if k <= 0 or before.shape != matrix.shape:
+        return None
+    changed = np.flatnonzero(np.any(matrix != before, axis=1))
+    if len(changed) > UPDATE_AT_MOST * n:
+        return None
+    if not len(changed):
+        return similar
+    is_changed = np.zeros(n, dtype=bool)
+    is_changed[changed] = True
+    out = [list(best) for best in similar]
+    redo = [i for i in range(n) if is_changed[i] or any(is_changed[j] for j in similar[i])]
+    cross = _scores(matrix, matrix[changed])  # every row against the changed ones
+    cross[changed, np.arange(len(changed))] = 0
+    for i in np.flatnonzero(np.any(cross > 0, axis=1)):
+        if is_changed[i] or any(is_changed[j] for j in similar[i]):
+            continue
+        kept = similar[i]
+        candidates = list(zip(_scores(matrix[i], matrix[kept]).tolist(), kept)) if kept else []
+        candidates += [(score, int(j)) for score, j in zip(cross[i].tolist(), changed) if score > 0]
+        out[i] = [j for _, j in sorted(candidates, key=lambda c: (-c[0], c[1]))[:k]]
+    for start in range(0, len(redo), BLOCK):
+        rows = np.array(redo[start:start + BLOCK])
+        for i, best in zip(rows, _best(_scores(matrix[rows], matrix), rows, k)):
+            out[i] = best
+    return out
+
+
+def _neighbours(ids: list[str], counts: dict, top: int, before: tuple | None = None) -> list[list[int]]:
+    """most_similar over the counts' weights; with `before` = (counts, most_similar result) of
+    the same ids, updated from that where it pays (updated_similar)."""
+    if not ids:
+        return []
+    if before is not None:
+        old_counts, similar = before
+        vocabulary = sorted({t for found in [*counts.values(), *old_counts.values()] for t in found})
+        matrix = weight_matrix(ids, counts, vocabulary)
+        updated = updated_similar(matrix, weight_matrix(ids, old_counts, vocabulary), similar, top)
+        if updated is not None:
+            return updated
+    return most_similar(weight_matrix(ids, counts), top)
+
+
+def _made_from(top: int, ids: list[str], counts: dict) -> bytes:
+    return hashlib.blake2b(pickle.dumps([top, [(i, sorted(counts[i].items())) for i in ids]]), digest_size=16).digest()
 
 
 def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int = TOP, memo: dict | None = None,
@@ -116,12 +178,17 @@ def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int 
         key = _shared_key(corpus, dictionary)  # the stored counts hold for this key only
         kept = section(read_sealed(cache_file), "terms", key)
         entries = kept.get("entries", {})  # case id → (digest, counts), as term_counts keeps them
+        old_counts = {i: entries[i][1] for i in ids if i in entries}  # term_counts replaces entries, never alters them
         counts = term_counts(corpus, dictionary, entries, digests)
         # The neighbours follow from the counts alone: when no case's counts changed (most edits
-        # touch no domain term), the last result stands.
-        made_from = hashlib.blake2b(pickle.dumps([top, [(i, sorted(counts[i].items())) for i in ids]]), digest_size=16).digest()
+        # touch no domain term), the last result stands; when a few changed, it is updated.
+        made_from = _made_from(top, ids, counts)
         similar = kept.get("similar")
-        neighbours = similar[1] if similar and similar[0] == made_from else _neighbours(ids, counts, top)
+        if similar and similar[0] == made_from:
+            neighbours = similar[1]
+        else:
+            last = (old_counts, similar[1]) if similar and len(old_counts) == len(ids) and similar[0] == _made_from(top, ids, old_counts) else None
+            neighbours = _neighbours(ids, counts, top, last)
         write_sealed(cache_file, {"terms": (key, {"entries": {ident: entries[ident] for ident in ids},
                                                   "similar": (made_from, neighbours)})})
     else:
