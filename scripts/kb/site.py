@@ -293,7 +293,7 @@ def exclusive_build(build_dir: Path):
     build killed with -9 blocks nothing. Work folders a killed build left behind are removed."""
     with open(build_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for leftover in list(build_dir.glob(".build-*")) + list(build_dir.glob(".*-old-*")):
+        for leftover in list(build_dir.glob(".build-*")) + list(build_dir.glob(".*-old-*")) + list(build_dir.glob(TRASH)):
             shutil.rmtree(leftover, ignore_errors=True)
         yield
 
@@ -323,19 +323,21 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
                              digests=digests)
         changed = reuse_unchanged(work / "docs", previous, key, made["inputs"])
         dirty = previous is not None and previous.same_key and (previous_site / "index.html").exists()
+        if dirty:
+            link_previous_site(previous_site, work / "site", changed)
+        set_aside(work / "docs", work / "aside")
         if engine == "zensical":
             with stages("Zensical") as stage:
                 run_zensical(work / "docs", work / "site", config_file)
                 stage.count = sum(1 for _ in (work / "docs").rglob("*.md"))
         else:
             with stages("MkDocs" if not dirty else "MkDocs（增量）", total=2 * count_pages(work / "docs", changed, dirty)) as stage:
-                if dirty:
-                    link_previous_site(previous_site, work / "site", changed)
                 try:
                     run_mkdocs(work / "docs", work / "site", config_file, dirty=dirty, progress=stage)
                 except ProblemsFound as found:
                     raise ProblemsFound(locate_mkdocs_problems(found.problems, corpus)) from None
                 stage.count = sum(rel.endswith(".md") for rel in changed)
+        bring_back(work / "aside", work / "docs", work / "site", changed if dirty else None)
         with stages("内容安全策略") as stage:
             # A dirty build leaves the pages it did not render as links to the previous site,
             # which already carry the policy: only the pages MkDocs wrote need it.
@@ -361,8 +363,55 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         for job in (indexer, searchdata):
             if job is not None:
                 job.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        discard(work, build_dir)
     return build_dir / "site"
+
+
+# Folders of the docs that no engine converts or needs to see (scripts and downloads only raw HTML
+# refers to, one or two files a case): kept out of the engine's way, then linked into the site.
+ASIDE = ("compare", "downloads/cases")
+
+
+def set_aside(docs_dir: Path, aside: Path) -> None:
+    for rel in ASIDE:
+        if (docs_dir / rel).is_dir():
+            (aside / rel).parent.mkdir(parents=True, exist_ok=True)
+            (docs_dir / rel).rename(aside / rel)
+
+
+def bring_back(aside: Path, docs_dir: Path, site_dir: Path, changed: list[str] | None = None) -> None:
+    """Undo set_aside, and link the set-aside files into the site: all of them, or in a dirty
+    build only the `changed` ones (link_previous_site has linked the others)."""
+    for rel in ASIDE:
+        if not (aside / rel).is_dir():
+            continue
+        if changed is None:
+            shutil.copytree(aside / rel, site_dir / rel, copy_function=os.link, dirs_exist_ok=True)
+        else:
+            for file in (f for f in changed if f.startswith(rel + "/") and (aside / f).is_file()):
+                (site_dir / file).parent.mkdir(parents=True, exist_ok=True)
+                os.link(aside / file, site_dir / file)
+        (aside / rel).rename(docs_dir / rel)
+
+
+TRASH = "cache/trash-*"
+
+
+def discard(folder: Path, build_dir: Path) -> None:
+    """Remove a folder of tens of thousands of files without making the build wait: it is moved
+    under build/cache and removed by a process of its own (or, should that be killed, by the
+    next build)."""
+    import subprocess
+    import uuid
+
+    trash = build_dir / TRASH.replace("*", uuid.uuid4().hex)
+    try:
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        folder.rename(trash)
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:  # no `rm` here, or the folder could not be moved: remove it now
+        shutil.rmtree(trash if trash.exists() else folder, ignore_errors=True)
 
 
 def _swap(new: Path, target: Path) -> None:
@@ -370,8 +419,7 @@ def _swap(new: Path, target: Path) -> None:
     process is killed midway: one atomic exchange where the system has it (Linux renameat2),
     otherwise two renames (a window of one rename with no `target`)."""
     if target.exists() and _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous version
-        return
+        return  # `new` now holds the previous version, discarded with the work folder
     old = target.with_name(f".{target.name}-old-{os.getpid()}")
     if target.exists():
         target.rename(old)
