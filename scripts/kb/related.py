@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import pickle
 from pathlib import Path
 
 import numpy as np
@@ -162,10 +161,6 @@ def _neighbours(ids: list[str], counts: dict, top: int, before: tuple | None = N
     return most_similar(weight_matrix(ids, counts), top)
 
 
-def _made_from(top: int, ids: list[str], counts: dict) -> bytes:
-    return hashlib.blake2b(pickle.dumps([top, [(i, sorted(counts[i].items())) for i in ids]]), digest_size=16).digest()
-
-
 def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int = TOP, memo: dict | None = None,
                   digests: dict[str, str] | None = None, cache_file: Path | None = None):
     """related(case_id) -> [(other_id, reason)] for the renderer: the most similar cases, those
@@ -180,17 +175,18 @@ def related_cases(corpus: Corpus, dictionary: list[str] | None = None, top: int 
         entries = kept.get("entries", {})  # case id → (digest, counts), as term_counts keeps them
         old_counts = {i: entries[i][1] for i in ids if i in entries}  # term_counts replaces entries, never alters them
         counts = term_counts(corpus, dictionary, entries, digests)
-        # The neighbours follow from the counts alone: when no case's counts changed (most edits
-        # touch no domain term), the last result stands; when a few changed, it is updated.
-        made_from = _made_from(top, ids, counts)
+        # The neighbours are stored with the counts they follow from (for these ids and `top`):
+        # when no case's counts changed (most edits touch no domain term) they stand; when a
+        # few changed, they are updated.
+        made_for = [top, ids]
         similar = kept.get("similar")
-        if similar and similar[0] == made_from:
-            neighbours = similar[1]
+        last = similar[1] if similar and similar[0] == made_for and len(old_counts) == len(ids) else None
+        if last is not None and all(counts[i] is old_counts[i] or counts[i] == old_counts[i] for i in ids):
+            neighbours = last
         else:
-            last = (old_counts, similar[1]) if similar and len(old_counts) == len(ids) and similar[0] == _made_from(top, ids, old_counts) else None
-            neighbours = _neighbours(ids, counts, top, last)
+            neighbours = _neighbours(ids, counts, top, (old_counts, last) if last is not None else None)
         write_sealed(cache_file, {"terms": (key, {"entries": {ident: entries[ident] for ident in ids},
-                                                  "similar": (made_from, neighbours)})})
+                                                  "similar": (made_for, neighbours)})})
     else:
         neighbours = _neighbours(ids, term_counts(corpus, dictionary, memo), top)
     data = {d.data["id"]: d.data for d in corpus.cases}

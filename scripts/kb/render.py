@@ -112,6 +112,7 @@ def build_site_model(corpus: Corpus, related=None, handouts: bool = False) -> Si
     types, themes = corpus.taxonomy("practice_type"), corpus.taxonomy("theme")
     sources, articles = corpus.source_map(), corpus.article_map()
     paths = region_paths(corpus)
+    cited: dict[tuple, Citation] = {}  # many cases cite the same pages: each reference is formatted once
     cases = []
     for doc in corpus.cases:
         data = doc.data
@@ -120,7 +121,7 @@ def build_site_model(corpus: Corpus, related=None, handouts: bool = False) -> Si
             regions=paths[data["locality"]["region"]],
             types=[types[t] for t in data["practice_types"]],
             themes=[themes[t] for t in data["themes"]],
-            citations=[_cite(c, sources, articles) for c in data["sources"]],
+            citations=[_cite(c, sources, articles, cited) for c in data["sources"]],
         ))
     cases.sort(key=lambda c: c.id)
     by_id = {c.id: c for c in cases}
@@ -140,7 +141,14 @@ def build_site_model(corpus: Corpus, related=None, handouts: bool = False) -> Si
                 sorted(sources.values(), key=lambda s: s["id"]), handouts)
 
 
-def _cite(citation: dict, sources: dict, articles: dict) -> Citation:
+def _cite(citation: dict, sources: dict, articles: dict, memo: dict) -> Citation:
+    key = tuple(sorted((k, repr(v)) for k, v in citation.items()))
+    if key not in memo:
+        memo[key] = _citation(citation, sources, articles)
+    return memo[key]
+
+
+def _citation(citation: dict, sources: dict, articles: dict) -> Citation:
     ref = citation["source"]
     source, article = (articles[ref][1], articles[ref][0]) if ref in articles else (sources[ref], None)
     text = reference(source, article, citation.get("pages"), citation.get("pages_inferred", False))
@@ -263,7 +271,7 @@ def _text(text: str) -> Markup:
 
 def citation_function(corpus: Corpus):
     sources, articles = corpus.source_map(), corpus.article_map()
-    return lambda ref, pages=None: _cite({"source": ref, "pages": pages}, sources, articles).text
+    return lambda ref, pages=None: _citation({"source": ref, "pages": pages}, sources, articles).text
 
 
 CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"

@@ -293,8 +293,8 @@ def exclusive_build(build_dir: Path):
     build killed with -9 blocks nothing. Work folders a killed build left behind are removed."""
     with open(build_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for leftover in list(build_dir.glob(".build-*")) + list(build_dir.glob(".*-old-*")) + list(build_dir.glob(TRASH)):
-            shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in list(build_dir.glob(".build-*")) + list(build_dir.glob(".*-old-*")):
+            discard(leftover, build_dir)
         yield
 
 
@@ -399,8 +399,8 @@ TRASH = "cache/trash-*"
 
 def discard(folder: Path, build_dir: Path) -> None:
     """Remove a folder of tens of thousands of files without making the build wait: it is moved
-    under build/cache and removed by a process of its own (or, should that be killed, by the
-    next build)."""
+    under build/cache and removed by a process of its own, with whatever an earlier one left
+    there (killed, say)."""
     import subprocess
     import uuid
 
@@ -408,8 +408,8 @@ def discard(folder: Path, build_dir: Path) -> None:
     try:
         trash.parent.mkdir(parents=True, exist_ok=True)
         folder.rename(trash)
-        subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.Popen(["rm", "-rf", "--", *map(str, build_dir.glob(TRASH))], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:  # no `rm` here, or the folder could not be moved: remove it now
         shutil.rmtree(trash if trash.exists() else folder, ignore_errors=True)
 
