@@ -141,3 +141,10 @@ def test_vscode_maps_every_kind_of_content_file_to_its_schema():
         assert files, pattern
         for file in files:  # the file's own first line names the same schema
             assert file.read_text(encoding="utf-8").splitlines()[0].endswith(Path(schema_path).name)
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=30), max_size=8))
+def test_bigram_numbers_are_the_bigrams_of_each_text(texts):
+    from kb.editors import PAIR, bigram_numbers
+
+    assert bigram_numbers(texts) == [{ord(g[0]) * PAIR + ord(g[1]) for g in bigrams(t)} for t in texts]
