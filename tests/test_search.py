@@ -271,3 +271,26 @@ def test_an_index_of_other_cases_is_not_updated_but_made_afresh(tmp_path, conten
     monkeypatch.setattr(kb.index, "_fresh_index", lambda *a: made.append(1) or real(*a))
     build_index(after, tmp_path / "updated", previous=tmp_path / "before")
     assert made and len(Searcher(tmp_path / "updated").stored) == len(after.cases)
+
+
+def test_query_data_is_taken_from_the_build_cache_while_what_it_is_made_from_is_unchanged(tmp_path, content_copy, monkeypatch):
+    import kb.query
+    from kb.query import query_data
+
+    def texts(corpus):
+        types = corpus.taxonomy("practice_type")
+        return [case_document(d.data, corpus, types)["searchable"].lower() for d in corpus.cases]
+    first, _ = check(content_copy)
+    made = query_data(first, texts(first), tmp_path)
+    again, _ = check(content_copy)
+    with monkeypatch.context() as patch:
+        patch.setattr(kb.query, "_computed", lambda *a: pytest.fail("computed again"))
+        assert query_data(again, texts(again), tmp_path) == made
+    assert made == query_data(check(content_copy)[0], texts(again))  # the same as without a cache
+    synonyms = content_copy / "synonyms.yaml"
+    synonyms.write_text(synonyms.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same data: still taken
+    case = sorted((content_copy / "cases").rglob("*.yaml"))[0]
+    case.write_text(case.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 量子计算", 1), encoding="utf-8")
+    changed, _ = check(content_copy)
+    words = set(query_data(changed, texts(changed), tmp_path)["words"]) - set(made["words"])
+    assert words and all(set(w) <= set("量子计算") for w in words), words  # made again from the edited sample

@@ -9,6 +9,7 @@ are set aside; everything else is a concept matched with all its synonyms.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import math
@@ -109,13 +110,25 @@ def query_data(corpus, texts: list[str], cache_dir: Path | None = None) -> dict:
     regions = region_names(corpus)
     stop, listed_generic = data_words("stopwords.txt"), data_words("generic.txt")
     sample = _sample(texts)
-    key = _made_from(dictionary, groups, regions, stop, listed_generic, sample)
-    store = cache_dir / QUERY_CACHE.name if cache_dir is not None else None
-    if store is not None:
-        kept = section(read_sealed(store), "query", key)
-        if kept:
-            corpus.__dict__["_query_data"] = kept
-            return kept
+    if cache_dir is None:
+        data = _computed(dictionary, groups, regions, stop, listed_generic, sample)
+    else:
+        # The index and the site's search data are made side by side, each wanting this: the
+        # second to ask waits for the first and takes its result from the cache.
+        key = _made_from(dictionary, groups, regions, stop, listed_generic, sample)
+        store = Path(cache_dir) / QUERY_CACHE.name
+        store.parent.mkdir(parents=True, exist_ok=True)
+        with open(store.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = section(read_sealed(store), "query", key)
+            if not data:
+                data = _computed(dictionary, groups, regions, stop, listed_generic, sample)
+                write_sealed(store, {"query": (key, data)})
+    corpus.__dict__["_query_data"] = data
+    return data
+
+
+def _computed(dictionary, groups, regions, stop, listed_generic, sample) -> dict:
     vocab = {w.lower() for w in dictionary} | {w for g in groups for w in g} | set(regions)
     seen: set[str] = set()
     for text in sample:
@@ -125,7 +138,7 @@ def query_data(corpus, texts: list[str], cache_dir: Path | None = None) -> dict:
                 vocab.update(w for w in jieba.cut(line) if len(w) >= 2 and WORD_CHARS.fullmatch(w))
     vocab |= set(stop) | set(listed_generic)
     generic = set(listed_generic) | frequent_words(sorted(vocab - set(regions) - set(stop)), groups, sample)
-    data = {
+    return {
         "words": sorted(vocab),
         "stop": sorted(set(stop)),
         "generic": sorted(generic - set(regions)),
@@ -134,10 +147,6 @@ def query_data(corpus, texts: list[str], cache_dir: Path | None = None) -> dict:
         "suggest": sorted({w for g in groups for w in g[:1]} | {w.lower() for w in dictionary}),
         "genericShare": GENERIC_SHARE,
     }
-    corpus.__dict__["_query_data"] = data
-    if store is not None:
-        write_sealed(store, {"query": (key, data)})
-    return data
 
 
 def _made_from(*parts) -> str:
