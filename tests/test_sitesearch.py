@@ -67,3 +67,26 @@ def test_bigram_arrays_give_the_pairs_and_positions_of_positional_bigrams(text, 
     pairs, expected_end = positional_bigrams(text, start)
     assert [(chr(g // sitesearch.CODE_POINTS) + chr(g % sitesearch.CODE_POINTS), int(p)) for g, p in zip(grams, positions)] == pairs
     assert end == expected_end
+
+
+_field = st.text(alphabet=st.sampled_from(list("信访代理aB9 ，\n-İΣς")), max_size=12)
+
+
+@given(st.lists(st.tuples(_field, _field, _field), max_size=6), st.integers(1, 3))
+def test_case_bigram_arrays_equal_chained_bigram_arrays_per_case(fields, chunk):
+    saved, sitesearch.CHUNK_CASES = sitesearch.CHUNK_CASES, chunk
+    try:
+        grams, positions, counts, ends = sitesearch.case_bigram_arrays(fields)
+    finally:
+        sitesearch.CHUNK_CASES = saved
+    expected_grams, expected_positions, expected_counts, expected_ends = [], [], [], []
+    for title, names, body in fields:
+        g1, p1, title_end = sitesearch.bigram_arrays(title)
+        g2, p2, names_end = sitesearch.bigram_arrays(names, title_end)
+        g3, p3, _ = sitesearch.bigram_arrays(body, names_end)
+        expected_grams += [*g1, *g2, *g3]
+        expected_positions += [*p1, *p2, *p3]
+        expected_counts.append(len(g1) + len(g2) + len(g3))
+        expected_ends.append([title_end, names_end])
+    assert grams.tolist() == expected_grams and positions.tolist() == expected_positions
+    assert counts.tolist() == expected_counts and ends.tolist() == expected_ends

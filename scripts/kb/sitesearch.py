@@ -69,6 +69,48 @@ def bigram_arrays(text: str, start: int = 0) -> tuple[np.ndarray, np.ndarray, in
     return grams, (run_start[run] + (at - starts[run])).astype(np.int32), start + int(steps.sum())
 
 
+def _word_points(points: np.ndarray) -> np.ndarray:
+    return (((points >= 0x3400) & (points <= 0x9FFF)) | ((points >= 0xF900) & (points <= 0xFAFF)) |
+            ((points >= 97) & (points <= 122)) | ((points >= 65) & (points <= 90)) | ((points >= 48) & (points <= 57)))
+
+
+CHUNK_CASES = 2000  # cases whose characters are held at once by case_bigram_arrays
+
+
+def case_bigram_arrays(fields: list[tuple[str, str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each case's (title, names, body): the bigram_arrays of the three chained (title from 0,
+    names from where the title ended, body from where the names ended), for all cases at once.
+    Returns (bigram numbers, positions, bigrams per case, per case [title end, names end])."""
+    parts = [_chunk_arrays(fields[i:i + CHUNK_CASES]) for i in range(0, len(fields), CHUNK_CASES)]
+    if not parts:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros((0, 2), np.int64)
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts))
+
+
+def _chunk_arrays(fields: list[tuple[str, str, str]]):
+    # Fields joined by a non-word character: runs never cross it, so positions go on as chained calls would.
+    lowered = [[f.lower() for f in case] for case in fields]
+    lengths = np.array([[len(f) + 1 for f in case] for case in lowered], dtype=np.int64).ravel()
+    text = "".join(f + "\n" for case in lowered for f in case)
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    field_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    case_of_char = np.repeat(np.arange(len(fields)), lengths.reshape(-1, 3).sum(axis=1))
+    word = _word_points(points)
+    edges = np.diff(np.concatenate(([0], word.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    steps = np.where(ends - starts > 1, ends - starts + 1, 1)
+    before = np.concatenate(([0], np.cumsum(steps)))  # positions used by the runs before each run (all cases)
+    run_case = case_of_char[starts]
+    case_base = before[np.searchsorted(starts, field_start[::3])]  # where each case's positions start
+    ends_at = before[np.searchsorted(starts, field_start.reshape(-1, 3)[:, 1:])] - case_base[:, None]
+    at = np.flatnonzero(word[:-1] & word[1:])
+    run = np.searchsorted(starts, at, side="right") - 1
+    grams = (points[at] * CODE_POINTS + points[at + 1]).astype(np.uint32)
+    positions = (before[run] - case_base[run_case[run]] + (at - starts[run])).astype(np.int32)
+    counts = np.bincount(run_case[run], minlength=len(fields))
+    return grams, positions, counts, ends_at
+
+
 def fnv1a_array(grams: np.ndarray) -> np.ndarray:
     """fnv1a() of each bigram number (both characters lie in the Basic Multilingual Plane)."""
     grams = grams.astype(np.int64)
@@ -95,13 +137,17 @@ def varint_text(numbers: np.ndarray) -> tuple[str, np.ndarray]:
     return alphabet[codes].tobytes().decode("ascii"), begin
 
 
-def encoded_postings(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray) -> dict[int, str]:
+def encoded_postings(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray, presorted: bool = False) -> dict[int, str]:
     """Bigram number → its postings as varints(): per case holding it (in case order), the case
     number's difference from the previous one, the count of positions and the positions as
-    differences. The entries come in case order and, within a case, in position order."""
-    order = np.argsort(grams, kind="stable")
-    g, d, p = grams[order], docs[order].astype(np.int64), positions[order].astype(np.int64)
-    del order
+    differences. The entries come in case order and, within a case, in position order (and, if
+    `presorted`, already stably sorted by bigram)."""
+    if presorted:
+        g, d, p = grams, docs.astype(np.int64), positions.astype(np.int64)
+    else:
+        order = np.argsort(grams, kind="stable")
+        g, d, p = grams[order], docs[order].astype(np.int64), positions[order].astype(np.int64)
+        del order
     n = len(g)
     if n == 0:
         return {}
@@ -129,18 +175,12 @@ def build_site_index(corpus: Corpus, out_dir: Path, previous: Path | None = None
     build's search folder, which run_beside offers every stage) is not read."""
     types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
     type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
-    gram_parts, position_parts, per_doc = [], [], []
-    docs, titles, searchables = [], [], []
+    docs, titles, searchables, fields = [], [], [], []
     cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
-    for n, case in enumerate(cases):
+    for case in cases:
         d = case_document(case, corpus, types)
         searchables.append(d["searchable"].lower())
-        title_grams, title_positions, title_end = bigram_arrays(d["title"])
-        names_grams, names_positions, names_end = bigram_arrays(d["place"] + "\n" + d["names"], title_end)
-        body_grams, body_positions, _ = bigram_arrays(d["body"], names_end)
-        gram_parts += [title_grams, names_grams, body_grams]
-        position_parts += [title_positions, names_positions, body_positions]
-        per_doc.append(len(title_grams) + len(names_grams) + len(body_grams))
+        fields.append((d["title"], d["place"] + "\n" + d["names"], d["body"]))
         period = case["period"]
         docs.append([
             [type_ids.index(t) for t in case["practice_types"]],
@@ -149,13 +189,12 @@ def build_site_index(corpus: Corpus, out_dir: Path, previous: Path | None = None
             [theme_ids.index(t) for t in case["themes"]],
             period.get("start_year") or period["reported_year"],
             1 if case["status"] == "draft" else 0,
-            title_end, names_end,
         ])
         titles.append([case["id"], case["title"]])
-    grams = np.concatenate(gram_parts) if gram_parts else np.zeros(0, dtype=np.uint32)
-    del gram_parts
-    positions = np.concatenate(position_parts) if position_parts else np.zeros(0, dtype=np.int32)
-    del position_parts
+    grams, positions, per_doc, field_ends = case_bigram_arrays(fields)
+    del fields
+    for row, (title_end, names_end) in zip(docs, field_ends.tolist()):
+        row += [title_end, names_end]
     doc_numbers = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_doc)
     total = len(grams)
     shard_count = 1
@@ -163,15 +202,20 @@ def build_site_index(corpus: Corpus, out_dir: Path, previous: Path | None = None
         shard_count *= 2
     # Each shard lists its bigrams in the order they first occur (case by case), as a dict
     # filled while reading the cases would; the shards are made a group at a time to bound memory.
-    distinct, first, which = np.unique(grams, return_index=True, return_inverse=True)
+    # One stable sort by bigram serves both the distinct bigrams (with where each first occurs)
+    # and the postings, which it leaves in case and position order within each bigram.
+    order = np.argsort(grams, kind="stable")
+    sorted_grams = grams[order]
+    new_gram = np.concatenate(([True], sorted_grams[1:] != sorted_grams[:-1])) if total else np.zeros(0, dtype=bool)
+    distinct, first = sorted_grams[new_gram], order[new_gram]
     shard_of = fnv1a_array(distinct) % shard_count
     groups = max(1, min(shard_count, total // ENTRIES_PER_GROUP + 1))
     shards: list[dict] = [{} for _ in range(shard_count)]
-    entry_group = (shard_of % groups).astype(np.int32)[which]
-    del which
+    entry_group = (shard_of % groups).astype(np.int32)[np.cumsum(new_gram) - 1]  # per sorted entry
+    del sorted_grams, new_gram
     for group in range(groups):
-        take = entry_group == group
-        encoded = encoded_postings(grams[take], doc_numbers[take], positions[take])
+        take = order[entry_group == group]
+        encoded = encoded_postings(grams[take], doc_numbers[take], positions[take], presorted=True)
         mine = shard_of % groups == group
         mine_grams, mine_shards = distinct[mine], shard_of[mine]
         for i in np.argsort(first[mine], kind="stable"):
