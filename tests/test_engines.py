@@ -14,3 +14,11 @@ def test_zensical_builds_the_shipped_content(tmp_path):
     assert "资料来源" in case
     assert (site / "regions.html").exists() and (site / "search" / "search.js").exists()
     assert not list((tmp_path / "build").glob(".build-*"))
+    # A second build with nothing changed is made whole again, never into the previous site's files.
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    compare = sorted((site / "compare").glob("*.js"))
+    assert compare and (site / "downloads" / "cases").is_dir()
+    before = {p: p.stat().st_ino for p in (site / "index.html", compare[0])}
+    again = build_site(SHIPPED, tmp_path / "build", engine="zensical")
+    assert sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file()) == files
+    assert (again / "index.html").stat().st_ino != before[site / "index.html"]

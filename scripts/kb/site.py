@@ -322,7 +322,8 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, previous=previous,
                              digests=digests)
         changed = reuse_unchanged(work / "docs", previous, key, made["inputs"])
-        dirty = previous is not None and previous.same_key and (previous_site / "index.html").exists()
+        # Only MkDocs builds into a copy of the previous site (Zensical always builds it whole).
+        dirty = engine == "mkdocs" and previous is not None and previous.same_key and (previous_site / "index.html").exists()
         if dirty:
             link_previous_site(previous_site, work / "site", changed)
         set_aside(work / "docs", work / "aside")
