@@ -217,7 +217,7 @@ def _index_base(dictionary: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _text_row(d: dict) -> list[str]:
+def text_row(d: dict) -> list[str]:
     """A case's row of TEXTS_FILE: id, title, place and names, body (what Searcher matches)."""
     return [d["id"], d["title"], d["place"] + "\n" + d["names"], d["body"]]
 
@@ -239,7 +239,7 @@ def _fresh_index(work: Path, documents: list[dict], dictionary: list[str]) -> No
     texts, gram_docs = [], {}
     count_concepts = concept_counter(dictionary)
     for ordinal, d in enumerate(documents):
-        texts.append(_text_row(d))
+        texts.append(text_row(d))
         for gram in _row_grams(texts[-1]):
             gram_docs.setdefault(gram, array("I")).append(ordinal)
         writer.add_document(**_whoosh_fields(d, dictionary, count_concepts))
@@ -268,7 +268,7 @@ def _updated(previous: Path, work: Path, documents: list[dict], digests: dict[st
     count_concepts = concept_counter(dictionary)
     for ordinal in changed:
         d = documents[ordinal]
-        row = _text_row(d)
+        row = text_row(d)
         old, new = _row_grams(texts[ordinal]), _row_grams(row)
         for gram in old - new:
             docs = gram_docs[gram]

@@ -219,17 +219,19 @@ def _from_cache(work: str, content_dir: str, cache_file: str, out: str, target: 
 
 
 def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path | None, target: Path, key: str,
-               previous: Path | None) -> Background:
-    """Run work(corpus, out, previous=…, cache_dir=…) (work: "module.function"), which fills the
-    folder `target`, in a second process; when `previous` holds the output of the same key,
-    hard-link that instead (else work may update a copy of it). For a large collection the process
+               previous: Path | None, updates: bool = False) -> Background:
+    """Run work(corpus, out, cache_dir=…) (work: "module.function"), which fills the folder
+    `target`, in a second process; when `previous` holds the output of the same key, hard-link
+    that instead. A work that `updates` an earlier output is also given previous=… (the folder,
+    if it exists) to update a copy of. For a large collection the process
     starts afresh and reads the content from `cache_file`: a forked copy of this process would
     carry all of this process's memory besides its own."""
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         shutil.copytree(previous, target, copy_function=os.link)
         return Background(name)
-    options = {"previous": previous if previous is not None and previous.is_dir() else None,
-               "cache_dir": cache_file.parent if cache_file is not None else None}
+    options = {"cache_dir": cache_file.parent if cache_file is not None else None}
+    if updates:
+        options["previous"] = previous if previous is not None and previous.is_dir() else None
     methods = multiprocessing.get_all_start_methods()
     if cache_file is not None and len(corpus.cases) >= SPAWN_FROM and "spawn" in methods:
         args = (work, str(corpus.root), str(cache_file), str(out), str(target), key, options)
@@ -248,7 +250,7 @@ def start_index(corpus: Corpus, content: str, target: Path, previous: Path | Non
                 cache_file: Path | None = None) -> Background:
     """The whoosh index for `kb search`; `content` is the content_digest."""
     key = content_key(content, ("index.py", "analysis.py", "corpus.py"))
-    return run_beside("检索索引", "kb.index.build_index", corpus, target, cache_file, target, key, previous)
+    return run_beside("检索索引", "kb.index.build_index", corpus, target, cache_file, target, key, previous, updates=True)
 
 
 def start_site_search(corpus: Corpus, content: str, out_dir: Path, previous_docs: Path | None,

@@ -15,7 +15,7 @@ import numpy as np
 
 from .analysis import WORD_CHARS, domain_words
 from .corpus import Corpus
-from .index import case_document
+from .index import case_document, text_row
 from .query import query_data
 from .schemas import labels
 
@@ -168,11 +168,10 @@ def encoded_postings(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray,
     return {int(gram): text[cut[i]:cut[i + 1]] for i, gram in enumerate(g[gram_starts])}
 
 
-def build_site_index(corpus: Corpus, out_dir: Path, previous: Path | None = None, cache_dir: Path | None = None) -> dict:
+def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = None) -> dict:
     """Write search/meta.js (what filtering and ranking need, a few dozen bytes a case),
     search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown).
-    `cache_dir`: see query_data. The postings are always made afresh, so `previous` (the last
-    build's search folder, which run_beside offers every stage) is not read."""
+    `cache_dir`: see query_data."""
     types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
     type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
     docs, titles, searchables, fields = [], [], [], []
@@ -180,7 +179,7 @@ def build_site_index(corpus: Corpus, out_dir: Path, previous: Path | None = None
     for case in cases:
         d = case_document(case, corpus, types)
         searchables.append(d["searchable"].lower())
-        fields.append((d["title"], d["place"] + "\n" + d["names"], d["body"]))
+        fields.append(tuple(text_row(d)[1:]))  # what `kb search` matches, field by field
         period = case["period"]
         docs.append([
             [type_ids.index(t) for t in case["practice_types"]],
