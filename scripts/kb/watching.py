@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 SAFETY_INTERVAL = 5.0  # seconds between looks when no event arrives
+QUIET, SETTLE = 0.05, 0.5  # seconds without events before looking; the longest wait for them to stop
 
 
 def snapshot(content_dir: Path) -> dict[Path, int]:
@@ -59,9 +61,12 @@ class Saves:
         while True:
             self.woken.wait(self.interval)
             if self.woken.is_set():
+                # An editor's save is often several writes, and a change several files: look
+                # once the events have paused for QUIET seconds (or after at most SETTLE).
+                settle = time.monotonic() + SETTLE
                 self.woken.clear()
-                self.woken.wait(0.05)  # an editor's save is often several writes
-                self.woken.clear()
+                while time.monotonic() < settle and self.woken.wait(QUIET):
+                    self.woken.clear()
             current = snapshot(self.content_dir)
             changed = sorted(p for p in set(current) | set(self.seen) if current.get(p) != self.seen.get(p))
             self.seen = current
