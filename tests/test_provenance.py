@@ -3,13 +3,14 @@ and the content is checked against the shipped source texts in <project>/../shar
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import PROJECT_ROOT, SHIPPED_CONTENT, write_file
-from kb import provenance
+from kb import provenance, render
 from kb.citation import reference
 from kb.cli import main
 from kb.corpus import read_corpus
@@ -211,6 +212,23 @@ def test_sources_page_lists_unseen_articles_apart_with_the_case_citing_them(page
     book = page.split("{ #chuli-tuchu-wenti}")[1].split("\n## ")[0]
     unseen = book.split("未见原文，待补")[1]
     assert "上海市主要领导带头化解信访积案" in unseen and "(cases/shanghai-lingdao-baoan.md)" in unseen
+
+
+def test_sources_page_lists_an_unseen_reference_once_however_many_cases_cite_it(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT, content)
+    text = write_case(content)
+    ids = [f"shanghai-ceshi-laiyuan-{n}" for n in range(5)]
+    for case_id in ids:
+        write_file(content, f"cases/shanghai/{case_id}.yaml", text.replace("shanghai-ceshi-laiyuan", case_id))
+    corpus, _ = check(content)
+    page = render_pages(build_site_model(corpus))["sources.md"]
+    book = page.split("{ #chuli-tuchu-wenti}")[1].split("\n## ")[0]
+    unseen = book.split("未见原文，待补")[1].splitlines()
+    # the six test cases cite the same reference (the shipped case citing that article names pages)
+    lines = [line for line in unseen if "(cases/shanghai-ceshi-laiyuan" in line]
+    assert len(lines) == 1
+    assert lines[0].count("](cases/") == render.UNSEEN_CITERS_SHOWN and lines[0].endswith(" 等 6 个案例")
 
 
 def test_citation_section_is_shown_beside_the_reference(pages):

@@ -402,7 +402,8 @@ def render_list_pages(site: Site, reuse=None) -> dict[str, str]:
         pages.update(paginated(env, "tag.md.j2", f"tags/{anchor(tag)}", cases, reuse=reuse, common=common, tag=tag))
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(usage=glossary_usage(site), **common)
     pages["backlog.md"] = env.get_template("backlog.md.j2").render(groups=backlog_groups(site), **common)
-    pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), **common)
+    pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), unseen=unseen_references(site),
+                                                                     shown=UNSEEN_CITERS_SHOWN, **common)
     pages["search.md"] = env.get_template("search.md.j2").render(**common)
     pages["compare.md"] = env.get_template("compare.md.j2").render(**common)
     pages["stats.md"] = env.get_template("stats.md.j2").render(charts=statistics_charts(site), **common)
@@ -581,6 +582,24 @@ def backlog_groups(site: Site) -> list[tuple[dict, list[tuple[str, list[dict]]]]
             chapters.setdefault(item.get("chapter") or "（未分篇）", []).append(item)
         groups.append((source, list(chapters.items())))
     return groups
+
+
+UNSEEN_CITERS_SHOWN = 3  # cases linked beside an unseen reference; the rest are counted
+
+
+def unseen_references(site: Site) -> dict[str, list[tuple[Citation, list[Case]]]]:
+    """Per source id: each distinct reference that cases cite without the text having been seen
+    (未见原文), with the cases citing it in site order. One line per reference, not per case,
+    keeps the sources page bounded however many cases cite the same unread article."""
+    articles = site.corpus.article_map()
+    found: dict[str, dict[str, tuple[Citation, list[Case]]]] = defaultdict(dict)
+    for case in site.cases:
+        for citation in case.unseen_citations:
+            source = articles[citation.ref][1]["id"] if citation.ref in articles else citation.ref
+            entry = found[source].setdefault(str(citation), (citation, []))
+            if case not in entry[1]:
+                entry[1].append(case)
+    return {source: list(references.values()) for source, references in found.items()}
 
 
 def source_usage(site: Site) -> Counter:
