@@ -2,6 +2,7 @@
 (drafts and what they lack, completeness against explicit criteria, near-duplicates, backlog)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,19 +103,29 @@ def bigram_numbers(texts: list[str]) -> list[set[int]]:
     same sets, made for all texts at once with numpy instead of character by character."""
     if not texts:
         return []
-    joined = "".join(texts)
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     owner = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
-    distinct, where = np.unique(points, return_inverse=True)
-    letter = np.array([chr(p).isalpha() for p in distinct.tolist()], dtype=bool)[where]
+    letter = _is_letter(points)
     points, owner = points[letter], owner[letter]
     same = owner[:-1] == owner[1:]
-    pairs = points[:-1][same] * PAIR + points[1:][same]
-    pair_owner = owner[:-1][same]
-    order = np.lexsort((pairs, pair_owner))
-    pairs, pair_owner = pairs[order], pair_owner[order]
-    bounds = np.searchsorted(pair_owner, np.arange(len(texts) + 1))
-    return [set(pairs[a:b].tolist()) for a, b in zip(bounds[:-1], bounds[1:])]
+    pairs = (points[:-1][same] * PAIR + points[1:][same]).tolist()
+    bounds = np.searchsorted(owner[:-1][same], np.arange(len(texts) + 1)).tolist()  # owners come in order
+    return [set(pairs[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+@functools.cache
+def _letter_table() -> np.ndarray:
+    return np.array([chr(p).isalpha() for p in range(0x10000)], dtype=bool)
+
+
+def _is_letter(points: np.ndarray) -> np.ndarray:
+    """str.isalpha of each code point: a table for the Basic Multilingual Plane, asked beyond it."""
+    basic = points < 0x10000
+    letter = np.zeros(len(points), dtype=bool)
+    letter[basic] = _letter_table()[points[basic]]
+    beyond = np.flatnonzero(~basic)
+    letter[beyond] = [chr(p).isalpha() for p in points[beyond].tolist()]
+    return letter
 
 
 def similarity(a: str, b: str) -> float:
