@@ -105,7 +105,6 @@ def query_data(corpus, texts: list[str], cache_dir: Path | None = None) -> dict:
     if cached is not None:
         return cached
     dictionary = domain_words(corpus)
-    use_dictionary(dictionary)
     groups = synonym_groups(corpus)
     regions = region_names(corpus)
     stop, listed_generic = data_words("stopwords.txt"), data_words("generic.txt")
@@ -129,6 +128,7 @@ def query_data(corpus, texts: list[str], cache_dir: Path | None = None) -> dict:
 
 
 def _computed(dictionary, groups, regions, stop, listed_generic, sample) -> dict:
+    use_dictionary(dictionary)  # here, not before the cache is asked: loading jieba takes a second
     vocab = {w.lower() for w in dictionary} | {w for g in groups for w in g} | set(regions)
     seen: set[str] = set()
     for text in sample:
