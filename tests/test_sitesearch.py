@@ -1,4 +1,5 @@
 """The site's search data, built on arrays, is what reading the cases one bigram at a time gives."""
+import copy
 import json
 import re
 from collections import defaultdict
@@ -9,7 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 from kb import sitesearch
 from kb.corpus import read_corpus
-from kb.index import case_document
+from kb.incremental import tree_hashes
+from kb.index import TEXTS_FILE, case_document, text_row
 from kb.sitesearch import fnv1a, positional_bigrams, varints
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
@@ -90,3 +92,55 @@ def test_case_bigram_arrays_equal_chained_bigram_arrays_per_case(fields, chunk):
         expected_ends.append([title_end, names_end])
     assert grams.tolist() == expected_grams and positions.tolist() == expected_positions
     assert counts.tolist() == expected_counts and ends.tolist() == expected_ends
+
+
+def _built(corpus, folder: Path, previous: Path | None = None) -> dict:
+    """build_site_index into folder/search, and the texts.json the whoosh index would write beside it."""
+    corpus = copy.deepcopy(corpus)  # query data is kept on the corpus
+    types = corpus.taxonomy("practice_type")
+    rows = [text_row(case_document(c, corpus, types)) for c in sorted(corpus.case_map().values(), key=lambda c: c["id"])]
+    folder.mkdir(parents=True)
+    (folder / TEXTS_FILE).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    return sitesearch.build_site_index(corpus, folder, previous=previous and previous / "search",
+                                       previous_texts=previous and previous / TEXTS_FILE)
+
+
+_edit = st.text(alphabet=st.sampled_from(list("信访代理工作室听证新词鑫龘aZ9 ，\n")), max_size=30)
+
+
+@settings(max_examples=30, deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(["title", "summary", "organisation"]), _edit),
+                      max_size=4),
+       per_shard=st.sampled_from([40, 400, sitesearch.TARGET_POSTINGS_PER_SHARD]))
+def test_postings_updated_after_edits_equal_postings_made_afresh(tmp_path_factory, edits, per_shard):
+    corpus = read_corpus(CONTENT)
+    saved, sitesearch.TARGET_POSTINGS_PER_SHARD = sitesearch.TARGET_POSTINGS_PER_SHARD, per_shard
+    try:
+        work = tmp_path_factory.mktemp("updated")
+        _built(corpus, work / "before")
+        for at, field, text in edits:
+            corpus.cases[at % len(corpus.cases)].data[field] = text
+        fresh, updated = _built(corpus, work / "fresh"), _built(corpus, work / "updated", previous=work / "before")
+    finally:
+        sitesearch.TARGET_POSTINGS_PER_SHARD = saved
+    assert tree_hashes(work / "updated" / "search") == tree_hashes(work / "fresh" / "search")
+    assert {k: v for k, v in updated.items() if k != "updated"} == {k: v for k, v in fresh.items() if k != "updated"}
+    if updated["updated"] is not None:  # else the shard count changed with the number of postings
+        before = {p.name: p.stat().st_ino for p in (work / "before" / "search" / "shards").iterdir()}
+        after = {p.name: p.stat().st_ino for p in (work / "updated" / "search" / "shards").iterdir()}
+        rewritten = {name for name in after if after[name] != before[name]}
+        assert len(rewritten) < len(after) or per_shard != 40  # with many shards, most are taken over
+
+
+def test_postings_are_made_afresh_when_the_previous_texts_are_not_what_they_were_made_from(tmp_path):
+    corpus = read_corpus(CONTENT)
+    _built(corpus, tmp_path / "before")
+    edited = corpus.cases[0].data
+    edited["title"] += "改"
+    stale = tmp_path / "before" / TEXTS_FILE
+    rows = json.loads(stale.read_text(encoding="utf-8"))
+    next(row for row in rows if row[0] == edited["id"])[1] += "另"  # not what the previous postings were made from
+    stale.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    fresh, updated = _built(corpus, tmp_path / "fresh"), _built(corpus, tmp_path / "updated", previous=tmp_path / "before")
+    assert updated["updated"] is None and fresh["updated"] is None
+    assert tree_hashes(tmp_path / "updated" / "search") == tree_hashes(tmp_path / "fresh" / "search")

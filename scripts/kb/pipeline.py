@@ -219,21 +219,25 @@ def _from_cache(work: str, content_dir: str, cache_file: str, out: str, target: 
 
 
 def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path | None, target: Path, key: str,
-               previous: Path | None, updates: bool = False) -> Background:
+               previous: Path | None, updates: bool = False, **given) -> Background:
     """Run work(corpus, out, cache_dir=…) (work: "module.function"), which fills the folder
     `target`, in a second process; when `previous` holds the output of the same key, hard-link
     that instead. A work that `updates` an earlier output is also given previous=… (the folder,
-    if it exists) to update a copy of. For a large collection the process
+    if it exists) to update (never to write into); `given` options are passed on as they are.
+    For a large collection the process
     starts afresh and reads the content from `cache_file`: a forked copy of this process would
-    carry all of this process's memory besides its own."""
+    carry all of this process's memory besides its own. When there is a previous output the
+    work is small, so a fork (which skips reading the content again) pays, unless this process
+    has used jieba: a fork would segment with the words this process has added."""
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         shutil.copytree(previous, target, copy_function=os.link)
         return Background(name)
-    options = {"cache_dir": cache_file.parent if cache_file is not None else None}
+    options = {"cache_dir": cache_file.parent if cache_file is not None else None, **given}
     if updates:
         options["previous"] = previous if previous is not None and previous.is_dir() else None
     methods = multiprocessing.get_all_start_methods()
-    if cache_file is not None and len(corpus.cases) >= SPAWN_FROM and "spawn" in methods:
+    afresh = len(corpus.cases) >= SPAWN_FROM and not (previous is not None and previous.is_dir()) or _segmenter_used()
+    if cache_file is not None and afresh and "spawn" in methods:
         args = (work, str(corpus.root), str(cache_file), str(out), str(target), key, options)
         process = multiprocessing.get_context("spawn").Process(target=_from_cache, args=args)
     elif "fork" in methods:
@@ -246,6 +250,11 @@ def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path
     return Background(name, process)
 
 
+def _segmenter_used() -> bool:
+    jieba = sys.modules.get("jieba")
+    return jieba is not None and jieba.dt.initialized
+
+
 def start_index(corpus: Corpus, content: str, target: Path, previous: Path | None,
                 cache_file: Path | None = None) -> Background:
     """The whoosh index for `kb search`; `content` is the content_digest."""
@@ -254,13 +263,15 @@ def start_index(corpus: Corpus, content: str, target: Path, previous: Path | Non
 
 
 def start_site_search(corpus: Corpus, content: str, out_dir: Path, previous_docs: Path | None,
-                      cache_file: Path | None = None) -> Background:
+                      cache_file: Path | None = None, previous_texts: Path | None = None) -> Background:
     """The site's search data (out_dir/search, moved into the docs and the site once MkDocs is
-    done), which only the cases and taxonomies shape."""
+    done), which only the cases and taxonomies shape; updated from the previous build's, given
+    the texts that was made from (`previous_texts`, see sitesearch.build_site_index)."""
     key = content_key(content, ("sitesearch.py", "index.py", "analysis.py", "corpus.py", "schemas.py"))
     previous = previous_docs / "search" if previous_docs is not None else None
     target = out_dir / "search"
     target.mkdir(parents=True, exist_ok=True)
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         target.rmdir()
-    return run_beside("网站检索数据", "kb.sitesearch.build_site_index", corpus, out_dir, cache_file, target, key, previous)
+    return run_beside("网站检索数据", "kb.sitesearch.build_site_index", corpus, out_dir, cache_file, target, key, previous,
+                      updates=True, previous_texts=previous_texts)

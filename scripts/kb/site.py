@@ -21,6 +21,7 @@ from .doccache import DOCUMENT_CACHE
 from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
+from .index import TEXTS_FILE
 from .incremental import (TYPE_TABLE, DropDirtyWarning, ListingReuse, Previous, TakenOver, add_to_manifest, build_key,
                           case_digests, case_inputs, link_previous_site, reuse_unchanged, shared_digest, written_pages)
 from .pipeline import Stages, content_digest, start_index, start_site_search, write_all_pages
@@ -312,7 +313,8 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         content = content_digest(corpus)
         indexer = start_index(corpus, content, work / "index", build_dir / "index" if incremental else None, cache)
         # Made beside the pages and added to docs/ and site/ after MkDocs, which has no use for it.
-        searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None, cache)
+        searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None, cache,
+                                       build_dir / "index" / TEXTS_FILE if incremental else None)
         with stages("相关案例"):
             digests = case_digests(corpus)
             related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE)

@@ -7,7 +7,11 @@ case contains the word exactly, the same rule as `kb search`.
 """
 from __future__ import annotations
 
+import bisect
+import hashlib
 import json
+import os
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from .schemas import labels
 TARGET_POSTINGS_PER_SHARD = 6000
 ENTRIES_PER_GROUP = 2_000_000  # postings encoded at once (bounds the memory of a large corpus)
 DOCS_PER_SHARD = 100
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # of varints()
 
 
 def fnv1a(text: str) -> int:
@@ -168,30 +173,9 @@ def encoded_postings(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray,
     return {int(gram): text[cut[i]:cut[i + 1]] for i, gram in enumerate(g[gram_starts])}
 
 
-def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = None) -> dict:
-    """Write search/meta.js (what filtering and ranking need, a few dozen bytes a case),
-    search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown).
-    `cache_dir`: see query_data."""
-    types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
-    type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
-    docs, titles, searchables, fields = [], [], [], []
-    cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
-    for case in cases:
-        d = case_document(case, corpus, types)
-        searchables.append(d["searchable"].lower())
-        fields.append(tuple(text_row(d)[1:]))  # what `kb search` matches, field by field
-        period = case["period"]
-        docs.append([
-            [type_ids.index(t) for t in case["practice_types"]],
-            region_ids.index(case["locality"]["region"]),
-            case["locality"]["level"],
-            [theme_ids.index(t) for t in case["themes"]],
-            period.get("start_year") or period["reported_year"],
-            1 if case["status"] == "draft" else 0,
-        ])
-        titles.append([case["id"], case["title"]])
+def _write_postings(fields: list[tuple[str, str, str]], docs: list[list], search_dir: Path, state: dict) -> None:
+    """search/shards/*.js made afresh; each doc row gets its field ends; state gets the counts."""
     grams, positions, per_doc, field_ends = case_bigram_arrays(fields)
-    del fields
     for row, (title_end, names_end) in zip(docs, field_ends.tolist()):
         row += [title_end, names_end]
     doc_numbers = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_doc)
@@ -220,18 +204,52 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
         for i in np.argsort(first[mine], kind="stable"):
             gram = int(mine_grams[i])
             shards[int(mine_shards[i])][chr(gram // CODE_POINTS) + chr(gram % CODE_POINTS)] = encoded[gram]
-    search_dir = out_dir / "search"
     (search_dir / "shards").mkdir(parents=True, exist_ok=True)
     for number, shard in enumerate(shards):
         (search_dir / "shards" / f"{number}.js").write_text(
             f"KB_SEARCH_SHARD({number},{_compact(shard)});\n", encoding="utf-8")
+    state.update(shards=shard_count, postings=int(total), bigrams=int(len(distinct)))
+
+
+def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = None, previous: Path | None = None,
+                     previous_texts: Path | None = None) -> dict:
+    """Write search/meta.js (what filtering and ranking need, a few dozen bytes a case),
+    search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown).
+    `cache_dir`: see query_data. From the `previous` search folder of the same cases and code,
+    with the texts it was made from (`previous_texts`: the whoosh index's texts.json, whose rows
+    are the same fields), only the postings of the changed cases' bigrams are rewritten: the
+    result is the same, byte for byte, as made afresh."""
+    types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
+    type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
+    docs, titles, searchables, fields = [], [], [], []
+    cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
+    for case in cases:
+        d = case_document(case, corpus, types)
+        searchables.append(d["searchable"].lower())
+        fields.append(tuple(text_row(d)[1:]))  # what `kb search` matches, field by field
+        period = case["period"]
+        docs.append([
+            [type_ids.index(t) for t in case["practice_types"]],
+            region_ids.index(case["locality"]["region"]),
+            case["locality"]["level"],
+            [theme_ids.index(t) for t in case["themes"]],
+            period.get("start_year") or period["reported_year"],
+            1 if case["status"] == "draft" else 0,
+        ])
+        titles.append([case["id"], case["title"]])
+    search_dir = out_dir / "search"
+    state = {"code": _code_digest(), "ids": [c["id"] for c in cases], "digests": [_fields_digest(f) for f in fields]}
+    patched = _patched(previous, previous_texts, search_dir, fields, docs, state)
+    if patched is None:
+        _write_postings(fields, docs, search_dir, state)
+    del fields
     (search_dir / "docs").mkdir(exist_ok=True)
     for start in range(0, len(titles), DOCS_PER_SHARD):
         number = start // DOCS_PER_SHARD
         (search_dir / "docs" / f"{number}.js").write_text(
             f"KB_SEARCH_DOCS({number},{_compact(titles[start:start + DOCS_PER_SHARD])});\n", encoding="utf-8")
     meta = {
-        "shards": shard_count,
+        "shards": state["shards"],
         "docsPerShard": DOCS_PER_SHARD,
         "docs": docs,
         "types": [[t, types[t]["name"]] for t in type_ids],
@@ -244,10 +262,188 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
         "dictionary": domain_words(corpus),
     }
     (search_dir / "meta.js").write_text(f"KB_SEARCH_META={_compact(meta)};\n", encoding="utf-8")
-    return {"docs": len(docs), "bigrams": len(distinct), "postings": total, "shards": shard_count}
+    (search_dir / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    return {"docs": len(docs), "bigrams": state["bigrams"], "postings": state["postings"], "shards": state["shards"],
+            "updated": patched}  # the number of changed cases when the previous postings were updated
 
 
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+# ------------------------------------------------------------ updating the previous postings
+
+STATE_FILE = ".cases.json"  # hidden (left out of the site): what the postings were made from
+UPDATE_AT_MOST = 16  # changed cases up to which patching the previous postings beats making them afresh
+_MODULES = ("sitesearch.py", "index.py", "analysis.py")
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for name in _MODULES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _shard_count(total: int) -> int:
+    count = 1
+    while total / count > TARGET_POSTINGS_PER_SHARD:
+        count *= 2
+    return count
+
+
+def _patched(previous: Path | None, previous_texts: Path | None, search_dir: Path, fields: list, docs: list,
+             state: dict) -> int | None:
+    """Write search_dir/shards from the previous folder, rewriting only the postings of the
+    bigrams the changed cases had or have, and give each doc row its field ends; returns the
+    number of changed cases. None (nothing written) when that could differ from making them
+    afresh: other cases or code, too many changes, another shard count, or previous texts that
+    are not the ones the previous postings were made from."""
+    try:
+        before = json.loads((previous / STATE_FILE).read_text(encoding="utf-8"))
+        old_meta = (previous / "meta.js").read_text(encoding="utf-8")
+    except (OSError, ValueError, TypeError):
+        return None
+    if before.get("code") != state["code"] or before.get("ids") != state["ids"]:
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(before["digests"], state["digests"])) if a != b]
+    if len(changed) > UPDATE_AT_MOST:
+        return None
+    old_fields = _old_fields(previous_texts, [state["ids"][i] for i in changed]) if changed else []
+    if old_fields is None or any(_fields_digest(f) != before["digests"][i] for i, f in zip(changed, old_fields)):
+        return None
+    old_grams, _, old_counts, _ = case_bigram_arrays(old_fields)
+    new_grams, new_positions, new_counts, new_ends = case_bigram_arrays([fields[i] for i in changed])
+    total = before["postings"] - int(old_counts.sum()) + int(new_counts.sum())
+    if _shard_count(total) != before["shards"]:
+        return None
+    bodies = _group_bodies(changed, new_grams, new_positions, new_counts)
+    try:
+        distinct = _rewrite_shards(previous / "shards", search_dir / "shards", before["shards"], changed, bodies,
+                                   set(bodies) | set(old_grams.tolist()))
+    except OSError:  # a file of the previous folder went missing: make everything afresh
+        shutil.rmtree(search_dir / "shards", ignore_errors=True)
+        return None
+    ends = dict(zip(changed, new_ends.tolist()))
+    old_rows = json.loads(old_meta[len("KB_SEARCH_META="):].rstrip().rstrip(";"))["docs"]
+    for i, row in enumerate(docs):
+        row += ends[i] if i in ends else old_rows[i][-2:]
+    state.update(shards=before["shards"], postings=total, bigrams=before["bigrams"] + distinct)
+    return len(changed)
+
+
+def _fields_digest(fields: tuple[str, str, str]) -> str:
+    return hashlib.blake2b("\0".join(fields).encode(), digest_size=12).hexdigest()
+
+
+def _old_fields(texts_file: Path | None, ids: list[str]) -> list[tuple[str, str, str]] | None:
+    try:
+        rows = {row[0]: tuple(row[1:]) for row in json.loads(Path(texts_file).read_text(encoding="utf-8"))}
+    except (OSError, ValueError, TypeError, IndexError):
+        return None
+    found = [rows.get(i) for i in ids]
+    return None if any(f is None or len(f) != 3 for f in found) else found
+
+
+def _group_bodies(docs: list[int], grams: np.ndarray, positions: np.ndarray, counts: np.ndarray) -> dict[int, dict[int, str]]:
+    """Bigram → case number → the body of the case's group in the bigram's postings (varints of
+    the count and the positions as differences), for the cases `docs` whose arrays are given."""
+    bodies: dict[int, dict[int, str]] = {}
+    bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
+    for doc, start, end in zip(docs, bounds[:-1], bounds[1:]):
+        order = np.argsort(grams[start:end], kind="stable")  # positions stay in order within a bigram
+        mine, at = grams[start:end][order], positions[start:end][order].tolist()
+        cut = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1], [True]))).tolist()
+        for a, b in zip(cut[:-1], cut[1:]):
+            steps = [y - x for x, y in zip(at[a:b - 1], at[a + 1:b])]
+            bodies.setdefault(int(mine[a]), {})[doc] = varints([b - a, at[a]] + steps)
+    return bodies
+
+
+def _rewrite_shards(previous: Path, target: Path, count: int, changed: list[int], bodies: dict[int, dict[int, str]],
+                    touched: set[int]) -> int:
+    """Link the previous shards no touched bigram falls in; write the others with the changed
+    cases' groups replaced. Returns how many bigrams were gained (negative: lost)."""
+    by_shard: dict[int, list[int]] = {}
+    ordered = sorted(touched)
+    for gram, shard in zip(ordered, (fnv1a_array(np.array(ordered, dtype=np.uint32)) % count).tolist()):
+        by_shard.setdefault(shard, []).append(gram)
+    target.mkdir(parents=True, exist_ok=True)
+    gained = 0
+    for number in range(count):
+        source, written = previous / f"{number}.js", target / f"{number}.js"
+        if number not in by_shard:
+            os.link(source, written)
+            continue
+        text = source.read_text(encoding="utf-8")
+        shard = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        for gram in by_shard[number]:
+            key = chr(gram // CODE_POINTS) + chr(gram % CODE_POINTS)
+            postings = _spliced(shard.get(key, ""), {doc: None for doc in changed} | bodies.get(gram, {}))
+            gained += (key not in shard) - (not postings)
+            if postings:
+                shard[key] = postings
+            else:
+                shard.pop(key, None)
+        # in the order the bigrams first occur, as made afresh
+        shard = dict(sorted(shard.items(), key=lambda item: _first_occurrence(item[1])))
+        written.write_text(f"KB_SEARCH_SHARD({number},{_compact(shard)});\n", encoding="utf-8")
+    return gained
+
+
+_DIGITS = np.zeros(128, dtype=np.int64)
+_DIGITS[np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)] = np.arange(len(ALPHABET))
+
+
+def decoded_varints(text: str) -> tuple[list[int], list[int]]:
+    """The numbers varints() wrote, and where each begins in the text."""
+    if not text:
+        return [], []
+    digits = _DIGITS[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    last = np.flatnonzero(digits < 32)
+    starts = np.concatenate(([0], last[:-1] + 1))
+    shift = 5 * (np.arange(len(digits)) - np.repeat(starts, last - starts + 1))
+    return np.add.reduceat((digits & 31) << shift, starts).tolist(), starts.tolist()
+
+
+def _first_occurrence(postings: str) -> tuple[int, int]:
+    """(case number, position) where a bigram first occurs: the first and third numbers."""
+    numbers, value, shift = [], 0, 0
+    for char in postings:
+        digit = _DIGITS[ord(char)]
+        value |= int(digit & 31) << shift
+        shift += 5
+        if digit < 32:
+            numbers.append(value)
+            if len(numbers) == 3:
+                break
+            value, shift = 0, 0
+    return numbers[0], numbers[2]
+
+
+def _spliced(text: str, replace: dict[int, str | None]) -> str:
+    """A bigram's postings with each case in `replace` given its new group body (varints of the
+    count and positions) or left out (None). Groups between the changes are kept as text; only
+    the case-number difference that heads the group after a change is written again."""
+    numbers, starts = decoded_varints(text)
+    docs, heads, bodies = [], [], []
+    doc = at = 0
+    while at < len(numbers):
+        doc += numbers[at]
+        docs.append(doc)
+        heads.append(starts[at])
+        bodies.append(starts[at + 1])
+        at += 2 + numbers[at + 1]
+    heads.append(len(text))
+    out, previous, kept = [], 0, 0  # groups before `kept` are written
+    for doc in sorted(replace):
+        found = bisect.bisect_left(docs, doc, kept)
+        if found > kept:
+            out.append(varints([docs[kept] - previous]) + text[bodies[kept]:heads[found]])
+            previous = docs[found - 1]
+        kept = found + 1 if found < len(docs) and docs[found] == doc else found
+        if replace[doc] is not None:
+            out.append(varints([doc - previous]) + replace[doc])
+            previous = doc
+    if kept < len(docs):
+        out.append(varints([docs[kept] - previous]) + text[bodies[kept]:])
+    return "".join(out)
 
 
 def varints(numbers: list[int]) -> str:
