@@ -143,3 +143,26 @@ def test_glossary_matching_in_one_pass_equals_looking_for_each_word(glossary, te
 
     naive = [t for t in glossary if any(w in text for w in [t["term"], *t.get("aliases", [])])]
     assert glossary_matcher(glossary)(text) == naive
+
+
+def test_glossary_terms_taken_from_the_last_build_equal_terms_found_afresh(tmp_path):
+    from conftest import SHIPPED_CONTENT
+    from kb.incremental import case_digests
+
+    corpus, _ = check(SHIPPED_CONTENT)
+    cache = tmp_path / "glossary-terms.marshal"
+    terms = lambda site: {c.id: [t["term"] for t in c.terms] for c in site.cases}
+    build_site_model(corpus, digests=case_digests(corpus), terms_cache=cache)
+    edited = corpus.cases[0]
+    term = next(t["term"] for t in corpus.glossary_terms() if t["term"] not in edited.text)
+    edited.data["summary"] += f"另见{term}。"
+    edited.text += "\n# edited\n"  # what its digest is made from
+    cached = build_site_model(corpus, digests=case_digests(corpus), terms_cache=cache)
+    assert term in terms(cached)[edited.data["id"]]
+    differing = lambda a, b: [k for k in a if a[k] != b[k]]  # (a plain == makes pytest diff every case)
+    assert differing(terms(cached), terms(build_site_model(corpus))) == []
+    other = corpus.cases[1]
+    absent = next(t for t in corpus.glossary_terms() if t["term"] not in terms(cached)[other.data["id"]])
+    absent["aliases"] = [*absent.get("aliases", []), other.data["title"][:4]]  # another glossary: now found in it
+    assert differing(terms(build_site_model(corpus, digests=case_digests(corpus), terms_cache=cache)),
+                     terms(build_site_model(corpus))) == []

@@ -27,7 +27,7 @@ from .incremental import (TYPE_TABLE, DropDirtyWarning, ListingReuse, Previous, 
 from .pipeline import Stages, content_digest, start_index, start_site_search, write_all_pages
 from .problems import Problem, ProblemsFound, WarningCollector
 from .related import TERM_CACHE, related_cases
-from .render import build_site_model, write_pages
+from .render import GLOSSARY_TERMS_CACHE, build_site_model, write_pages
 from .sitesearch import build_site_index
 from .validate import check, has_errors
 
@@ -48,7 +48,8 @@ def valid_corpus(content_dir: Path, cache_file: Path | None = None) -> Corpus:
 
 
 def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None,
-                  stages=None, site_search: bool = True, previous=None, digests: dict | None = None) -> dict:
+                  stages=None, site_search: bool = True, previous=None, digests: dict | None = None,
+                  terms_cache: Path | None = None) -> dict:
     """Write the Markdown pages, assets, the site's search index (unless the caller makes it
     itself), the compare data and (where Chromium is installed, unless told otherwise) the
     courses' PDF handouts into docs_dir. From `previous` (an incremental.Previous) the files of
@@ -61,8 +62,8 @@ def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool |
         with stages("讲义"):
             make_handouts(corpus, docs_dir / "handouts")
     with stages("生成页面", total=len(corpus.cases)) as stage:
-        site = build_site_model(corpus, related, handouts)
         digests = digests or case_digests(corpus)
+        site = build_site_model(corpus, related, handouts, digests, terms_cache)
         shared = shared_digest(site)
         inputs = case_inputs(site, digests, shared)
         if previous is not None:
@@ -306,7 +307,7 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         cache = build_dir / DOCUMENT_CACHE
         with stages("校验") as stage:
             if not incremental:  # a clean build starts from nothing, and leaves its caches for the next one
-                for old in (cache, build_dir / TERM_CACHE):
+                for old in (cache, build_dir / TERM_CACHE, build_dir / GLOSSARY_TERMS_CACHE):
                     old.unlink(missing_ok=True)
             corpus = valid_corpus(content_dir, cache)
             stage.count = len(corpus.cases)
@@ -322,7 +323,7 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         previous_docs, previous_site = build_dir / "docs", build_dir / "site"
         previous = Previous(work / "docs", previous_docs, key) if incremental else None
         made = generate_docs(corpus, work / "docs", related, stages=stages, site_search=False, previous=previous,
-                             digests=digests)
+                             digests=digests, terms_cache=build_dir / GLOSSARY_TERMS_CACHE)
         changed = reuse_unchanged(work / "docs", previous, key, made["inputs"])
         # Only MkDocs builds into a copy of the previous site (Zensical always builds it whole).
         dirty = engine == "mkdocs" and previous is not None and previous.same_key and (previous_site / "index.html").exists()
