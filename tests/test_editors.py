@@ -148,3 +148,18 @@ def test_bigram_numbers_are_the_bigrams_of_each_text(texts):
     from kb.editors import PAIR, bigram_numbers
 
     assert bigram_numbers(texts) == [{ord(g[0]) * PAIR + ord(g[1]) for g in bigrams(t)} for t in texts]
+
+
+def test_near_duplicates_found_in_a_forked_process_equal_those_found_here(monkeypatch):
+    from conftest import SHIPPED_CONTENT
+    from kb import editors
+    from kb.corpus import read_corpus
+
+    cases = [doc.data for doc in read_corpus(SHIPPED_CONTENT).cases]
+    cases += [dict(c, id=c["id"] + "-copy", summary=c["summary"] + "另") for c in cases[:5]]  # some near-duplicates
+    monkeypatch.setattr(editors, "BESIDE_FROM", 0)
+    beside = editors.NearDuplicatesBeside(cases)
+    assert beside.pool is not None  # (where the platform can fork)
+    groups = beside.result()
+    assert len(groups) >= 5 and groups == editors.near_duplicate_groups(cases)
+    assert editors.near_duplicates(cases, groups) == editors.near_duplicates(cases)

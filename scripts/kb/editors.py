@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import multiprocessing
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,9 +179,17 @@ class Groups:
         self.parent[self.find(j)] = self.find(i)
 
 
-def near_duplicates(cases: list[dict]) -> list[dict]:
+def near_duplicates(cases: list[dict], groups: list | None = None) -> list[dict]:
     """Groups of cases whose titles or summaries overlap a lot (linked pair by pair), largest
-    first: each names its most recently added case and the others, the most similar first."""
+    first: each names its most recently added case and the others, the most similar first.
+    `groups`: near_duplicate_groups(cases), if already made (e.g. by NearDuplicatesBeside)."""
+    groups = near_duplicate_groups(cases) if groups is None else groups
+    return [{"case": cases[newest], "like": [cases[i] for i in like], "title": title, "summary": summary}
+            for newest, like, title, summary in groups]
+
+
+def near_duplicate_groups(cases: list[dict]) -> list[tuple[int, list[int], float, float]]:
+    """near_duplicates with cases as their positions: (newest, the others, title and summary overlap)."""
     titles = bigram_numbers([c["title"] for c in cases])
     summaries = bigram_numbers([c.get("summary", "") for c in cases])
     joined = Groups(len(cases))
@@ -194,9 +203,46 @@ def near_duplicates(cases: list[dict]) -> list[dict]:
         newest = max(group, key=lambda i: (str(cases[i].get("added", "")), -i))
         scored = sorted(((jaccard(titles[newest], titles[i]), jaccard(summaries[newest], summaries[i]), i)
                          for i in group if i != newest), key=lambda r: (-max(r[0], r[1]), r[2]))
-        out.append({"case": cases[newest], "like": [cases[i] for *_, i in scored],
-                    "title": scored[0][0], "summary": scored[0][1]})
-    return sorted(out, key=lambda d: (-len(d["like"]), -max(d["title"], d["summary"]), d["case"]["id"]))
+        out.append((newest, [i for *_, i in scored], scored[0][0], scored[0][1]))
+    return sorted(out, key=lambda g: (-len(g[1]), -max(g[2], g[3]), cases[g[0]]["id"]))
+
+
+BESIDE_FROM = 400  # cases from which a forked process finding near-duplicates saves more than it costs
+_FORKED_CASES: list[dict] | None = None  # what the forked process works on (inherited, not sent)
+
+
+class NearDuplicatesBeside:
+    """near_duplicate_groups of the cases, found in a forked process while this one renders the
+    other pages (a second or so at 10,000 cases); result() waits for them. Without fork, or for a
+    small collection, result() is None and the dashboard finds them itself."""
+
+    def __init__(self, cases: list[dict]):
+        global _FORKED_CASES
+        self.pool = self.pending = None
+        if len(cases) < BESIDE_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        _FORKED_CASES = cases
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(1)  # forks now, with the cases
+        finally:
+            _FORKED_CASES = None
+        self.pending = self.pool.apply_async(_forked_groups)
+
+    def result(self) -> list | None:
+        try:
+            return self.pending.get() if self.pending is not None else None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _forked_groups() -> list:
+    return near_duplicate_groups(_FORKED_CASES)
 
 
 def similar_titles(name: str, cases: dict[str, dict], threshold: float = 0.3, limit: int = 3) -> list[tuple[str, str]]:
@@ -205,7 +251,7 @@ def similar_titles(name: str, cases: dict[str, dict], threshold: float = 0.3, li
     return [(ident, cases[ident]["title"]) for score, ident in scored[:limit] if score >= threshold]
 
 
-def dashboard(site) -> dict:
+def dashboard(site, duplicate_groups: list | None = None) -> dict:
     """What the editors' dashboard lists; each table keeps its first ROWS rows (its total is given)
     so that the page stays readable however large the collection grows."""
     web = {s["id"] for s in site.sources if s.get("kind") == "web"}
@@ -215,7 +261,7 @@ def dashboard(site) -> dict:
                     key=lambda r: (r["score"], r["case"]["id"]))
     drafts = [dict(r, sections=[t for k, t in SECTIONS.items() if not r["case"].get(k)])
               for r in scored if r["case"].get("status") == "draft"]
-    duplicates = near_duplicates(cases)
+    duplicates = near_duplicates(cases, duplicate_groups)
     criteria_labels = [c.label for c in criteria({}, set())]
     return {"drafts": drafts[:ROWS], "scored": scored[:ROWS], "criteria": criteria_labels,
             "duplicates": duplicates[:ROWS], "backlog": site.backlog[:ROWS], "rows": ROWS,
@@ -224,6 +270,7 @@ def dashboard(site) -> dict:
             "thresholds": (DUPLICATE_TITLE, DUPLICATE_SUMMARY), "shown_alike": SHOWN_ALIKE}
 
 
-def editor_pages(site, env, common: dict) -> dict[str, str]:
+def editor_pages(site, env, common: dict, duplicate_groups: list | None = None) -> dict[str, str]:
+    board = dashboard(site, duplicate_groups)
     return {"editors.md": env.get_template("editors.md.j2").render(tables=guide_tables(), **common),
-            "dashboard.md": env.get_template("dashboard.md.j2").render(board=dashboard(site), **common)}
+            "dashboard.md": env.get_template("dashboard.md.j2").render(board=board, **common)}

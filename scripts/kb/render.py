@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from .citation import Citation, reference
 from .corpus import Corpus
 from .doccache import read_sealed, section, write_sealed
-from .editors import editor_pages
+from .editors import NearDuplicatesBeside, editor_pages
 from .markup import neutralize_links
 from .schemas import labels
 
@@ -404,6 +404,14 @@ def render_case_pages(site: Site, cases: list[Case]) -> dict[str, str]:
 def render_list_pages(site: Site, reuse=None) -> dict[str, str]:
     """Every page but the case pages: listings (split into pages of PAGE_SIZE entries), home, courses…
     With `reuse` (an incremental.ListingReuse), the listing pages it takes over are left out."""
+    duplicates = NearDuplicatesBeside([c.data for c in site.cases])  # for the editors' dashboard, meanwhile
+    try:
+        return _list_pages(site, reuse, duplicates)
+    finally:
+        duplicates.close()
+
+
+def _list_pages(site: Site, reuse, duplicates: NearDuplicatesBeside) -> dict[str, str]:
     env = page_environment()
     pages: dict[str, str] = {}
     common = _common(site, env)
@@ -438,7 +446,7 @@ def render_list_pages(site: Site, reuse=None) -> dict[str, str]:
     pages["compare.md"] = env.get_template("compare.md.j2").render(**common)
     pages["stats.md"] = env.get_template("stats.md.j2").render(charts=statistics_charts(site), **common)
     pages.update(course_pages(site, env, common))
-    pages.update(editor_pages(site, env, common))  # editors.md and the editors' dashboard
+    pages.update(editor_pages(site, env, common, duplicates.result()))  # editors.md and the editors' dashboard
     pages["index.md"] = env.get_template("home.md.j2").render(
         type_cases=type_cases, theme_cases=theme_cases, tree=tree,
         newest=newest(site), **common)
