@@ -18,13 +18,17 @@ def _retitle(content: Path, case_id: str, suffix: str) -> None:
     path.write_text(text.replace("\ntitle: ", f"\ntitle: {suffix}", 1), encoding="utf-8")
 
 
-def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
+def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path, monkeypatch):
+    from kb import sitesearch
+
+    monkeypatch.setattr(sitesearch, "TARGET_POSTINGS_PER_SHARD", 5)  # many shards: the edit leaves some as they were
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
     site = build_site(content, tmp_path / "inc", incremental=False)
     docs = tmp_path / "inc" / "docs"
     untouched = (site / "editors.html").stat().st_ino
     edited_before = (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8")
+    shards_before = {p.name: p.stat().st_ino for p in (docs / "search" / "shards").iterdir()}
 
     _retitle(content, "shanghai-changning-daili", "改")
     site = build_site(content, tmp_path / "inc")
@@ -32,8 +36,12 @@ def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
 
     assert tree_hashes(site) == tree_hashes(cold)
     assert tree_hashes(docs) == tree_hashes(tmp_path / "cold" / "docs")
+    assert read_manifest(docs)["files"] == read_manifest(tmp_path / "cold" / "docs")["files"] == tree_hashes(docs)
     assert (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8") != edited_before
     assert (site / "editors.html").stat().st_ino == untouched  # taken over, not rebuilt
+    shards_after = {p.name: p.stat().st_ino for p in (docs / "search" / "shards").iterdir()}
+    kept = {name for name, inode in shards_after.items() if shards_before.get(name) == inode}
+    assert kept and kept != set(shards_after)  # search postings updated: some shards rewritten, the others linked
     assert not list((tmp_path / "inc").glob(".build-*"))
 
 

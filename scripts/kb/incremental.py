@@ -233,10 +233,19 @@ def reuse_unchanged(docs_dir: Path, previous: Previous | None, key: str, inputs:
     return sorted(changed)
 
 
-def add_to_manifest(docs_dir: Path, folder: str) -> None:
-    """Record the files of docs_dir/folder, added after the manifest was written."""
+def add_to_manifest(docs_dir: Path, folder: str, previous: Previous | None = None) -> None:
+    """Record the files of docs_dir/folder, added after the manifest was written; those that are
+    links to the `previous` build's copies keep the hashes it recorded instead of being read."""
     manifest = read_manifest(docs_dir)
-    found = tree_hashes(docs_dir / folder)
+    known = {}
+    for rel, digest in (previous.files.items() if previous is not None else ()):
+        if rel.startswith(folder + "/"):
+            try:
+                if os.path.samefile(docs_dir / rel, previous.previous_docs / rel):
+                    known[rel[len(folder) + 1:]] = digest
+            except OSError:
+                continue
+    found = tree_hashes(docs_dir / folder, known)
     manifest["files"] = dict(sorted({**manifest["files"], **{f"{folder}/{rel}": h for rel, h in found.items()}}.items()))
     _write_manifest(docs_dir, manifest)
 

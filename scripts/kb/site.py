@@ -355,7 +355,7 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
             shutil.copy(SEARCH_SCRIPT, script)
             shutil.copytree(search, work / "site" / "search", copy_function=os.link, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns(".*"))  # as MkDocs leaves hidden files out
-            add_to_manifest(work / "docs", "search")
+            add_to_manifest(work / "docs", "search", previous)
         with stages("检索索引") as stage:
             indexer.finish()
             stage.count = len(corpus.cases)
