@@ -169,6 +169,38 @@ def test_unchanged_documents_come_from_the_caches_and_keep_their_positions(tmp_p
     assert (stored.data, stored.positions, stored.spans) == (fresh.data, fresh.positions, fresh.spans)
 
 
+def test_a_few_edits_are_saved_beside_the_cache_and_read_back_with_it(tmp_path, monkeypatch):
+    from kb import doccache
+
+    content, cache = tmp_path / "content", tmp_path / "cache" / "documents.marshal"
+    shutil.copytree(FIXTURE, content)
+    files = sum(1 for _ in content.rglob("*.yaml"))
+    check(content, cache)
+    base = cache.stat()
+    phone_in_summary(content)
+    _same_with_and_without_cache(content, cache)
+    assert cache.stat().st_ino == base.st_ino and cache.stat().st_mtime_ns == base.st_mtime_ns  # left as it was
+    assert cache.with_name(cache.name + ".recent").is_file()
+    documents = DocumentCache(cache)
+    read_corpus(content, documents=documents)
+    assert documents.hits == files  # the edited file comes from the small file
+    (content / OTHER).unlink()
+    _same_with_and_without_cache(content, cache)
+    assert not any(f.endswith(OTHER) for f in DocumentCache(cache).stored)  # a deleted file drops out
+
+    stale = cache.with_name("stale")
+    shutil.copy(cache.with_name(cache.name + ".recent"), stale)
+    monkeypatch.setattr(doccache, "RECENT_AT_MOST", 0)  # now every change rewrites the cache whole
+    html_in_background(content)
+    _same_with_and_without_cache(content, cache)
+    assert cache.stat().st_ino != base.st_ino and not cache.with_name(cache.name + ".recent").exists()
+    stale.rename(cache.with_name(cache.name + ".recent"))  # amends the replaced cache: must be ignored
+    documents = DocumentCache(cache)
+    corpus = read_corpus(content, documents=documents)
+    assert documents.hits == files - 1
+    assert [d.data for d in corpus.cases] == [d.data for d in read_corpus(content).cases]
+
+
 text_near_personal_data = st.text(alphabet="0123456789 -+()（）@.xX某张王李阿姨大爷号楼栋幢单元室弄微信QqWeChatab信访，", max_size=40)
 
 

@@ -102,13 +102,40 @@ def _stored_entry(entry) -> tuple | None:
     return entry if isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], str) else None
 
 
+RECENT_AT_MOST = 256  # changed files up to which a save writes only them, in a small file beside the cache
+
+
+def _signature(path: Path) -> list | None:
+    """Which version of a file this is: a file replaced by a new one gets another inode."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return [found.st_ino, found.st_size, found.st_mtime_ns]
+
+
 class DocumentCache:
+    """Documents by file, kept in `path`. A save that changes few of them writes those alone to
+    `path`.recent, tied to the version of `path` it amends (10,000 cases make a 75 MB cache, and
+    an edit to one of them need not rewrite it)."""
+
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.recent = self.path.with_name(self.path.name + ".recent")
         self.version = _version()
+        self.signature = _signature(self.path)
         self.sections = read_sealed(self.path)  # what the last saved run kept (other stages add theirs)
+        self.base: dict[str, tuple] = section(self.sections, "documents", self.version)  # as `path` holds them
+        self.stored: dict[str, tuple[str, object]] = dict(self.base)
+        recent = read_sealed(self.recent)
+        if self.base and recent.get("amends") == self.signature:
+            for file, entry in section(recent, "documents", self.version).items():
+                if entry is None:
+                    self.stored.pop(file, None)
+                else:
+                    self.stored[file] = entry
+            self.sections.update((name, value) for name, value in recent.items() if name not in ("documents", "amends"))
         self.entries: dict[str, tuple[str, Document]] = {}  # the previous round of this process
-        self.stored: dict[str, tuple[str, object]] = section(self.sections, "documents", self.version)
         self.seen: dict[str, tuple[str, Document]] = {}
         self.hits = 0
 
@@ -137,9 +164,18 @@ class DocumentCache:
 
     def save(self, **sections: tuple[str, dict]) -> None:
         """Keep what this run loaded (files since deleted drop out), and the other sections
-        given as name=(version, value), in one file written atomically."""
+        given as name=(version, value): when few files differ from `path`, only those (deleted
+        ones as None) go to `path`.recent; else everything to `path`. Each file is written atomically."""
         documents = {file: (digest, doc.data, packed_positions(doc)) for file, (digest, doc) in self.seen.items()}
+        changes = {file: entry for file, entry in documents.items()
+                   if _stored_entry(self.base.get(file)) is None or self.base[file][0] != entry[0]}
+        changes.update((file, None) for file in self.base if file not in documents)
+        if self.base and self.signature is not None and len(changes) <= RECENT_AT_MOST:
+            write_sealed(self.recent, {"amends": self.signature, "documents": (self.version, changes), **sections})
+            return
         write_sealed(self.path, {"documents": (self.version, documents), **sections})
+        self.recent.unlink(missing_ok=True)  # amends the file just replaced: would be ignored anyway
+        self.base, self.signature = documents, _signature(self.path)
 
     def parse_in_parallel(self, files: list[tuple[Path, str, object]], max_bytes: int, then=None) -> dict:
         """Parse the files (path, name shown, tag) with every core when this cache holds few of
