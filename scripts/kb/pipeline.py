@@ -152,13 +152,18 @@ def write_all_pages(site: Site, docs_dir: Path, workers: int | None = None, chun
 
 # ---------------------------------------------------------------- stages beside the site
 
-def content_digest(corpus: Corpus) -> str:
+def content_digest(corpus: Corpus, cases: dict[str, str] | None = None) -> str:
     """Hash of the content the search stages are made from: every file but the courses, as
-    loaded (their texts are in memory: nothing is read again)."""
+    loaded (their texts are in memory: nothing is read again). `cases`: the cases' digests
+    (incremental.case_digests), if already made."""
+    from .incremental import case_digests
+
+    cases = case_digests(corpus) if cases is None else cases
     digest = hashlib.sha256()
+    for doc in sorted(corpus.cases, key=lambda d: d.file):
+        digest.update(f"{doc.file}\0{cases[doc.data['id']]}\0".encode())
     shared = [corpus.regions, corpus.glossary, corpus.allowlist, corpus.synonyms]
-    for doc in sorted(corpus.cases + corpus.sources + corpus.taxonomies + [d for d in shared if d is not None],
-                      key=lambda d: d.file):
+    for doc in sorted(corpus.sources + corpus.taxonomies + [d for d in shared if d is not None], key=lambda d: d.file):
         digest.update(doc.file.encode() + b"\0")
         digest.update(doc.text.encode() + b"\0")
     return digest.hexdigest()

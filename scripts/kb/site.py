@@ -311,13 +311,13 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
                     old.unlink(missing_ok=True)
             corpus = valid_corpus(content_dir, cache)
             stage.count = len(corpus.cases)
-        content = content_digest(corpus)
+        digests = case_digests(corpus)
+        content = content_digest(corpus, digests)
         indexer = start_index(corpus, content, work / "index", build_dir / "index" if incremental else None, cache)
         # Made beside the pages and added to docs/ and site/ after MkDocs, which has no use for it.
         searchdata = start_site_search(corpus, content, work / "beside", build_dir / "docs" if incremental else None, cache,
                                        build_dir / "index" / TEXTS_FILE if incremental else None)
         with stages("相关案例"):
-            digests = case_digests(corpus)
             related = related_cases(corpus, digests=digests, cache_file=build_dir / TERM_CACHE)
         key = build_key(config_file, engine)
         previous_docs, previous_site = build_dir / "docs", build_dir / "site"
