@@ -174,13 +174,21 @@ def frequent_words(words: list[str], groups: list[list[str]], texts: list[str]) 
         bound = sum(min((gram_df.get(g, 0) for g in set(bigrams(v))), default=0) for v in variants)
         if bound < need:
             continue
-        if sum(any(contains(t, v) for v in variants) for t in texts) >= need:
+        if _texts_with_any(texts, [[run for run in runs(v) if len(run) >= 2] for v in variants], need) >= need:
             out.add(word)
     return out
 
 
-def contains(text: str, variant: str) -> bool:
-    return all(run in text for run in runs(variant) if len(run) >= 2)
+def _texts_with_any(texts: list[str], needles: list[list[str]], enough: float) -> int:
+    """How many texts contain all the runs (of two characters or more) of at least one variant,
+    counted only until `enough`; each variant's runs are found once, not once per text."""
+    count = 0
+    for text in texts:
+        if any(all(run in text for run in runs_of) for runs_of in needles):
+            count += 1
+            if count >= enough:
+                break
+    return count
 
 
 def runs(text: str) -> list[str]:
