@@ -1,5 +1,6 @@
 """Incremental builds: a build after an edit equals a cold build byte for byte, and takes over
 what did not change."""
+import json
 import shutil
 import subprocess
 import sys
@@ -18,17 +19,13 @@ def _retitle(content: Path, case_id: str, suffix: str) -> None:
     path.write_text(text.replace("\ntitle: ", f"\ntitle: {suffix}", 1), encoding="utf-8")
 
 
-def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path, monkeypatch):
-    from kb import sitesearch
-
-    monkeypatch.setattr(sitesearch, "TARGET_POSTINGS_PER_SHARD", 5)  # many shards: the edit leaves some as they were
+def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
     site = build_site(content, tmp_path / "inc", incremental=False)
     docs = tmp_path / "inc" / "docs"
     untouched = (site / "editors.html").stat().st_ino
     edited_before = (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8")
-    shards_before = {p.name: p.stat().st_ino for p in (docs / "search" / "shards").iterdir()}
 
     _retitle(content, "shanghai-changning-daili", "改")
     site = build_site(content, tmp_path / "inc")
@@ -39,10 +36,37 @@ def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path, monkeypat
     assert read_manifest(docs)["files"] == read_manifest(tmp_path / "cold" / "docs")["files"] == tree_hashes(docs)
     assert (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8") != edited_before
     assert (site / "editors.html").stat().st_ino == untouched  # taken over, not rebuilt
-    shards_after = {p.name: p.stat().st_ino for p in (docs / "search" / "shards").iterdir()}
-    kept = {name for name, inode in shards_after.items() if shards_before.get(name) == inode}
-    assert kept and kept != set(shards_after)  # search postings updated: some shards rewritten, the others linked
     assert not list((tmp_path / "inc").glob(".build-*"))
+
+
+EDIT_WITH_MANY_SHARDS = """
+import json, sys
+from pathlib import Path
+from kb import sitesearch
+from kb.incremental import read_manifest, tree_hashes
+from kb.site import build_site
+sitesearch.TARGET_POSTINGS_PER_SHARD = 5  # many shards: an edit leaves some as they were
+content, build = Path(sys.argv[1]), Path(sys.argv[2])
+build_site(content, build, incremental=False)
+shards = lambda: {p.name: p.stat().st_ino for p in (build / "docs" / "search" / "shards").iterdir()}
+before = shards()
+case = next(content.rglob("shanghai-changning-daili.yaml"))
+case.write_text(case.read_text(encoding="utf-8").replace("\\ntitle: ", "\\ntitle: 改", 1), encoding="utf-8")
+build_site(content, build)
+after = shards()
+print(json.dumps({"kept": sum(before.get(n) == i for n, i in after.items()), "shards": len(after),
+                  "manifest": read_manifest(build / "docs")["files"] == tree_hashes(build / "docs")}))
+"""
+
+
+def test_an_edit_rewrites_only_the_search_shards_it_touches_and_records_the_others(tmp_path):
+    # In a fresh process, where the search stages are forked and so see the setting.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    done = subprocess.run([sys.executable, "-c", EDIT_WITH_MANY_SHARDS, str(content), str(tmp_path / "build")],
+                          check=True, capture_output=True, text=True, cwd=PROJECT)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert 0 < found["kept"] < found["shards"] and found["manifest"]
 
 
 def test_an_edit_renders_only_the_cases_that_show_it(tmp_path):
