@@ -105,6 +105,11 @@ def _stored_entry(entry) -> tuple | None:
 RECENT_AT_MOST = 256  # changed files up to which a save writes only them, in a small file beside the cache
 
 
+def recent_file(path: Path) -> Path:
+    """Where the few changes saved since `path` was last written whole are kept."""
+    return Path(path).with_name(Path(path).name + ".recent")
+
+
 def _signature(path: Path) -> list | None:
     """Which version of a file this is: a file replaced by a new one gets another inode."""
     try:
@@ -121,7 +126,7 @@ class DocumentCache:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.recent = self.path.with_name(self.path.name + ".recent")
+        self.recent = recent_file(self.path)
         self.version = _version()
         self.signature = _signature(self.path)
         self.sections = read_sealed(self.path)  # what the last saved run kept (other stages add theirs)

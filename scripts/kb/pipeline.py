@@ -229,11 +229,11 @@ def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path
     `target`, in a second process; when `previous` holds the output of the same key, hard-link
     that instead. A work that `updates` an earlier output is also given previous=… (the folder,
     if it exists) to update (never to write into); `given` options are passed on as they are.
-    For a large collection the process
-    starts afresh and reads the content from `cache_file`: a forked copy of this process would
-    carry all of this process's memory besides its own. When there is a previous output the
-    work is small, so a fork (which skips reading the content again) pays, unless this process
-    has used jieba: a fork would segment with the words this process has added."""
+    For a large collection with no previous output, the process starts afresh and reads the
+    content from `cache_file`: a forked copy of this process would carry all of this process's
+    memory besides its own. With a previous output the work is small, so a fork (which skips
+    reading the content again) pays, unless this process has used jieba: a fork would segment
+    with the words this process has added."""
     if previous is not None and (previous / INDEX_KEY).is_file() and (previous / INDEX_KEY).read_text() == key:
         shutil.copytree(previous, target, copy_function=os.link)
         return Background(name)

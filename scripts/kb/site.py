@@ -17,7 +17,7 @@ from pathlib import Path
 from .browser import chromium_path
 from .compare import write_compare_data
 from .csp import protect_site
-from .doccache import DOCUMENT_CACHE
+from .doccache import DOCUMENT_CACHE, recent_file
 from .downloads import write_downloads
 from .corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from .handout import make_handouts
@@ -307,7 +307,7 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
         cache = build_dir / DOCUMENT_CACHE
         with stages("校验") as stage:
             if not incremental:  # a clean build starts from nothing, and leaves its caches for the next one
-                for old in (cache, build_dir / TERM_CACHE, build_dir / GLOSSARY_TERMS_CACHE):
+                for old in (cache, recent_file(cache), build_dir / TERM_CACHE, build_dir / GLOSSARY_TERMS_CACHE):
                     old.unlink(missing_ok=True)
             corpus = valid_corpus(content_dir, cache)
             stage.count = len(corpus.cases)
