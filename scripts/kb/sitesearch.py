@@ -180,9 +180,7 @@ def _write_postings(fields: list[tuple[str, str, str]], docs: list[list], search
         row += [title_end, names_end]
     doc_numbers = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_doc)
     total = len(grams)
-    shard_count = 1
-    while total / shard_count > TARGET_POSTINGS_PER_SHARD:
-        shard_count *= 2
+    shard_count = _shard_count(total)
     # Each shard lists its bigrams in the order they first occur (case by case), as a dict
     # filled while reading the cases would; the shards are made a group at a time to bound memory.
     # One stable sort by bigram serves both the distinct bigrams (with where each first occurs)
@@ -351,8 +349,7 @@ def _group_bodies(docs: list[int], grams: np.ndarray, positions: np.ndarray, cou
         mine, at = grams[start:end][order], positions[start:end][order].tolist()
         cut = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1], [True]))).tolist()
         for a, b in zip(cut[:-1], cut[1:]):
-            steps = [y - x for x, y in zip(at[a:b - 1], at[a + 1:b])]
-            bodies.setdefault(int(mine[a]), {})[doc] = varints([b - a, at[a]] + steps)
+            bodies.setdefault(int(mine[a]), {})[doc] = varints([b - a] + _deltas(at[a:b]))
     return bodies
 
 
