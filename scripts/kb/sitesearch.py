@@ -20,6 +20,7 @@ import numpy as np
 from .analysis import WORD_CHARS, domain_words
 from .corpus import Corpus
 from .index import case_document, text_row
+from .pipeline import content_key
 from .query import query_data
 from .schemas import labels
 
@@ -236,7 +237,8 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
         ])
         titles.append([case["id"], case["title"]])
     search_dir = out_dir / "search"
-    state = {"code": _code_digest(), "ids": [c["id"] for c in cases], "digests": [_fields_digest(f) for f in fields]}
+    state = {"code": content_key("", _MODULES), "ids": [c["id"] for c in cases],
+             "digests": [_fields_digest(f) for f in fields]}
     patched = _patched(previous, previous_texts, search_dir, fields, docs, state)
     if patched is None:
         _write_postings(fields, docs, search_dir, state)
@@ -269,14 +271,7 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
 
 STATE_FILE = ".cases.json"  # hidden (left out of the site): what the postings were made from
 UPDATE_AT_MOST = 16  # changed cases up to which patching the previous postings beats making them afresh
-_MODULES = ("sitesearch.py", "index.py", "analysis.py")
-
-
-def _code_digest() -> str:
-    digest = hashlib.sha256()
-    for name in _MODULES:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()
+_MODULES = ("sitesearch.py", "index.py", "analysis.py")  # the code the postings are made by
 
 
 def _shard_count(total: int) -> int:
