@@ -1,4 +1,4 @@
-"""Build benchmark: N synthetic cases (kb.synthetic), timed stage by stage.
+"""Build benchmark: N synthetic cases (kb.content.synthetic), timed stage by stage.
 
 Prints, in one run: a cold `kb build` with each stage's seconds and the peak RSS, MkDocs alone
 on the same generated pages (the anchor) and the ratio, `kb validate` cold and warm, a one-case
@@ -46,8 +46,8 @@ def _child(code: str, *args: str) -> tuple[float, float, str]:
 
 BUILD = """
 from pathlib import Path
-from kb.pipeline import Stages
-from kb.site import build_site
+from kb.build.pipeline import Stages
+from kb.build.builder import build_site
 stages = Stages(quiet=True)
 build_site(Path(sys.argv[1]), Path(sys.argv[2]), stages=stages, incremental=sys.argv[3] == "1")
 print(stages.summary())
@@ -55,21 +55,21 @@ print(stages.summary())
 
 MKDOCS = """
 from pathlib import Path
-from kb.site import run_mkdocs
+from kb.build.builder import run_mkdocs
 run_mkdocs(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 VALIDATE = """
 from pathlib import Path
-from kb.validate import check
+from kb.content.validate import check
 corpus, problems = check(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
 print(len(corpus.cases), "cases,", len(problems), "problems")
 """
 
 SYNC = """
 from pathlib import Path
-from kb.preview_state import PreviewState
-from kb.site import sync_docs
+from kb.preview.state import PreviewState
+from kb.preview.live import sync_docs
 content, docs = Path(sys.argv[1]), Path(sys.argv[2])
 state = PreviewState()
 sync_docs(content, docs, state)  # what `kb serve` does at start
@@ -158,8 +158,8 @@ def main() -> None:
 
 def run(count: int, work: Path) -> None:
     sys.path.insert(0, str(PROJECT / "scripts"))
-    from kb.corpus import read_corpus
-    from kb.synthetic import generate
+    from kb.content.corpus import read_corpus
+    from kb.content.synthetic import generate
 
     content = generate(read_corpus(PROJECT / "content"), work, count)
     build = work / "build"

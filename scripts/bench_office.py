@@ -12,12 +12,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from kb.corpus import CONTENT_DIR, read_corpus
-from kb.downloads import case_docx, table_xlsx, type_rows, write_downloads
-from kb.render import build_site_model
-from kb.spreadsheet import export_cases, import_cases
-from kb.synthetic import generate
-from kb.validate import check
+from kb.content.corpus import CONTENT_DIR, read_corpus
+from kb.site.downloads import case_docx, table_xlsx, type_rows, write_downloads
+from kb.site.render import build_site_model
+from kb.office.spreadsheet import export_cases, import_cases
+from kb.content.synthetic import generate
+from kb.content.validate import check
 
 
 def size(folder: Path) -> float:
@@ -26,7 +26,7 @@ def size(folder: Path) -> float:
 
 def cases_only_model(corpus):
     """The render stage's site model without its related-case pass (quadratic, not measured here)."""
-    from kb.render import Case, Site, _cite
+    from kb.site.render import Case, Site, _cite
 
     model = build_site_model(read_corpus(CONTENT_DIR))  # taxonomies and sources only matter here
     types, themes = corpus.taxonomy("practice_type"), corpus.taxonomy("theme")

@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from kb.browser import browser
+from kb.site.browser import browser
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = "content/cases/shanghai/shanghai-lingdao-baoan.yaml"

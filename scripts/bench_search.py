@@ -19,13 +19,13 @@ import threading
 import time
 from pathlib import Path
 
-from kb.corpus import CONTENT_DIR, read_corpus
-from kb.evaluate import CATEGORIES, NATURAL_FILE, QUERIES_FILE, graded_scores, judged_queries, natural_queries, score
-from kb.index import Searcher, build_index, case_document
-from kb.site import build_site, run_mkdocs
-from kb.sitesearch import build_site_index
-from kb.synthetic import generate
-from kb.validate import check
+from kb.content.corpus import CONTENT_DIR, read_corpus
+from kb.search.evaluate import CATEGORIES, NATURAL_FILE, QUERIES_FILE, graded_scores, judged_queries, natural_queries, score
+from kb.search.index import Searcher, build_index, case_document
+from kb.build.builder import build_site, run_mkdocs
+from kb.search.sitesearch import build_site_index
+from kb.content.synthetic import generate
+from kb.content.validate import check
 
 TARGETS = ("targets: natural nDCG@5 ≥ 0.90, no answerable query without result, no no-answer query with a result; "
            "keyword precision@5 ≥ 0.91, recall@10 = 1.0; 10,000 cases: kb search p95 ≤ 50 ms, "
@@ -187,7 +187,7 @@ def main() -> None:
     valid, _ = check(CONTENT_DIR)
     runs["BM25 (OR)"] = bm25_baseline(valid, queries)
     if not args.no_browser:
-        from kb.browser import browser, open_search_page, run_site_search
+        from kb.site.browser import browser, open_search_page, run_site_search
         with browser() as b:
             page = open_search_page(b, site)
             site_run, site_times = run_site_search(page, queries)

@@ -60,16 +60,16 @@ def report(site: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", type=Path, help="a built site folder")
-    parser.add_argument("--cases", type=int, help="build this many synthetic cases first (kb.synthetic)")
+    parser.add_argument("--cases", type=int, help="build this many synthetic cases first (kb.content.synthetic)")
     args = parser.parse_args()
     if args.site:
         print(f"site {args.site}")
         print(report(args.site))
         return
     sys.path.insert(0, str(PROJECT / "scripts"))
-    from kb.corpus import read_corpus
-    from kb.site import build_site
-    from kb.synthetic import generate
+    from kb.content.corpus import read_corpus
+    from kb.build.builder import build_site
+    from kb.content.synthetic import generate
 
     work = Path(tempfile.mkdtemp(prefix="kb-size-"))
     try:

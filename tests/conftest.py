@@ -47,7 +47,7 @@ def write_file(content_dir: Path, relative: str, text: str | bytes, encoding: st
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The shipped content built once for the whole run (strict MkDocs); returns build/site."""
-    from kb.site import build_site
+    from kb.build.builder import build_site
 
     return build_site(SHIPPED_CONTENT, tmp_path_factory.mktemp("build"))
 
@@ -55,7 +55,7 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's headless Chromium through Playwright, shared by the browser tests."""
-    from kb.browser import browser
+    from kb.site.browser import browser
 
     with browser() as b:
         yield b

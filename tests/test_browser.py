@@ -3,11 +3,11 @@ import zipfile
 
 import pytest
 
-from kb.browser import chromium_path, open_search_page, run_site_search, wait_until
-from kb.corpus import CONTENT_DIR
-from kb.index import case_document
-from kb.site import package_site
-from kb.validate import check
+from kb.site.browser import chromium_path, open_search_page, run_site_search, wait_until
+from kb.content.corpus import CONTENT_DIR
+from kb.search.index import case_document
+from kb.build.builder import package_site
+from kb.content.validate import check
 
 pytestmark = pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
 
@@ -50,8 +50,8 @@ def test_site_search_returns_nothing_for_a_term_absent_from_the_corpus(site, chr
 
 
 def test_site_search_returns_the_same_ids_in_the_same_order_as_kb_search_on_every_judged_query(site, chromium):
-    from kb.evaluate import judged_queries, natural_queries
-    from kb.index import Searcher
+    from kb.search.evaluate import judged_queries, natural_queries
+    from kb.search.index import Searcher
     queries = [q["query"] for q in judged_queries() + natural_queries()]
     page = open_search_page(chromium, site)
     run, _ = run_site_search(page, queries)
@@ -144,7 +144,7 @@ def test_site_search_agrees_with_kb_search_on_random_mixtures_of_words(site, chr
     import json
     import random
 
-    from kb.index import Searcher
+    from kb.search.index import Searcher
     data = json.loads((site.parent / "index" / "query.json").read_text(encoding="utf-8"))
     pool = data["words"] + data["stop"] * 2 + list(data["regions"]) + ["区块链", "12345", '"人民调解"', " ", "，", "办"]
     rng = random.Random(3)

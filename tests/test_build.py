@@ -6,9 +6,9 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from kb.corpus import CONTENT_DIR
-from kb.problems import ProblemsFound
-from kb.site import CONFIG_FILE, build_site
+from kb.content.corpus import CONTENT_DIR
+from kb.core.problems import ProblemsFound
+from kb.build.builder import CONFIG_FILE, build_site
 
 HREF = re.compile(r'(?:href|src)="([^"#?]+)')
 

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kb.charts import bar_chart, stacked_bar_chart
+from kb.site.charts import bar_chart, stacked_bar_chart
 
 NS = "{http://www.w3.org/2000/svg}"
 SERIES = [("letter", "来信"), ("visit", "来访"), ("online", "网上")]

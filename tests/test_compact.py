@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.compact import compact_html
+from kb.site.compact import compact_html
 
 SHOWN_AS_IS = {"pre", "textarea", "script", "style", "code", "kbd"}
 

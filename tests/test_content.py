@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from kb.corpus import CONTENT_DIR
-from kb.validate import check
+from kb.content.corpus import CONTENT_DIR
+from kb.content.validate import check
 
 NUMBER = re.compile(r"\d")
 

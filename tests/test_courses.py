@@ -6,11 +6,11 @@ import pytest
 import yaml
 
 from conftest import write_file
-from kb.browser import chromium_path
-from kb.corpus import CONTENT_DIR
-from kb.handout import make_handouts, render_handout
-from kb.render import build_site_model, course_lessons, render_pages
-from kb.validate import check
+from kb.site.browser import chromium_path
+from kb.content.corpus import CONTENT_DIR
+from kb.site.handout import make_handouts, render_handout
+from kb.site.render import build_site_model, course_lessons, render_pages
+from kb.content.validate import check
 
 COURSE = "content/courses/ceshi-kecheng.yaml"
 

@@ -9,10 +9,10 @@ from docx import Document
 
 from docx_samples import jingyan_cailiao
 from kb.cli import main
-from kb.corpus import read_corpus
-from kb.docx_import import figure_candidates, numbering
-from kb.load import load_file
-from kb.validate import check
+from kb.content.corpus import read_corpus
+from kb.office.docx_import import figure_candidates, numbering
+from kb.content.load import load_file
+from kb.content.validate import check
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -105,7 +105,7 @@ def test_draft_fails_validation_until_an_editor_completes_it(imported):
     body.update(summary="长宁区在区、街道和居委会三级设立信访代理工作站，由代理员替群众跑腿办理诉求，八个月代理一千二百余件。",
                 practice_types=["xinfang-daili"], themes=[next(iter(read_corpus(content, entries=False).taxonomy("theme")))],
                 outcomes=[dict(o, evidence="self_reported", period=o.get("period", "2007年")) for o in body["outcomes"][2:4]])
-    from kb.yamlout import case_text
+    from kb.office.yamlout import case_text
     path.write_text(case_text(body), encoding="utf-8")
     _, problems = check(content)
     assert [p.format() for p in problems if p.severity == "error"] == []

@@ -9,11 +9,11 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kb.browser import chromium_path
-from kb.corpus import CONTENT_DIR
-from kb.downloads import COLUMNS, csv_safe, table_csv, table_xlsx
-from kb.render import build_site_model
-from kb.validate import check
+from kb.site.browser import chromium_path
+from kb.content.corpus import CONTENT_DIR
+from kb.site.downloads import COLUMNS, csv_safe, table_csv, table_xlsx
+from kb.site.render import build_site_model
+from kb.content.validate import check
 
 browser_only = pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from kb.cli import main
-from kb.editors import Groups, bigrams, completeness, criteria, jaccard, near_duplicates, similar_groups
-from kb.render import build_site_model, render_pages
-from kb.schemas import SCHEMA_DIR
-from kb.validate import check
+from kb.site.editors import Groups, bigrams, completeness, criteria, jaccard, near_duplicates, similar_groups
+from kb.site.render import build_site_model, render_pages
+from kb.content.schemas import SCHEMA_DIR
+from kb.content.validate import check
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -145,15 +145,15 @@ def test_vscode_maps_every_kind_of_content_file_to_its_schema():
 
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=30), max_size=8))
 def test_bigram_numbers_are_the_bigrams_of_each_text(texts):
-    from kb.editors import PAIR, bigram_numbers
+    from kb.site.editors import PAIR, bigram_numbers
 
     assert bigram_numbers(texts) == [{ord(g[0]) * PAIR + ord(g[1]) for g in bigrams(t)} for t in texts]
 
 
 def test_near_duplicates_found_in_a_forked_process_equal_those_found_here(monkeypatch):
     from conftest import SHIPPED_CONTENT
-    from kb import editors
-    from kb.corpus import read_corpus
+    from kb.site import editors
+    from kb.content.corpus import read_corpus
 
     cases = [doc.data for doc in read_corpus(SHIPPED_CONTENT).cases]
     cases += [dict(c, id=c["id"] + "-copy", summary=c["summary"] + "另") for c in cases[:5]]  # some near-duplicates

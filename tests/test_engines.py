@@ -1,7 +1,7 @@
 """The second engine: Zensical builds the shipped content from the same mkdocs.yml."""
 from pathlib import Path
 
-from kb.site import build_site
+from kb.build.builder import build_site
 
 SHIPPED = Path(__file__).resolve().parents[1] / "content"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.corpus import read_corpus
-from kb.render import build_site_model, render_pages
-from kb.spreadsheet import read_workbook
-from kb.validate import check
+from kb.content.corpus import read_corpus
+from kb.site.render import build_site_model, render_pages
+from kb.office.spreadsheet import read_workbook
+from kb.content.validate import check
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

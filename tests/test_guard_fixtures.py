@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.validate import check
+from kb.content.validate import check
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"

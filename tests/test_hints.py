@@ -7,11 +7,11 @@ from click.testing import CliRunner
 
 from conftest import write_file
 from kb.cli import main
-from kb.hints import mkdocs_problem
-from kb.problems import Problem, ProblemsFound
-from kb.scaffold import slugify
-from kb.site import run_mkdocs
-from kb.validate import check
+from kb.content.hints import mkdocs_problem
+from kb.core.problems import Problem, ProblemsFound
+from kb.content.scaffold import slugify
+from kb.build.builder import run_mkdocs
+from kb.content.validate import check
 
 REL = "cases/shanghai/shanghai-lingdao-baoan.yaml"
 FILE = f"content/{REL}"

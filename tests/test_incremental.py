@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kb.incremental import case_outputs, read_manifest, tree_hashes
-from kb.site import build_site
+from kb.build.incremental import case_outputs, read_manifest, tree_hashes
+from kb.build.builder import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 PROJECT = Path(__file__).resolve().parents[1]
@@ -42,9 +42,9 @@ def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
 EDIT_WITH_MANY_SHARDS = """
 import json, sys
 from pathlib import Path
-from kb import sitesearch
-from kb.incremental import read_manifest, tree_hashes
-from kb.site import build_site
+from kb.search import sitesearch
+from kb.build.incremental import read_manifest, tree_hashes
+from kb.build.builder import build_site
 sitesearch.TARGET_POSTINGS_PER_SHARD = 5  # many shards: an edit leaves some as they were
 content, build = Path(sys.argv[1]), Path(sys.argv[2])
 build_site(content, build, incremental=False)
@@ -70,8 +70,8 @@ def test_an_edit_rewrites_only_the_search_shards_it_touches_and_records_the_othe
 
 
 def test_an_edit_renders_only_the_cases_that_show_it(tmp_path):
-    from kb.corpus import read_corpus
-    from kb.synthetic import generate
+    from kb.content.corpus import read_corpus
+    from kb.content.synthetic import generate
 
     content = generate(read_corpus(FIXTURE), tmp_path, 40)
     build_site(content, tmp_path / "inc", incremental=False)
@@ -102,15 +102,15 @@ def test_bench_build_runs_at_a_small_size(tmp_path):
 
 
 def test_validation_takes_unchanged_files_from_the_cache_and_reparses_edits(tmp_path):
-    from kb.doccache import DocumentCache
-    from kb.validate import check
+    from kb.content.doccache import DocumentCache
+    from kb.content.validate import check
 
     content, cache = tmp_path / "content", tmp_path / "documents.pickle"
     shutil.copytree(FIXTURE, content)
     first, problems = check(content, cache)
     _retitle(content, "shanghai-changning-daili", "改")
     documents = DocumentCache(cache)
-    from kb.corpus import read_corpus
+    from kb.content.corpus import read_corpus
     corpus = read_corpus(content, documents=documents)
     files = sum(1 for _ in content.rglob("*.yaml"))
     assert documents.hits == files - 1
@@ -119,7 +119,7 @@ def test_validation_takes_unchanged_files_from_the_cache_and_reparses_edits(tmp_
 
 
 def test_a_file_that_fails_to_load_is_reported_again_on_the_next_run(tmp_path):
-    from kb.validate import check
+    from kb.content.validate import check
 
     content, cache = tmp_path / "content", tmp_path / "documents.pickle"
     shutil.copytree(FIXTURE, content)
@@ -131,8 +131,9 @@ def test_a_file_that_fails_to_load_is_reported_again_on_the_next_run(tmp_path):
 
 def _previewed(tmp_path: Path):
     """A copy of the fixture content with its pages generated, and a preview's memory of them."""
-    from kb.preview_state import PreviewState
-    from kb.site import generate_docs, sync_docs, valid_corpus
+    from kb.preview.state import PreviewState
+    from kb.build.builder import generate_docs, valid_corpus
+    from kb.preview.live import sync_docs
 
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
@@ -144,7 +145,8 @@ def _previewed(tmp_path: Path):
 
 
 def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_render(tmp_path):
-    from kb.site import generate_docs, sync_docs, valid_corpus
+    from kb.build.builder import generate_docs, valid_corpus
+    from kb.preview.live import sync_docs
 
     content, docs, state = _previewed(tmp_path)
     _retitle(content, "shanghai-changning-jiangsulu-gongzuoshi", "改")
@@ -159,8 +161,8 @@ def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_re
 
 
 def test_a_saved_case_shows_at_once_as_the_full_round_renders_it(tmp_path):
-    from kb.preview_state import quick_pages
-    from kb.site import sync_docs
+    from kb.preview.state import quick_pages
+    from kb.preview.live import sync_docs
 
     content, docs, state = _previewed(tmp_path)
     path = next(content.rglob("shanghai-changning-daili.yaml"))
@@ -184,9 +186,9 @@ def test_a_saved_case_shows_at_once_as_the_full_round_renders_it(tmp_path):
 
 
 def test_pages_written_by_worker_processes_equal_the_rendered_pages(tmp_path, monkeypatch):
-    from kb import pipeline
-    from kb.render import build_site_model, render_pages
-    from kb.site import valid_corpus
+    from kb.build import pipeline
+    from kb.site.render import build_site_model, render_pages
+    from kb.build.builder import valid_corpus
 
     site = build_site_model(valid_corpus(FIXTURE))
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
@@ -202,15 +204,15 @@ def test_search_stages_started_afresh_from_the_cache_make_what_forked_ones_make(
     # Each in a process of its own, as `kb build` runs: word segmentation keeps the words a process
     # has seen, so a fork from this test process would carry what earlier tests added.
     for name, spawn_from in (("forked", "10**9"), ("fresh", "0")):  # 0: as for a large collection
-        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from kb import pipeline; "
-                        f"pipeline.SPAWN_FROM = {spawn_from}; from kb.site import build_site; "
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from kb.build import pipeline; "
+                        f"pipeline.SPAWN_FROM = {spawn_from}; from kb.build.builder import build_site; "
                         "build_site(Path(sys.argv[1]), Path(sys.argv[2]), incremental=False)",
                         str(content), str(tmp_path / name)], check=True)
     forked, fresh = tmp_path / "forked" / "site", tmp_path / "fresh" / "site"
     assert tree_hashes(fresh) == tree_hashes(forked)
     ours = lambda index: {k: v for k, v in tree_hashes(index).items() if not k.endswith((".toc", ".seg"))}  # whoosh names its segments at random
     assert ours(tmp_path / "fresh" / "index") == ours(tmp_path / "forked" / "index")
-    from kb.index import Searcher
+    from kb.search.index import Searcher
     searchers = [Searcher(tmp_path / name / "index") for name in ("fresh", "forked")]
     fresh_docs, forked_docs = (sorted((d["id"], d["title"], d["regions"]) for d in searcher.stored if d) for searcher in searchers)
     assert len(fresh_docs) == 2 and fresh_docs == forked_docs

@@ -8,8 +8,8 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kb.load import Document, load_file, load_text
-from kb.problems import Problem, ProblemsFound, field_path
+from kb.content.load import Document, load_file, load_text
+from kb.core.problems import Problem, ProblemsFound, field_path
 
 FILE = "content/cases/shanghai/x.yaml"
 

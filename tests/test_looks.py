@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from kb.browser import chromium_path
+from kb.site.browser import chromium_path
 
 pytestmark = pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
 

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.corpus import read_corpus
-from kb.divisions import find, full_name
-from kb.load import load_file
-from kb.validate import check
+from kb.content.corpus import read_corpus
+from kb.content.divisions import find, full_name
+from kb.content.load import load_file
+from kb.content.validate import check
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.browser import chromium_path
-from kb.corpus import read_corpus
-from kb.csp import protect_site
-from kb.site import generate_docs, run_mkdocs
-from kb.validate import check
+from kb.site.browser import chromium_path
+from kb.content.corpus import read_corpus
+from kb.site.csp import protect_site
+from kb.build.builder import generate_docs, run_mkdocs
+from kb.content.validate import check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 CASE = "cases/shanghai/shanghai-changning-daili.yaml"
@@ -94,7 +94,7 @@ def test_validator_reports_every_payload_that_would_be_live_markup(poisoned):
 
 
 def _field(path):
-    from kb.problems import field_path
+    from kb.core.problems import field_path
     return field_path(path)
 
 
@@ -160,6 +160,6 @@ def test_the_policy_lets_every_feature_of_the_shipped_site_run(built_site, chrom
 
 
 def test_adding_the_policy_twice_changes_nothing(built_site):
-    from kb.csp import with_policy
+    from kb.site.csp import with_policy
     html = (built_site / "index.html").read_text(encoding="utf-8")
     assert with_policy(html) == html

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.browser import chromium_path
+from kb.site.browser import chromium_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CASE = "content/cases/shanghai/shanghai-lingdao-baoan.yaml"
@@ -152,7 +152,7 @@ def test_a_broken_link_is_shown_in_chinese_at_the_content_file_and_the_site_keep
 
 
 def test_quick_check_shows_a_saved_files_own_problems_and_takes_them_away_when_fixed(content_copy, tmp_path):
-    from kb import preview
+    from kb.preview import server as preview
 
     site = tmp_path / "site"
     site.mkdir()
@@ -172,7 +172,7 @@ def test_quick_check_shows_a_saved_files_own_problems_and_takes_them_away_when_f
 def test_saves_are_noticed_when_the_system_reports_them_and_each_only_once(tmp_path):
     import threading
 
-    from kb.watching import Saves
+    from kb.preview.watching import Saves
 
     (tmp_path / "cases").mkdir()
     kept, gone = tmp_path / "cases" / "a.yaml", tmp_path / "cases" / "b.yaml"
@@ -198,7 +198,7 @@ def test_a_saved_page_is_converted_at_once_with_the_last_builds_navigation(built
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer
 
-    from kb import preview
+    from kb.preview import server as preview
 
     docs, site = tmp_path / "docs", tmp_path / "site"
     shutil.copytree(built_site.parent / "docs", docs)
@@ -229,7 +229,7 @@ def test_a_saved_page_is_converted_at_once_with_the_last_builds_navigation(built
 def test_reading_the_content_does_not_wake_the_watcher(tmp_path):
     """A build or validation reads every file: with ten thousand cases, reads reported as events
     overflowed the system's event queue."""
-    from kb.watching import Saves
+    from kb.preview.watching import Saves
 
     (tmp_path / "cases").mkdir()
     files = [tmp_path / "cases" / f"{n}.yaml" for n in range(20)]

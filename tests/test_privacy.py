@@ -1,7 +1,7 @@
 """Properties of the personal-data detectors: what must always be caught, what must never be."""
 from hypothesis import given, strategies as st
 
-from kb.privacy import ID_CHECK, ID_WEIGHTS, findings, luhn
+from kb.content.privacy import ID_CHECK, ID_WEIGHTS, findings, luhn
 
 digits = st.text(alphabet="0123456789", min_size=1, max_size=1)
 prose = st.text(alphabet="信访代理工作室群众反映诉求街道居委，。、", max_size=12)

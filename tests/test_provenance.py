@@ -10,12 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import PROJECT_ROOT, SHIPPED_CONTENT, write_file
-from kb import provenance, render
-from kb.citation import reference
+from kb.content import provenance
+from kb.site import render
+from kb.site.citation import reference
 from kb.cli import main
-from kb.corpus import read_corpus
-from kb.render import build_site_model, render_pages
-from kb.validate import check
+from kb.content.corpus import read_corpus
+from kb.site.render import build_site_model, render_pages
+from kb.content.validate import check
 
 SEEDS = provenance.seeds_dir(PROJECT_ROOT)
 needs_seeds = pytest.mark.skipif(
@@ -323,7 +324,7 @@ def test_a_course_reading_beyond_the_catalogued_range_is_reported(content_copy):
 
 
 def test_compare_view_labels_editors_analysis():
-    from kb.compare import compare_record
+    from kb.site.compare import compare_record
 
     corpus, _ = check(SHIPPED_CONTENT)
     case = next(c for c in build_site_model(corpus).cases if c.id == "shanghai-changning-tiaojie-daili")

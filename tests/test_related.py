@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kb import related
-from kb.related import most_similar
+from kb.search import related
+from kb.search.related import most_similar
 
 
 def one_by_one(matrix: np.ndarray, top: int) -> list[list[int]]:
@@ -50,8 +50,8 @@ def test_updating_for_a_few_changed_rows_equals_starting_over(rows, columns, top
 
 def test_related_cases_after_an_edit_are_those_of_a_fresh_count(tmp_path, content_copy, monkeypatch):
     """The cached counts and neighbours, updated for an edited case, give what counting afresh gives."""
-    from kb.incremental import case_digests
-    from kb.validate import check
+    from kb.build.incremental import case_digests
+    from kb.content.validate import check
 
     cache = tmp_path / "terms.marshal"
     corpus, _ = check(content_copy)

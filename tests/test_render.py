@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kb.citation import reference
-from kb.render import build_site_model, render_pages
-from kb.validate import check
+from kb.site.citation import reference
+from kb.site.render import build_site_model, render_pages
+from kb.content.validate import check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 GOLDEN = Path(__file__).parent / "golden"
@@ -70,7 +70,7 @@ def test_glossary_links_terms_to_cases_that_use_them(pages):
 
 
 def test_editors_page_lists_every_case_field_from_the_schema(pages):
-    from kb.schemas import schema
+    from kb.content.schemas import schema
     for field in schema("case")["properties"]:
         assert f"| `{field}` |" in pages["editors.md"]
 
@@ -98,7 +98,7 @@ def test_citation_of_a_book_without_year_says_so():
 
 
 def test_hard_wrapped_chinese_prose_is_joined_without_spaces():
-    from kb.render import prose, unwrap
+    from kb.site.render import prose, unwrap
     assert unwrap("组建\n工作室，有 ISO9001\n认证\n\n第二段") == "组建工作室，有 ISO9001认证\n\n第二段"
     assert prose("政府购买服务 组建“人民调解” 工作室") == "政府购买服务组建“人民调解”工作室"
     assert prose("Word one two") == "Word one two"
@@ -122,7 +122,7 @@ def test_every_listing_links_to_its_own_pages(pages):
 
 
 def test_long_listings_are_split_into_pages_that_link_to_each_other():
-    from kb.render import page_environment, paginated
+    from kb.site.render import page_environment, paginated
     corpus, _ = check(FIXTURE)
     site = build_site_model(corpus)
     entries = [(case, f"第{n}项") for n, case in enumerate(site.cases * 3)][:5]
@@ -139,7 +139,7 @@ def test_long_listings_are_split_into_pages_that_link_to_each_other():
                 max_size=8),
        st.text(alphabet="信访代理员调解 ，", max_size=30))
 def test_glossary_matching_in_one_pass_equals_looking_for_each_word(glossary, text):
-    from kb.render import glossary_matcher
+    from kb.site.render import glossary_matcher
 
     naive = [t for t in glossary if any(w in text for w in [t["term"], *t.get("aliases", [])])]
     assert glossary_matcher(glossary)(text) == naive
@@ -147,7 +147,7 @@ def test_glossary_matching_in_one_pass_equals_looking_for_each_word(glossary, te
 
 def test_glossary_terms_taken_from_the_last_build_equal_terms_found_afresh(tmp_path):
     from conftest import SHIPPED_CONTENT
-    from kb.incremental import case_digests
+    from kb.build.incremental import case_digests
 
     corpus, _ = check(SHIPPED_CONTENT)
     cache = tmp_path / "glossary-terms.marshal"

@@ -4,12 +4,13 @@ import shutil
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.corpus import CONTENT_DIR
-from kb.load import load_file
-from kb.scaffold import slugify
-from kb.schemas import schema
-from kb.site import sync_docs, generate_docs
-from kb.validate import check
+from kb.content.corpus import CONTENT_DIR
+from kb.content.load import load_file
+from kb.content.scaffold import slugify
+from kb.content.schemas import schema
+from kb.build.builder import generate_docs
+from kb.preview.live import sync_docs
+from kb.content.validate import check
 
 
 def test_slug_comes_from_pinyin_grouped_by_word():

@@ -5,10 +5,10 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.corpus import CONTENT_DIR
-from kb.index import Filters, Searcher, build_index, case_document, snippet
-from kb.query import Vocabulary, segment, understand
-from kb.validate import check
+from kb.content.corpus import CONTENT_DIR
+from kb.search.index import Filters, Searcher, build_index, case_document, snippet
+from kb.search.query import Vocabulary, segment, understand
+from kb.content.validate import check
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +190,7 @@ def test_cli_search_without_an_index_explains_what_to_do(tmp_path):
 
 
 def test_related_cases_come_from_more_like_this_with_a_reason(searcher):
-    from kb.index import similar_cases
+    from kb.search.index import similar_cases
     related = similar_cases(searcher)("shanghai-changning-jiangsulu-liqin")
     assert related[0] == ("shanghai-changning-tiaojie-daili", "同类做法、同一地区")
     assert all(reason for _, reason in related) and "shanghai-changning-jiangsulu-liqin" not in dict(related)
@@ -237,7 +237,7 @@ def test_an_index_updated_for_edited_cases_answers_as_a_fresh_one(tmp_path, cont
     """`kb build` indexes again only the cases that changed since its last index."""
     import yaml
 
-    import kb.index
+    import kb.search.index
 
     queries = [q["query"] for q in yaml.safe_load((CONTENT_DIR.parent / "tests" / "natural_queries.yaml").read_text(encoding="utf-8"))["queries"]]
     queries += ["量子计算", '"家门口"', "信访代理 上海"]
@@ -251,7 +251,7 @@ def test_an_index_updated_for_edited_cases_answers_as_a_fresh_one(tmp_path, cont
     assert not [p for p in problems if p.severity == "error"]
     build_index(after, tmp_path / "fresh")
     with monkeypatch.context() as patch:
-        patch.setattr(kb.index, "_fresh_index", lambda *a: pytest.fail("indexed every case afresh"))
+        patch.setattr(kb.search.index, "_fresh_index", lambda *a: pytest.fail("indexed every case afresh"))
         build_index(after, tmp_path / "updated", previous=tmp_path / "before")
     assert _answers(tmp_path / "updated", queries) == _answers(tmp_path / "fresh", queries)
     assert _answers(tmp_path / "updated", ["量子计算"])["量子计算"]  # the edit is found
@@ -260,22 +260,22 @@ def test_an_index_updated_for_edited_cases_answers_as_a_fresh_one(tmp_path, cont
 
 
 def test_an_index_of_other_cases_is_not_updated_but_made_afresh(tmp_path, content_copy, monkeypatch):
-    import kb.index
+    import kb.search.index
 
     before, _ = check(content_copy)
     build_index(before, tmp_path / "before")
     sorted((content_copy / "cases").rglob("*.yaml"))[0].unlink()
     after, _ = check(content_copy)
     made = []
-    real = kb.index._fresh_index
-    monkeypatch.setattr(kb.index, "_fresh_index", lambda *a: made.append(1) or real(*a))
+    real = kb.search.index._fresh_index
+    monkeypatch.setattr(kb.search.index, "_fresh_index", lambda *a: made.append(1) or real(*a))
     build_index(after, tmp_path / "updated", previous=tmp_path / "before")
     assert made and len(Searcher(tmp_path / "updated").stored) == len(after.cases)
 
 
 def test_query_data_is_taken_from_the_build_cache_while_what_it_is_made_from_is_unchanged(tmp_path, content_copy, monkeypatch):
-    import kb.query
-    from kb.query import query_data
+    import kb.search.query
+    from kb.search.query import query_data
 
     def texts(corpus):
         types = corpus.taxonomy("practice_type")
@@ -284,7 +284,7 @@ def test_query_data_is_taken_from_the_build_cache_while_what_it_is_made_from_is_
     made = query_data(first, texts(first), tmp_path)
     again, _ = check(content_copy)
     with monkeypatch.context() as patch:
-        patch.setattr(kb.query, "_computed", lambda *a: pytest.fail("computed again"))
+        patch.setattr(kb.search.query, "_computed", lambda *a: pytest.fail("computed again"))
         assert query_data(again, texts(again), tmp_path) == made
     assert made == query_data(check(content_copy)[0], texts(again))  # the same as without a cache
     synonyms = content_copy / "synonyms.yaml"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kb import sitesearch
-from kb.corpus import read_corpus
-from kb.incremental import tree_hashes
-from kb.index import TEXTS_FILE, case_document, text_row
-from kb.sitesearch import fnv1a, positional_bigrams, varints
+from kb.search import sitesearch
+from kb.content.corpus import read_corpus
+from kb.build.incremental import tree_hashes
+from kb.search.index import TEXTS_FILE, case_document, text_row
+from kb.search.sitesearch import fnv1a, positional_bigrams, varints
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from conftest import SHIPPED_CONTENT
 from kb.cli import main
-from kb.load import load_text
-from kb.schemas import schema
-from kb.spreadsheet import CASES_SHEET, layout, read_workbook, write_workbook
-from kb.yamlout import case_text
+from kb.content.load import load_text
+from kb.content.schemas import schema
+from kb.office.spreadsheet import CASES_SHEET, layout, read_workbook, write_workbook
+from kb.office.yamlout import case_text
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -226,7 +226,7 @@ def test_a_new_row_becomes_a_case_file_in_its_province_folder(exported, tmp_path
 
 
 def read_corpus_themes(content):
-    from kb.corpus import read_corpus
+    from kb.content.corpus import read_corpus
     return read_corpus(content, entries=False).taxonomy("theme")
 
 

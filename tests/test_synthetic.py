@@ -1,7 +1,7 @@
 """The synthetic corpus used for load tests is itself valid content."""
-from kb.corpus import read_corpus
-from kb.synthetic import generate
-from kb.validate import check
+from kb.content.corpus import read_corpus
+from kb.content.synthetic import generate
+from kb.content.validate import check
 
 
 def test_generated_cases_pass_validation_without_any_problem(tmp_path):

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from conftest import write_file
 from kb.cli import main
-from kb.corpus import CONTENT_DIR, read_corpus
-from kb.validate import check, province_folder
+from kb.content.corpus import CONTENT_DIR, read_corpus
+from kb.content.validate import check, province_folder
 
 CASE_ID = "shanghai-ceshi-anli"
 REL = f"content/cases/shanghai/{CASE_ID}.yaml"

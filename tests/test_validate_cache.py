@@ -7,12 +7,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from kb.checkcache import CheckMemo
-from kb.corpus import read_corpus
-from kb.doccache import DocumentCache
-from kb.load import plain_value, _bool, _float, _int, _null
-from kb.privacy import DETECTORS, TERMS_OF_ADDRESS, findings, scan
-from kb.validate import _check_in_parallel, check, validate
+from kb.content.checkcache import CheckMemo
+from kb.content.corpus import read_corpus
+from kb.content.doccache import DocumentCache
+from kb.content.load import plain_value, _bool, _float, _int, _null
+from kb.content.privacy import DETECTORS, TERMS_OF_ADDRESS, findings, scan
+from kb.content.validate import _check_in_parallel, check, validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 CASE = "cases/shanghai/shanghai-changning-daili.yaml"
@@ -170,7 +170,7 @@ def test_unchanged_documents_come_from_the_caches_and_keep_their_positions(tmp_p
 
 
 def test_a_few_edits_are_saved_beside_the_cache_and_read_back_with_it(tmp_path, monkeypatch):
-    from kb import doccache
+    from kb.content import doccache
 
     content, cache = tmp_path / "content", tmp_path / "cache" / "documents.marshal"
     shutil.copytree(FIXTURE, content)
@@ -226,8 +226,8 @@ def test_terms_of_address_cue_covers_every_term():
 
 
 def test_a_cold_run_parsing_in_parallel_reports_what_one_by_one_does(tmp_path, monkeypatch):
-    from kb import doccache
-    from kb.corpus import MAX_FILE_BYTES
+    from kb.content import doccache
+    from kb.content.corpus import MAX_FILE_BYTES
 
     monkeypatch.setattr(doccache, "PARALLEL_FROM", 1)  # the real threshold is for thousands of files
     content = tmp_path / "content"

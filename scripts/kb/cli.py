@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .project import find_project
+from .core.project import find_project
 
 
 def _print_problems(problems) -> None:
@@ -38,14 +38,14 @@ def main(ctx: click.Context, content_dir: Path | None, build_dir: Path | None) -
 @click.option("--report", is_flag=True, help="另外逐案例列出编者分析（资料未作此表述的经验启示和推广条件）。")
 @click.pass_context
 def validate(ctx: click.Context, report: bool) -> None:
-    from .validate import check, has_errors
+    from .content.validate import check, has_errors
 
-    from .doccache import DOCUMENT_CACHE
+    from .content.doccache import DOCUMENT_CACHE
 
     corpus, problems = check(ctx.obj["content"], ctx.obj["build"] / DOCUMENT_CACHE)
     _print_problems(problems)
     if report:
-        from .provenance import editor_report
+        from .content.provenance import editor_report
 
         click.echo(editor_report(corpus))
     if has_errors(problems):
@@ -70,9 +70,9 @@ def _fail(found) -> None:
               help="生成网站的程序（两者读同一个 mkdocs.yml）。")
 @click.pass_context
 def build(ctx: click.Context, clean: bool, engine: str) -> None:
-    from .pipeline import Stages
-    from .problems import ProblemsFound
-    from .site import build_site
+    from .build.pipeline import Stages
+    from .core.problems import ProblemsFound
+    from .build.builder import build_site
 
     stages = Stages()
     try:
@@ -88,9 +88,9 @@ def build(ctx: click.Context, clean: bool, engine: str) -> None:
 @main.command(name="index", help="为全部案例建立全文检索索引（build/index）。")
 @click.pass_context
 def index_command(ctx: click.Context) -> None:
-    from .index import build_index
-    from .problems import ProblemsFound
-    from .site import valid_corpus
+    from .search.index import build_index
+    from .core.problems import ProblemsFound
+    from .build.builder import valid_corpus
 
     try:
         corpus = valid_corpus(ctx.obj["content"])
@@ -127,9 +127,9 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
     import json as json_module
     from dataclasses import asdict
 
-    from .corpus import read_corpus
-    from .index import Filters, Searcher
-    from .schemas import labels
+    from .content.corpus import read_corpus
+    from .search.index import Filters, Searcher
+    from .content.schemas import labels
 
     corpus = read_corpus(ctx.obj["content"], entries=False)
     filters = Filters(
@@ -229,13 +229,13 @@ def new(ctx: click.Context, region: str | None, name: str | None) -> None:
 @click.option("--name", required=True, help="做法名称，如 有信访我代理。")
 @click.pass_context
 def new_case(ctx: click.Context, region: str, name: str) -> None:
-    from .corpus import read_corpus
-    from .scaffold import scaffold
+    from .content.corpus import read_corpus
+    from .content.scaffold import scaffold
 
     content_dir = ctx.obj["content"]
     corpus = read_corpus(content_dir, entries=False)
     regions = corpus.region_map()
-    from .hints import id_for_name, suggestion
+    from .content.hints import id_for_name, suggestion
 
     region_id = region if region in regions else id_for_name(region, regions)
     if region_id is None:
@@ -245,7 +245,7 @@ def new_case(ctx: click.Context, region: str, name: str) -> None:
         sys.exit(1)
     rel, text = scaffold(corpus, region_id, name)
     _write_new(content_dir / rel, text, _FILL_IN)
-    from .editors import similar_titles
+    from .site.editors import similar_titles
 
     new_id = Path(rel).stem
     similar = similar_titles(name, {k: c for k, c in read_corpus(content_dir).case_map().items() if k != new_id})
@@ -262,7 +262,7 @@ def new_case(ctx: click.Context, region: str, name: str) -> None:
 @click.option("--id", "ident", help="资料编号（默认为题名的拼音）。")
 @click.pass_context
 def new_source(ctx: click.Context, kind: str, title: str, ident: str | None) -> None:
-    from .scaffold import source_skeleton
+    from .content.scaffold import source_skeleton
 
     rel, text = source_skeleton(kind, title, ident)
     _write_new(ctx.obj["content"] / rel, text, _FILL_IN)
@@ -273,7 +273,7 @@ def new_source(ctx: click.Context, kind: str, title: str, ident: str | None) -> 
 @click.option("--id", "ident", help="课程编号（默认为名称的拼音）。")
 @click.pass_context
 def new_course(ctx: click.Context, title: str, ident: str | None) -> None:
-    from .scaffold import course_skeleton
+    from .content.scaffold import course_skeleton
 
     rel, text = course_skeleton(title, ident)
     _write_new(ctx.obj["content"] / rel, text, _FILL_IN)
@@ -285,8 +285,8 @@ def new_course(ctx: click.Context, title: str, ident: str | None) -> None:
 @click.option("--parent", "within", multiple=True, help="上级地区的名称、编号或区划代码（重名时用，可重复）。")
 @click.pass_context
 def new_region(ctx: click.Context, name: str, within: tuple[str, ...]) -> None:
-    from .corpus import read_corpus
-    from .scaffold import RegionNotFound, insert_regions, region_entries, region_line
+    from .content.corpus import read_corpus
+    from .content.scaffold import RegionNotFound, insert_regions, region_entries, region_line
 
     content_dir = ctx.obj["content"]
     corpus = read_corpus(content_dir, entries=False)
@@ -309,9 +309,10 @@ def new_region(ctx: click.Context, name: str, within: tuple[str, ...]) -> None:
 @click.option("--address", default="127.0.0.1:8000", show_default=True, help="监听地址。")
 @click.pass_context
 def serve(ctx: click.Context, address: str) -> None:
-    from . import preview
-    from .problems import ProblemsFound
-    from .site import CONFIG_FILE, serve as serve_site
+    from .preview import server as preview
+    from .core.problems import ProblemsFound
+    from .build.builder import CONFIG_FILE
+    from .preview.live import serve as serve_site
 
     def refused(problems):
         _print_problems(problems)
@@ -344,9 +345,9 @@ def serve(ctx: click.Context, address: str) -> None:
 @click.argument("courses", nargs=-1)
 @click.pass_context
 def handout(ctx: click.Context, courses: tuple[str, ...]) -> None:
-    from .handout import make_handouts
-    from .problems import ProblemsFound
-    from .site import valid_corpus
+    from .site.handout import make_handouts
+    from .core.problems import ProblemsFound
+    from .build.builder import valid_corpus
 
     try:
         corpus = valid_corpus(ctx.obj["content"])
@@ -371,7 +372,7 @@ def handout(ctx: click.Context, courses: tuple[str, ...]) -> None:
               help="zip 文件路径（默认 build/xinfang-kb-offline.zip）。")
 @click.pass_context
 def package(ctx: click.Context, output: Path | None) -> None:
-    from .site import package_site
+    from .build.builder import package_site
 
     build_dir = ctx.obj["build"]
     try:
@@ -387,7 +388,7 @@ def package(ctx: click.Context, output: Path | None) -> None:
 @click.option("--region", help="（.docx）地区编号或名称，文档中认不出地区时用。")
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, region: str | None) -> None:
-    from .office_cli import import_file
+    from .office.commands import import_file
 
     sys.exit(import_file(ctx.obj["content"], file, region))
 
@@ -396,6 +397,6 @@ def import_command(ctx: click.Context, file: Path, region: str | None) -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context
 def export(ctx: click.Context, file: Path) -> None:
-    from .office_cli import export_file
+    from .office.commands import export_file
 
     sys.exit(export_file(ctx.obj["content"], file))

@@ -1,0 +1,250 @@
+"""Provenance: what a case's statements rest on, and checks that the content claims no more than its sources.
+
+Interpretive statements (lessons, transfer conditions) carry a basis: `source` (a cited source whose
+text the editors saw) or `editor` (编者分析). Against the shipped source texts (shared/seeds/ beside the
+project) the tests also check that no prose copies a long run of a source, that outcome figures
+appear in the cited text, and that cited pages lie within the catalogued range of the article.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .corpus import Corpus
+from .load import Document
+from ..core.problems import Problem
+
+STATEMENT_FIELDS = {"lessons": "经验启示", "transfer_conditions": "推广条件"}
+COPY_RUN = 25  # Chinese characters in a row shared with a source = copied
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Quoted names and titles are marked as quotations and may repeat the source word for word.
+QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|‘[^’]*’|『[^』]*』")
+# Fields that name or quote the source by nature (headings, titles) rather than retell it.
+NOT_PROSE = {"section", "source", "id", "region", "file"}
+
+
+def statement_text(item) -> str:
+    """The text of a lesson or transfer condition (a plain string in older content)."""
+    return item.get("text", "") if isinstance(item, dict) else str(item)
+
+
+def _cases(corpus: Corpus):
+    return [d for d in corpus.cases if isinstance(d.data, dict)]
+
+
+def _citations(data: dict) -> dict[str, dict]:
+    return {c["source"]: c for c in data.get("sources") or [] if isinstance(c, dict) and isinstance(c.get("source"), str)}
+
+
+def _statements(data: dict):
+    for key in STATEMENT_FIELDS:
+        items = data.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            yield key, i, item
+
+
+# ------------------------------------------------------------------ validator checks
+
+def statement_problems(corpus: Corpus) -> list[Problem]:
+    """Every lesson and transfer condition states its basis; a source basis is a cited, seen source."""
+    problems = []
+    for doc in _cases(corpus):
+        cited = _citations(doc.data)
+        for key, i, item in _statements(doc.data):
+            label = STATEMENT_FIELDS[key]
+            if isinstance(item, str):
+                problems.append(doc.problem((key, i), f"{label}要写明依据：改写成 text: 内容 和 basis: source（资料，并填 source）"
+                                                      f"或 basis: editor（编者分析）"))
+                continue
+            if not isinstance(item, dict) or item.get("basis") != "source":
+                continue
+            ref = item.get("source")
+            if not isinstance(ref, str):
+                problems.append(doc.problem((key, i, "basis"), f"{label}的依据是资料（source），还要填「依据资料」（source）：本案例资料来源中的编号"))
+            elif ref not in cited:
+                problems.append(doc.problem((key, i, "source"), f"依据资料“{ref}”不在本案例的资料来源（sources）中"))
+            elif cited[ref].get("seen") is False:
+                problems.append(doc.problem((key, i, "source"), f"资料“{ref}”标为未见原文（seen: false），不能作为依据；"
+                                                                "请改为 basis: editor，或读到原文后再引用"))
+    return problems
+
+
+def _page_numbers(pages) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", str(pages))]
+
+
+def catalogued_range(corpus: Corpus, ref: str) -> tuple[int, int | None] | None:
+    """(first, last) page a reference may cite according to the catalogue; last is None if open-ended."""
+    articles = corpus.article_map()
+    if ref not in articles:
+        source = corpus.source_map().get(ref, {})
+        return (1, source["last_page"]) if isinstance(source.get("last_page"), int) else None
+    article, source = articles[ref]
+    if not isinstance(article.get("page"), int):
+        return None
+    contents = source.get("contents") or []
+    position = next(i for i, a in enumerate(contents) if a is article)
+    following = [a["page"] for a in contents[position + 1:] if isinstance(a, dict) and isinstance(a.get("page"), int)]
+    last = following[0] - 1 if following else source.get("last_page")
+    last = last if isinstance(last, int) else None
+    return article["page"], last
+
+
+def _reading_places(data: dict):
+    """(path, source, pages) of every course reading that cites a source."""
+    for m, module in enumerate(data.get("modules") or []):
+        for l, lesson in enumerate((module.get("lessons") or []) if isinstance(module, dict) else []):
+            for r, reading in enumerate((lesson.get("readings") or []) if isinstance(lesson, dict) else []):
+                if isinstance(reading, dict) and reading.get("source"):
+                    yield ("modules", m, "lessons", l, "readings", r), reading.get("source"), reading.get("pages")
+
+
+def page_problems(corpus: Corpus) -> list[Problem]:
+    """Cited pages (of sources, statements and course readings) lie within the catalogued range of what they cite."""
+    problems = []
+    docs = [(doc, False) for doc in _cases(corpus)] + [(d, True) for d in corpus.courses if isinstance(d.data, dict)]
+    for doc, is_course in docs:
+        data = doc.data
+        if is_course:
+            places = list(_reading_places(data))
+        else:
+            places = [(("sources", i), c.get("source"), c.get("pages")) for i, c in enumerate(data.get("sources") or [])
+                      if isinstance(c, dict)]
+            places += [((key, i), item.get("source"), item.get("pages")) for key, i, item in _statements(data)
+                       if isinstance(item, dict)]
+        for path, ref, pages in places:
+            span = catalogued_range(corpus, ref) if isinstance(ref, str) and pages else None
+            if span is None:
+                continue
+            first, last = span
+            outside = [n for n in _page_numbers(pages) if n < first or (last is not None and n > last)]
+            if outside:
+                where = f"第 {first}–{last} 页" if last else f"第 {first} 页起"
+                problems.append(doc.problem(path + ("pages",), f"页码 {pages} 超出目录中“{ref}”的范围（{where}）"))
+    return problems
+
+
+def editor_statements(corpus: Corpus) -> list[tuple[Document, tuple, str, str]]:
+    """(case document, field path, field label, text) of every statement that is the editors' analysis."""
+    found = []
+    for doc in _cases(corpus):
+        for key, i, item in _statements(doc.data):
+            if isinstance(item, dict) and item.get("basis") == "editor":
+                found.append((doc, (key, i), STATEMENT_FIELDS[key], statement_text(item)))
+    return found
+
+
+def editor_report(corpus: Corpus) -> str:
+    """Plain-text listing for `kb validate --report`: the editors' statements, case by case."""
+    rows = editor_statements(corpus)
+    lines = [f"编者分析（资料未作此表述）：共 {len(rows)} 条"]
+    current = None
+    for doc, path, label, text in rows:
+        if doc is not current:
+            current = doc
+            lines.append(f"\n{doc.data.get('id')}（{doc.file}）")
+        line, _ = doc.position(path)
+        lines.append(f"  {line:>4} 行  {label}[{path[1] + 1}]  {' '.join(text.split())}")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ checks against the shipped texts
+
+def seeds_dir(project_root: Path) -> Path:
+    """The shipped source texts sit beside the project: <project>/../shared/seeds."""
+    return Path(project_root).resolve().parent / "shared" / "seeds"
+
+
+def shipped_texts(corpus: Corpus, seeds: Path) -> dict[str, str]:
+    """Source or article id -> its shipped text, for every record naming a text_file that exists."""
+    texts = {}
+    records = list(corpus.source_map().items()) + [(ident, a) for ident, (a, _) in corpus.article_map().items()]
+    for ident, record in records:
+        path = Path(seeds) / record["text_file"] if record.get("text_file") else None
+        if path and path.is_file():
+            texts[ident] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def missing_text_files(corpus: Corpus, seeds: Path) -> list[str]:
+    records = list(corpus.source_map().values()) + [a for a, _ in corpus.article_map().values()]
+    return sorted({r["text_file"] for r in records if r.get("text_file") and not (Path(seeds) / r["text_file"]).is_file()})
+
+
+def _han_segments(text: str) -> list[str]:
+    """Runs of Chinese characters with punctuation and spacing dropped, split at quotations."""
+    return ["".join(HAN.findall(part)) for part in QUOTED.split(text)]
+
+
+def _prose(value, path=()):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in NOT_PROSE:
+                yield from _prose(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _prose(item, path + (i,))
+
+
+def copied_runs(corpus: Corpus, texts: dict[str, str], length: int = COPY_RUN) -> list[Problem]:
+    """Prose that shares `length` or more Chinese characters in a row with a shipped source text."""
+    grams = {}
+    for ident, text in texts.items():
+        han = "".join(HAN.findall(text))
+        for start in range(len(han) - length + 1):
+            grams.setdefault(han[start:start + length], ident)
+    problems = []
+    docs = _cases(corpus) + [d for d in corpus.courses + corpus.taxonomies if isinstance(d.data, dict)]
+    docs += [d for d in (corpus.glossary, corpus.regions) if d and isinstance(d.data, dict)]
+    for doc in docs:
+        for path, value in _prose(doc.data):
+            for segment in _han_segments(value):
+                hit = next((segment[s:s + length] for s in range(len(segment) - length + 1)
+                            if segment[s:s + length] in grams), None)
+                if hit:
+                    problems.append(doc.problem(path, f"与资料“{grams[hit]}”有连续 {length} 个以上汉字相同（“{hit}…”），"
+                                                      "请用自己的话改写，或把引文放进引号"))
+                    break
+    return problems
+
+
+def _number_forms(value: float) -> list[str]:
+    value = abs(value)
+    plain = f"{value:g}" if value != int(value) else str(int(value))
+    forms = [plain]
+    if value >= 10000 and value % 10000 == 0:
+        forms.append(f"{value / 10000:g}万")
+    return forms
+
+
+def _normalised_numbers(text: str) -> str:
+    return re.sub(r"(?<=\d)[ ,，](?=\d)", "", text)
+
+
+NUMERAL = re.compile(r"[\d零一二两三四五六七八九十百千万半]")
+
+
+def _quoted_in_source(note: str, haystack: str) -> bool:
+    """A figure the source writes in words (“一个半月”) is vouched for by quoting those words in the note."""
+    return any(NUMERAL.search(q) and _normalised_numbers(q[1:-1]) in haystack for q in QUOTED.findall(str(note)))
+
+
+def unsupported_numbers(corpus: Corpus, texts: dict[str, str]) -> list[Problem]:
+    """Outcome figures that appear in none of the shipped texts of the sources the case cites (and saw)."""
+    problems = []
+    for doc in _cases(corpus):
+        cited = [c for c in _citations(doc.data).values() if c.get("seen", True) and c["source"] in texts]
+        if not cited:
+            continue
+        haystack = _normalised_numbers("\n".join(texts[c["source"]] for c in cited))
+        for i, outcome in enumerate(doc.data.get("outcomes") or []):
+            for key, number in (("value", outcome.get("value")), ("change", (outcome.get("change") or {}).get("amount"))):
+                if not isinstance(number, (int, float)):
+                    continue
+                forms = _number_forms(number)
+                if not any(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d])", haystack) for f in forms) \
+                        and not _quoted_in_source(outcome.get("note", ""), haystack):
+                    problems.append(doc.problem(("outcomes", i, key), f"数字 {forms[0]} 在所引资料的原文中找不到"))
+    return problems

@@ -1,0 +1,3 @@
+"""Office round trips: Word drafts in (docx_import), Excel out and in (spreadsheet), YAML written
+for editors (yamlout), and the commands that tie them to files (commands).
+May import: kb.core, kb.content."""

@@ -1,0 +1,86 @@
+"""What `kb import` and `kb export` print: the glue between the CLI and the office modules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def import_file(content_dir: Path, file: Path, region: str | None) -> int:
+    suffix = file.suffix.lower()
+    if suffix == ".docx":
+        return _import_docx(content_dir, file, region)
+    if suffix == ".xlsx":
+        return _import_xlsx(content_dir, file)
+    click.echo(f"不支持的文件类型“{file.suffix}”：可导入 Word 经验材料（.docx）或 Excel 案例表（.xlsx）。", err=True)
+    return 1
+
+
+def _import_docx(content_dir: Path, file: Path, region: str | None) -> int:
+    from ..content.corpus import read_corpus
+    from .docx_import import ImportFailed, import_docx
+
+    corpus = read_corpus(content_dir, entries=False)
+    try:
+        region_id = _region(corpus, region) if region else None
+        draft, case_path, source_path = import_docx(file, content_dir, corpus, region_id)
+    except ImportFailed as err:
+        click.echo(f"导入失败：{err}", err=True)
+        return 1
+    click.echo(f"已生成草稿：{case_path}\n已生成资料条目：{source_path}\n\n已识别：")
+    for line in draft.mapped:
+        click.echo(f"  · {line}")
+    if draft.left:
+        click.echo("未归入字段（原文放在 notes 中）：" + "、".join(draft.left))
+    if draft.dropped:
+        click.echo("已略去（不收录个人信息）：" + "、".join(draft.dropped))
+    click.echo("\n下一步：打开草稿，用自己的话改写，补写摘要、做法类型和主题，核对成效数据候选，"
+               "然后运行 kb validate；通过校验之前它不会进入网站（kb build 会列出待补的字段）。")
+    return 0
+
+
+def _region(corpus, value: str) -> str:
+    from .docx_import import ImportFailed
+
+    for ident, item in corpus.region_map().items():
+        if value in (ident, item.get("name")):
+            return ident
+    raise ImportFailed(f"地区名录中没有“{value}”")
+
+
+def _import_xlsx(content_dir: Path, file: Path) -> int:
+    from .spreadsheet import import_cases
+
+    if not file.is_file():
+        click.echo(f"找不到文件：{file}", err=True)
+        return 1
+    result = import_cases(content_dir, file)
+    if result.problems:
+        for problem in result.problems:
+            click.echo(problem.format(), err=True)
+        click.echo(f"共 {len(result.problems)} 个问题，没有写入任何文件。", err=True)
+        return 1
+    for path in result.written:
+        click.echo(f"已写入：{path}")
+    for path in result.removed:
+        click.echo(f"已移走（地区改到了别的省级目录）：{path}")
+    click.echo(f"导入完成：写入 {len(result.written)} 个案例文件，{result.unchanged} 个没有变化、未改动。"
+               + ("改写的文件中原有的注释不保留。" if result.written else ""))
+    return 0
+
+
+def export_file(content_dir: Path, file: Path) -> int:
+    from ..core.problems import ProblemsFound
+    from .spreadsheet import export_cases
+
+    if file.suffix.lower() != ".xlsx":
+        click.echo("请给出 .xlsx 文件名，例如 kb export 案例表.xlsx", err=True)
+        return 1
+    try:
+        count = export_cases(content_dir, file)
+    except ProblemsFound as found:
+        for problem in found.problems:
+            click.echo(problem.format(), err=True)
+        return 1
+    click.echo(f"已导出 {count} 个案例：{file}（填写后用 kb import {file.name} 导回）")
+    return 0
