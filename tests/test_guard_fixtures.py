@@ -39,6 +39,10 @@ EXPECTED = {
     "summary-term-of-address.yaml": [f"10:10  summary  疑似信访人称呼：“王阿姨”。{GUARD}"],
     "source-note-mobile.yaml": [f"7:13  note  疑似手机号码：“13912345678”。{GUARD}",
                                 f"7:25  note  疑似信访人姓氏（某某）：“张某某”。{GUARD}"],
+    # Links judged in the HTML the site makes of them, where a browser drops the line break.
+    "summary-link-scheme-broken-by-line.yaml": [f"11:10  summary  链接不能用“javascript:”：{LINK}"],
+    "summary-link-definition-on-next-line.yaml": [f"14:3  summary  链接不能用“javascript:”：{LINK}"],
+    "source-note-link-scheme-broken-by-crlf.yaml": [f"7:16  note  链接不能用“javascript:”：{LINK}"],
 }
 
 

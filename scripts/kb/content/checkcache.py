@@ -17,13 +17,14 @@ from importlib import metadata
 
 from .doccache import section
 from .load import Document
+from .markup import SITE_CONFIG
 from ..core.digests import add_sources
 from ..core.problems import Problem
 from .schemas import SCHEMA_DIR
 
 CHECK_SOURCES = ("content.validate", "content.checkcache", "content.privacy", "content.markup", "content.schemas",
                  "content.hints", "content.load", "core.problems", "content.doccache")
-LIBRARIES = ("jsonschema", "jsonschema-rs", "PyYAML")
+LIBRARIES = ("jsonschema", "jsonschema-rs", "PyYAML", "Markdown", "pymdown-extensions")  # markup renders links as the site does
 
 
 @lru_cache(maxsize=None)
@@ -32,6 +33,8 @@ def code_version() -> bytes:
     add_sources(digest, CHECK_SOURCES)
     for path in sorted(SCHEMA_DIR.glob("*.json")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    if SITE_CONFIG.is_file():  # its markdown_extensions decide what a link renders to
+        digest.update(SITE_CONFIG.read_bytes())
     for library in LIBRARIES:
         try:
             digest.update(f"{library} {metadata.version(library)}\0".encode())

@@ -21,8 +21,8 @@ from .citation import Citation, reference
 from ..content.corpus import Corpus
 from ..content.doccache import read_sealed, section, write_sealed
 from .editors import NearDuplicatesBeside, editor_pages
-from ..content.markup import neutralize_links
-from ..content.prose import plain_prose, unwrap
+from ..content.markup import cell as _cell_markdown, inline, prose
+from ..content.prose import plain_prose, unwrap  # noqa: F401 (unwrap: kept importable from here)
 from ..content.schemas import labels
 from ..core.digests import add_sources
 from ..search.index import relation_reason
@@ -290,7 +290,7 @@ def _environment() -> Environment:
 # filter's result is kept for the strings seen most recently instead of being worked out again.
 @lru_cache(maxsize=1 << 16)
 def _cell(text: str) -> Markup:
-    return Markup(_escape(text).replace("|", "\\|").replace("\n", " "))
+    return Markup(_cell_markdown(text))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -303,23 +303,6 @@ def citation_function(corpus: Corpus):
     return lambda ref, pages=None: _citation({"source": ref, "pages": pages}, sources, articles).text
 
 
-def prose(text: str) -> str:
-    """plain_prose() made safe to place in Markdown."""
-    return _escape(plain_prose(text)).strip()
-
-
-def _escape(text: str) -> str:
-    text = unwrap(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*").replace("_", "\\_")
-    return _inert(text)
-
-
-def _inert(escaped: str) -> str:
-    """HTML-escaped text made inert as Markdown too: braces as entities (`{: onclick=…}` would set
-    attributes through attr_list) and links with forbidden schemes shown as text."""
-    return neutralize_links(escaped.replace("{", "&#123;").replace("}", "&#125;"))
-
-
 def _inline(value):
     """jinja2 finalize: a plain string from content becomes inert Markdown (HTML-escaped, no unsafe links)."""
     if isinstance(value, str) and not isinstance(value, Markup):
@@ -329,7 +312,7 @@ def _inline(value):
 
 @lru_cache(maxsize=1 << 16)
 def _inline_text(text: str) -> Markup:
-    return Markup(_inert(str(escape(text))))
+    return Markup(inline(text))
 
 
 def front_matter_value(value) -> Markup:
