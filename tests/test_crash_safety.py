@@ -79,3 +79,46 @@ def test_builds_are_reproducible_so_the_digests_above_mean_something(sites, tmp_
     build = tmp_path / "build"
     run_build(sites["new"], build)
     assert tree_digest(build / "site") == sites["new_digest"] != sites["old_digest"]
+
+
+def every_page_carries_the_policy(site: Path) -> list[str]:
+    from kb.csp import carries_policy
+    return [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html"))
+            if not carries_policy(p.read_text(encoding="utf-8"))]
+
+
+def touch_docs(build: Path) -> None:
+    """What an editor's preview or a restored backup may do: every docs file newer than its page
+    (MkDocs' dirty mode would render them all again, writing through links into the live site)."""
+    later = time.time() + 5
+    for path in (build / "docs").rglob("*"):
+        if path.is_file():
+            os.utime(path, (later, later))
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.55, 0.8])
+def test_kill_9_after_the_docs_were_touched_leaves_the_previous_site_byte_identical(sites, tmp_path, fraction):
+    build = tmp_path / "build"
+    shutil.copytree(sites["old"].parent / "build", build)
+    touch_docs(build)
+    process = start_build(sites["new"], build)
+    time.sleep(sites["duration"] * fraction)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert tree_digest(build / "site") in (sites["old_digest"], sites["new_digest"])
+    run_build(sites["new"], build)
+    assert tree_digest(build / "site") == sites["new_digest"]
+
+
+def test_a_build_after_the_docs_were_touched_leaves_the_previous_site_alone_and_every_page_protected(sites, tmp_path):
+    build = tmp_path / "build"
+    shutil.copytree(sites["old"].parent / "build", build)
+    touch_docs(build)
+    kept = tmp_path / "previous-site"
+    os.rename(build / "site", kept)  # the build swaps its site in for this one: what it links to stays here
+    shutil.copytree(kept, build / "site", copy_function=os.link)
+    before = tree_digest(kept)
+    run_build(sites["new"], build)
+    assert tree_digest(kept) == before == sites["old_digest"]
+    assert every_page_carries_the_policy(build / "site") == []
+    assert tree_digest(build / "site") == sites["new_digest"]

@@ -23,7 +23,7 @@ from ..content.corpus import BUILD_DIR, CONTENT_DIR, PROJECT_ROOT, Corpus
 from ..site.handout import make_handouts
 from ..search.index import TEXTS_FILE
 from .incremental import (TYPE_TABLE, DropDirtyWarning, ListingReuse, Previous, TakenOver, add_to_manifest, build_key,
-                          case_digests, case_inputs, link_previous_site, reuse_unchanged, shared_digest, written_pages)
+                          OnlyMissingOutputs, case_digests, case_inputs, link_previous_site, reuse_unchanged, shared_digest)
 from .pipeline import Stages, content_digest, start_index, start_site_search, write_all_pages
 from ..core.digests import PACKAGE_DIR
 from ..core.problems import Problem, ProblemsFound, WarningCollector
@@ -135,6 +135,8 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, config_file: Path = CONFIG_FILE, 
     build_logger.addFilter(dirty_warning)
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir))
+        if dirty:  # the site is links to the previous one: MkDocs must write only where nothing is
+            config.plugins["kb-only-missing-outputs"] = OnlyMissingOutputs()
         build(config, dirty=dirty)
     except (Abort, MkDocsException) as err:
         messages = collector.messages or [str(err)]
@@ -245,9 +247,9 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
                 stage.count = sum(rel.endswith(".md") for rel in changed)
         bring_back(work / "aside", work / "docs", work / "site", changed if dirty else None)
         with stages("内容安全策略") as stage:
-            # A dirty build leaves the pages it did not render as links to the previous site,
-            # which already carry the policy: only the pages MkDocs wrote need it.
-            stage.count = protect_site(work / "site", written_pages(work / "site") if dirty else None)
+            # Every page is checked: those a dirty build took over from the previous site carry
+            # the policy already, any page without it is made safe and given it.
+            stage.count = protect_site(work / "site")
         with stages("网站检索数据"):
             searchdata.finish()
             search = work / "docs" / "search"

@@ -10,10 +10,12 @@ its own files show (the case, the cases its page names, the shared files). The n
 - replaces each other generated file whose hash is unchanged by a hard link to the previous one,
   so it keeps its old modification time;
 - starts the new site as hard links to the previous site, removes the outputs of the changed
-  files, and runs MkDocs in its dirty mode, which renders only pages newer than their output.
+  files, and runs MkDocs in its dirty mode, made to render exactly the pages whose output is
+  missing (OnlyMissingOutputs).
 
 Nothing shared with the previous build is ever written to: changed outputs are unlinked
-first, so a failed build still leaves build/site exactly as it was.
+first, MkDocs writes no file that exists, and later steps replace files by renaming new ones
+into place, so a failed or killed build leaves build/site exactly as it was.
 """
 from __future__ import annotations
 
@@ -273,16 +275,18 @@ def link_previous_site(previous_site: Path, site_dir: Path, changed: list[str]) 
                 os.link(Path(folder) / name, site_dir / rel)
 
 
-def written_pages(site_dir: Path) -> list[str]:
-    """The HTML pages of a site made by link_previous_site and a dirty build that the build
-    wrote itself: the others are still hard links to the previous site's files."""
-    out = []
-    for folder, _, names in os.walk(site_dir):
-        for name in names:
-            path = Path(folder) / name
-            if name.endswith(".html") and path.stat().st_nlink == 1:
-                out.append(path.relative_to(site_dir).as_posix())
-    return out
+class OnlyMissingOutputs:
+    """Given to MkDocs as a plugin in a dirty build into a site made by link_previous_site: a file
+    counts as modified exactly when its output is missing (link_previous_site removed the outputs
+    of everything that changed). Every other output is a hard link to the previous site, and
+    MkDocs writes a modified output in place, which would change the live site through the link;
+    by its own test (the source newer than the output) it would, after a page's docs file was
+    touched without being changed."""
+
+    def on_files(self, files, **kwargs):
+        for file in files:
+            file.is_modified = lambda f=file: not os.path.exists(f.abs_dest_path)
+        return files
 
 
 class DropDirtyWarning(logging.Filter):
