@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -66,7 +67,8 @@ def test_serve_prints_its_address_first(preview):
 
 def test_serve_builds_the_project_it_is_run_in(preview):
     root, url, _ = preview
-    assert (root / "build" / "docs" / "index.md").exists()
+    assert (root / "build" / "preview" / "docs" / "index.md").exists()
+    assert not (root / "build" / "docs").exists()  # kb build's own folder, which the preview never writes
 
 
 @pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
@@ -241,3 +243,67 @@ def test_reading_the_content_does_not_wake_the_watcher(tmp_path):
     assert not saves.woken.wait(0.5)
     files[3].write_text("a: 2\n", encoding="utf-8")
     assert saves.woken.wait(2)
+
+
+@pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
+def test_preview_pages_carry_the_sites_policy_and_still_reload_after_a_save(preview, chromium):
+    from kb.csp import carries_policy
+
+    root, url, _ = preview
+    with urllib.request.urlopen(f"{url}/index.html", timeout=10) as response:
+        assert carries_policy(response.read().decode("utf-8"))
+    case = root / CASE
+    original = case.read_text(encoding="utf-8")
+    page = chromium.new_page()
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    page.goto(f"{url}/cases/shanghai-lingdao-baoan.html")
+    title = page.locator("h1").first.inner_text()
+    page.wait_for_timeout(500)  # the live-reload script is polling
+    try:
+        case.write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1（改）", original, count=1), encoding="utf-8")
+        _wait_for_heading_change(page, title)
+    finally:
+        case.write_text(original, encoding="utf-8")
+    assert violations == []
+
+
+def _wait_for_heading_change(page, title: str, seconds: float = 20) -> None:
+    """Without eval (which the policy forbids, and Playwright's wait_for_function uses)."""
+    deadline = time.monotonic() + seconds
+    while page.locator("h1").first.inner_text() == title:
+        assert time.monotonic() < deadline, "the page did not reload after the save"
+        page.wait_for_timeout(200)
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}", "localhost:1"])
+def test_preview_refuses_requests_for_another_host_name_status_file_included(preview, host):
+    _, url, _ = preview
+    port = url.rsplit(":", 1)[1]
+    for path in ("/index.html", "/kb-preview-status.json"):
+        request = urllib.request.Request(url + path, headers={"Host": host.format(port=port)})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 403
+
+
+def test_preview_answers_its_local_names(preview):
+    _, url, _ = preview
+    port = url.rsplit(":", 1)[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        request = urllib.request.Request(url + "/index.html", headers={"Host": host})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+
+
+def test_serve_on_a_busy_port_says_so_in_chinese_without_a_traceback(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "content", tmp_path / "content")
+        shutil.copy(PROJECT_ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+        done = subprocess.run([str(Path(sys.executable).with_name("kb")), "serve", "--address", f"127.0.0.1:{port}"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"端口 {port} 已被占用" in done.stderr and "Traceback" not in done.stderr + done.stdout

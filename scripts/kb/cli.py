@@ -1,6 +1,7 @@
 """The `kb` command: a thin layer over the pipeline stages."""
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -312,7 +313,7 @@ def serve(ctx: click.Context, address: str) -> None:
     from .preview import server as preview
     from .core.problems import ProblemsFound
     from .build.builder import CONFIG_FILE
-    from .preview.live import serve as serve_site
+    from .preview.live import preview_docs, serve as serve_site
 
     def refused(problems):
         _print_problems(problems)
@@ -327,7 +328,10 @@ def serve(ctx: click.Context, address: str) -> None:
         click.echo(preview.quick_line(changed, seconds))
 
     config_file = ctx.obj.get("config") or CONFIG_FILE
-    docs_dir = ctx.obj["build"] / "docs"
+    docs_dir = preview_docs(ctx.obj["build"])
+    if preview.port_is_busy(address):
+        click.echo(preview.busy_port_line(address), err=True)
+        sys.exit(1)
     preview.watch_content(ctx.obj["content"])
     preview.start_quick_checks(ctx.obj["content"])
     click.echo(preview.address_line(address))
@@ -339,6 +343,11 @@ def serve(ctx: click.Context, address: str) -> None:
     except ProblemsFound as found:
         click.echo("内容有错误，预览没有启动：先按下面的提示改好，再运行 kb serve（改好后预览会一直跟着你的修改更新）。", err=True)
         _fail(found)
+    except OSError as err:  # taken between the check above and MkDocs listening
+        if err.errno != errno.EADDRINUSE:
+            raise
+        click.echo(preview.busy_port_line(address), err=True)
+        sys.exit(1)
 
 
 @main.command(help="生成课程的打印版 PDF（学员讲义和含答案的培训师版）：kb handout 课程编号…（不写则全部）。")

@@ -1,5 +1,5 @@
-"""MkDocs hook used by `kb serve` only: lets kb.preview.server collect each build's warnings and
-know where the served site is built."""
+"""MkDocs hook used by `kb serve` only: lets kb.preview.server collect each build's warnings, know
+where the served site is built, and give each page the policy and link check `kb build` gives it."""
 from kb.preview import server as preview
 
 
@@ -34,3 +34,11 @@ def on_post_build(config, **kwargs):
 def on_page_markdown(markdown, page, **kwargs):
     preview.page_converted(page.file.src_uri)
     return markdown
+
+
+def on_post_page(output, page, config, **kwargs):
+    return preview.protect(output)
+
+
+def on_post_template(output_content, template_name, config, **kwargs):
+    return preview.protect(output_content) if template_name.endswith(".html") else output_content

@@ -1,4 +1,4 @@
-"""Live preview: content/ is watched, saved cases re-rendered into build/docs, and MkDocs' own
+"""Live preview: content/ is watched, saved cases re-rendered into build/preview/docs, and MkDocs' own
 server (with the hooks in server.py) turns them into pages and reloads the browser."""
 from __future__ import annotations
 
@@ -44,10 +44,18 @@ def sync_docs(content_dir: Path, docs_dir: Path, state=None, before_write=None) 
     return changed
 
 
+def preview_docs(build_dir: Path) -> Path:
+    """The docs folder of `kb serve`, apart from `kb build`'s: the preview rewrites its pages in
+    place, and the build takes unchanged files over from build/docs as hard links (its site,
+    too, is links to build/site), so a shared folder would let a preview change the next build
+    and the live site."""
+    return Path(build_dir) / "preview" / "docs"
+
+
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
           address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None,
           before_write=None, on_quick=None, wait_for_build=None, after_write=None, convert_now=None) -> None:
-    """Preview with live reload: content/ is watched and re-rendered into build/docs, which MkDocs
+    """Preview with live reload: content/ is watched and re-rendered into preview_docs(build_dir), which MkDocs
     watches. A save shows at once on the saved cases' own pages (`on_quick` is told), then a full
     round in the background brings every page it affects up to date (`on_synced` or `on_problems`),
     once MkDocs has shown the quick pages (`wait_for_build`, if given, waits for that).
@@ -59,7 +67,7 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
     from mkdocs.commands.serve import serve as mkdocs_serve
 
 
-    docs_dir = build_dir / "docs"
+    docs_dir = preview_docs(build_dir)
     docs_dir.mkdir(parents=True, exist_ok=True)
     corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE)
     generate_docs(corpus, docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does

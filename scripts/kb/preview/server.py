@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -22,8 +23,11 @@ from ..build.incremental import DropDirtyWarning
 from ..core.problems import Problem, WarningCollector
 
 OVERLAY_SCRIPT = Path(__file__).parent / "overlay.js"
+LIVERELOAD_SCRIPT = Path(__file__).parent / "livereload.js"
 HOOK_FILE = Path(__file__).parent / "hook.py"
 SCRIPT_IN_DOCS = "assets/kb-preview.js"
+LIVERELOAD_IN_DOCS = "assets/kb-livereload.js"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 STATUS_NAME = "kb-preview-status.json"
 
 _lock = threading.Lock()
@@ -40,6 +44,7 @@ def mkdocs_options(config_file: Path, docs_dir: Path) -> dict:
     target = docs_dir / SCRIPT_IN_DOCS
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(OVERLAY_SCRIPT, target)
+    shutil.copy(LIVERELOAD_SCRIPT, docs_dir / LIVERELOAD_IN_DOCS)
     config = yaml.safe_load(Path(config_file).read_text(encoding="utf-8")) or {}
     scripts = list(config.get("extra_javascript") or []) + [SCRIPT_IN_DOCS]
     hooks = [str(Path(config_file).parent / h) for h in config.get("hooks") or []] + [str(HOOK_FILE)]
@@ -80,7 +85,11 @@ _making: dict = {}  # the same, for the build under way
 def serving(server, docs_dir: str) -> None:
     """Called by the hook when MkDocs starts serving. It would look for changes by listing the
     whole docs folder twice a second (tens of thousands of files for a large collection); the
-    preview writes every file there itself, so it stops that and asks for each rebuild instead."""
+    preview writes every file there itself, so it stops that and asks for each rebuild instead.
+    The server answers only requests addressed to it by a local name (see only_local_hosts), and
+    adds its live-reload script to each page as a file, which the pages' policy lets run."""
+    server.set_app(only_local_hosts(server.serve_request, *server.server_address[:2]))
+    server._inject_js_into_html = partial(_add_livereload, server.mount_path)
     try:
         server.unwatch(docs_dir)
     except (KeyError, AttributeError):
@@ -92,6 +101,46 @@ def serving(server, docs_dir: str) -> None:
             builder()
     server.builder = build_alone
     _server["live"] = server
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The Host headers the preview answers: a local name or the address it was told to listen
+    on, with its port (a browser leaves out port 80 only)."""
+    told = f"[{host}]" if ":" in host else host
+    names = {name.lower() for name in (*LOCAL_HOSTS, told)}
+    return {f"{name}:{port}" for name in names} | (names if port == 80 else set())
+
+
+def only_local_hosts(app, host: str, port: int):
+    """The WSGI app, refusing (403) a request whose Host header is not one of allowed_hosts: a web
+    page elsewhere that makes its own name point at this machine (DNS rebinding) cannot read the
+    preview, nor the status file quoting a refused save."""
+    allowed = allowed_hosts(host, port)
+
+    def checked(environ, start_response):
+        if environ.get("HTTP_HOST", "").strip().lower() not in allowed:
+            body = f"403：预览只接受 http://127.0.0.1:{port}/ 这样的本机地址".encode()
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"),
+                                              ("Content-Length", str(len(body)))])
+            return [body]
+        return app(environ, start_response)
+    return checked
+
+
+def _add_livereload(mount_path: str, content: bytes, epoch: int) -> bytes:
+    """What MkDocs' server does to each page it serves, with a script file instead of an inline script."""
+    tag = (f'<script src="{mount_path}{LIVERELOAD_IN_DOCS}" data-epoch="{int(epoch)}" '
+           f'data-request="{round(time.monotonic() * 1000)}"></script>').encode()
+    end = content.rfind(b"</body>")
+    end = len(content) if end < 0 else end
+    return content[:end] + tag + content[end:]
+
+
+def protect(html: str) -> str:
+    """Called by the hook for each page MkDocs writes: the policy and link check `kb build` applies."""
+    from ..site.csp import protected_page
+
+    return protected_page(html)
 
 
 def build_parts(**parts) -> None:
@@ -318,6 +367,31 @@ def _write() -> None:
 
 
 # --- the terminal ---------------------------------------------------------------------------------
+
+def busy_port_line(address: str) -> str:
+    host, _, port = address.rpartition(":")
+    return (f"端口 {port} 已被占用（可能另一个 kb serve 还在运行）：请先停止它，"
+            f"或换一个端口，如 kb serve --address {host or '127.0.0.1'}:{int(port) + 1 if port.isdigit() else 8001}")
+
+
+def port_is_busy(address: str) -> bool:
+    """Whether the preview could not listen on `address` (host:port) because something else does."""
+    import errno
+    import socket
+
+    host, _, port = address.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself does
+            probe.bind((host, int(port)))
+    except OSError as err:
+        return err.errno == errno.EADDRINUSE
+    except ValueError:
+        return False
+    return False
+
 
 def address_line(address: str) -> str:
     return f"预览地址：http://{address}/  （保存 content/ 中的文件后自动更新；按 Ctrl+C 停止）"
