@@ -126,7 +126,12 @@ def _enum_choices(sub: dict) -> str:
     return "、".join(f"{value}（{names[value]}）" if value in names else str(value) for value in sub.get("enum", []))
 
 
+ONE_LINE = r"^(?!.*[\n\r\u000b\u000c\u0085\u2028\u2029])"  # the schemas' pattern of single-line fields
+
+
 def _pattern_message(field: str, value, pattern: str) -> str:
+    if pattern == ONE_LINE:
+        return f"「{field}」只能写一行：请删去其中的换行（名称、标题和标签会写进网页的页头）"
     if pattern.startswith("^[a-z0-9]+"):
         return f"「{field}」格式不对：“{value}”只能用小写拼音字母、数字和连字符（如 shanghai-changning）"
     if "\\d{4}-\\d{2}-\\d{2}" in pattern:

@@ -279,7 +279,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["cell"] = lambda s: _cell(str(s))
     env.filters["text"] = lambda s: _text(str(s))
-    env.filters["front"] = front_matter_value
+    env.globals["front_matter"] = front_matter
     env.filters["number"] = _number
     env.filters["anchor"] = lambda s: "t-" + "-".join(f"{ord(ch):x}" for ch in str(s))
     env.globals["labels"] = labels
@@ -315,12 +315,25 @@ def _inline_text(text: str) -> Markup:
     return Markup(inline(text))
 
 
-def front_matter_value(value) -> Markup:
-    """A page title for YAML front matter: one JSON-quoted line (valid YAML whatever the text),
+def front_matter(**fields) -> Markup:
+    """The YAML front matter of a page, the one place any page's is written: each field on one
+    line, every value a double-quoted string (or a list of them), so no text can end a value,
+    add a field (`template:`, `description:`…) or a YAML tag (`!!binary`), whatever it contains.
     HTML-escaped because MkDocs and the theme insert the title into the page unescaped."""
-    import json
+    lines = [f"{key}: {_front_value(value)}" for key, value in fields.items()]
+    return Markup("\n".join(["---", *lines, "---"]))
 
-    return Markup(json.dumps(str(escape(plain_prose(str(value)))), ensure_ascii=False))
+
+# Characters YAML does not accept raw, or reads as line breaks: written as escapes.
+_YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _front_value(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_front_value(item) for item in value) + "]"
+    text = " ".join(str(escape(plain_prose(str(value)))).split())  # one line
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 def _number(value) -> str:
