@@ -307,3 +307,35 @@ def test_serve_on_a_busy_port_says_so_in_chinese_without_a_traceback(tmp_path):
                               cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert f"端口 {port} 已被占用" in done.stderr and "Traceback" not in done.stderr + done.stdout
+
+
+def test_build_then_serve_then_build_ships_every_page_with_the_policy(tmp_path):
+    """The README's own flow: `make build`, `make serve` (an edit saved meanwhile), `make build`."""
+    from kb.csp import carries_policy
+
+    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "content", tmp_path / "content")
+    shutil.copy(PROJECT_ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    kb = str(Path(sys.executable).with_name("kb"))
+    subprocess.run([kb, "build"], cwd=tmp_path, check=True, capture_output=True, timeout=300)
+    port = free_port()
+    serving = subprocess.Popen([kb, "serve", "--address", f"127.0.0.1:{port}"], cwd=tmp_path, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/index.html", 60)
+        case = tmp_path / "content" / "cases" / "shanghai" / "shanghai-changning-daili.yaml"
+        case.write_text(case.read_text(encoding="utf-8").replace("测试区信访代理工作室网络", "测试区信访代理工作室网络（改）"),
+                        encoding="utf-8")
+        page = f"http://127.0.0.1:{port}/cases/shanghai-changning-daili.html"
+        deadline = time.monotonic() + 30
+        while "（改）" not in urllib.request.urlopen(page, timeout=10).read().decode("utf-8"):
+            assert time.monotonic() < deadline, "the preview did not show the save"
+            time.sleep(0.3)
+    finally:
+        os.killpg(serving.pid, signal.SIGTERM)
+        serving.wait(timeout=10)
+    subprocess.run([kb, "build"], cwd=tmp_path, check=True, capture_output=True, timeout=300)
+    site = tmp_path / "build" / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 15
+    assert [p.relative_to(site).as_posix() for p in pages if not carries_policy(p.read_text(encoding="utf-8"))] == []
+    assert "（改）" in (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8")
