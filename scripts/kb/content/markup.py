@@ -131,7 +131,37 @@ class _UrlScanner(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+# Every "=" of the text (zero-width, so none is skipped), with the value the HTML tokenizer reads
+# after it if it ends an attribute name, and the name that would then precede it.
+_EQUALS = re.compile(r"=(?=[\t\n\f\r ]*(\"[^\"]*|'[^']*|[^\t\n\f\r >]*))")
+_NAME_BEFORE = re.compile(r"([^\t\n\f\r />\"'<=]*)[\t\n\f\r ]*\Z")
+_ANY_URL_ATTRIBUTE = URL_ATTRIBUTES | URL_LIST_ATTRIBUTES | SRCSET_ATTRIBUTES
+
+
+def _may_hold_unsafe_url(html: str) -> bool:
+    """False only when no attribute of the HTML can hold an unsafe URL: a quick look that spares
+    parsing most pages (whose links are relative or http(s)). It errs only towards True: every
+    "=" is looked at as if it ended an attribute name, and any value with a colon (entities
+    decoded) is doubted unless it is one http(s) or mailto URL in a one-URL attribute."""
+    from html import unescape
+
+    for match in _EQUALS.finditer(html):
+        raw = match.group(1)
+        if ":" not in raw and "&" not in raw and "efresh" not in raw.lower():
+            continue
+        name = _NAME_BEFORE.search(html, max(0, match.start() - 64), match.start()).group(1).lower()
+        value = unescape(raw[1:] if raw[:1] in "\"'" else raw)
+        if name == "http-equiv":
+            if "refresh" in value.lower():
+                return True
+        elif ":" in value and name in _ANY_URL_ATTRIBUTE and (name not in URL_ATTRIBUTES or unsafe_url(value)):
+            return True
+    return False
+
+
 def _scan(html: str) -> list:
+    if not _may_hold_unsafe_url(html):
+        return []
     scanner = _UrlScanner()
     scanner.feed(html)
     scanner.close()
