@@ -82,7 +82,7 @@ def test_builds_are_reproducible_so_the_digests_above_mean_something(sites, tmp_
 
 
 def every_page_carries_the_policy(site: Path) -> list[str]:
-    from kb.csp import carries_policy
+    from kb.site.csp import carries_policy
     return [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html"))
             if not carries_policy(p.read_text(encoding="utf-8"))]
 

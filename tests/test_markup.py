@@ -3,7 +3,7 @@ removal from finished pages."""
 import pytest
 from hypothesis import given, strategies as st
 
-from kb.markup import _may_hold_unsafe_url, _scan, markdown_html, neutralise_urls, unsafe_urls, url_scheme
+from kb.content.markup import _may_hold_unsafe_url, _scan, markdown_html, neutralise_urls, unsafe_urls, url_scheme
 
 
 @pytest.mark.parametrize("url, scheme", [
@@ -45,7 +45,7 @@ PIECES = ["<a ", "<img ", "<meta ", "<p ", ">", "</a>", " ", "\n", "\t", "=", '"
 
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
 def test_the_quick_look_never_passes_html_the_parser_finds_unsafe(html):
-    from kb.markup import _UrlScanner
+    from kb.content.markup import _UrlScanner
     scanner = _UrlScanner()
     scanner.feed(html)
     scanner.close()

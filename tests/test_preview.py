@@ -247,7 +247,7 @@ def test_reading_the_content_does_not_wake_the_watcher(tmp_path):
 
 @pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
 def test_preview_pages_carry_the_sites_policy_and_still_reload_after_a_save(preview, chromium):
-    from kb.csp import carries_policy
+    from kb.site.csp import carries_policy
 
     root, url, _ = preview
     with urllib.request.urlopen(f"{url}/index.html", timeout=10) as response:
@@ -311,7 +311,7 @@ def test_serve_on_a_busy_port_says_so_in_chinese_without_a_traceback(tmp_path):
 
 def test_build_then_serve_then_build_ships_every_page_with_the_policy(tmp_path):
     """The README's own flow: `make build`, `make serve` (an edit saved meanwhile), `make build`."""
-    from kb.csp import carries_policy
+    from kb.site.csp import carries_policy
 
     shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "content", tmp_path / "content")
     shutil.copy(PROJECT_ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
