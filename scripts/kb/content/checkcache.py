@@ -23,7 +23,7 @@ from ..core.problems import Problem
 from .schemas import SCHEMA_DIR
 
 CHECK_SOURCES = ("content.validate", "content.checkcache", "content.privacy", "content.markup", "content.schemas",
-                 "content.hints", "content.load", "core.problems", "content.doccache")
+                 "content.hints", "content.load", "core.problems", "content.doccache", "content.prose")
 LIBRARIES = ("jsonschema", "jsonschema-rs", "PyYAML", "Markdown", "pymdown-extensions")  # markup renders links as the site does
 
 

@@ -12,6 +12,7 @@ stays safe even if a check is skipped.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape as escape_attribute
@@ -217,11 +218,15 @@ def _site_markdown():
     return markdown.Markdown(extensions=names, extension_configs=settings)
 
 
+_converting = threading.Lock()  # one Markdown converter, which keeps state between calls
+
+
 def markdown_html(text: str) -> str:
     """Markdown (as a page carries it) converted to HTML as the site converts it."""
     converter = _site_markdown()
-    converter.reset()
-    return converter.convert(text)
+    with _converting:
+        converter.reset()
+        return converter.convert(text)
 
 
 def findings(text: str) -> list[Finding]:
