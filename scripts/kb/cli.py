@@ -200,9 +200,19 @@ def _write_new(target: Path, text: str, then: str) -> None:
     if target.exists():
         click.echo(f"文件已存在，未覆盖：{target}", err=True)
         sys.exit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    _write(target, text)
     click.echo(f"已生成：{target}\n{then}")
+
+
+def _write(target: Path, text: str) -> None:
+    """Write a content file atomically; a failure is reported in Chinese (exit 1), not as a traceback."""
+    from .core.atomic import WriteFailed, write_file
+
+    try:
+        write_file(target, text)
+    except WriteFailed as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
 
 
 _FILL_IN = "打开它填写内容（空着的项 kb validate 会一一列出），然后运行 kb validate。"
@@ -300,7 +310,7 @@ def new_region(ctx: click.Context, name: str, within: tuple[str, ...]) -> None:
         click.echo(f"“{name}”已在地区名录中：{region_id}")
         return
     path = content_dir / "regions.yaml"
-    path.write_text(insert_regions(corpus, path.read_text(encoding="utf-8"), entries), encoding="utf-8")
+    _write(path, insert_regions(corpus, path.read_text(encoding="utf-8"), entries))
     click.echo(f"已加入 {path}：\n" + "\n".join(region_line(e) for e in entries) +
                f"\n案例中写 region: {region_id}，或运行 kb new case --region {region_id} --name 做法名称。"
                "\n编号按拼音生成，遇到多音字（如地名中的“长”“行”）请核对，需要时在 regions.yaml 中改正（尚无案例引用时改动不影响别处）。")

@@ -18,13 +18,14 @@ def import_file(content_dir: Path, file: Path, region: str | None) -> int:
 
 def _import_docx(content_dir: Path, file: Path, region: str | None) -> int:
     from ..content.corpus import read_corpus
+    from ..core.atomic import WriteFailed
     from .docx_import import ImportFailed, import_docx
 
     corpus = read_corpus(content_dir, entries=False)
     try:
         region_id = _region(corpus, region) if region else None
         draft, case_path, source_path = import_docx(file, content_dir, corpus, region_id)
-    except ImportFailed as err:
+    except (ImportFailed, WriteFailed) as err:
         click.echo(f"导入失败：{err}", err=True)
         return 1
     click.echo(f"已生成草稿：{case_path}\n已生成资料条目：{source_path}\n\n已识别：")
@@ -49,12 +50,17 @@ def _region(corpus, value: str) -> str:
 
 
 def _import_xlsx(content_dir: Path, file: Path) -> int:
+    from ..core.atomic import WriteFailed
     from .spreadsheet import import_cases
 
     if not file.is_file():
         click.echo(f"找不到文件：{file}", err=True)
         return 1
-    result = import_cases(content_dir, file)
+    try:
+        result = import_cases(content_dir, file)
+    except WriteFailed as err:
+        click.echo(f"导入失败：{err}", err=True)
+        return 1
     if result.problems:
         for problem in result.problems:
             click.echo(problem.format(), err=True)
@@ -70,6 +76,7 @@ def _import_xlsx(content_dir: Path, file: Path) -> int:
 
 
 def export_file(content_dir: Path, file: Path) -> int:
+    from ..core.atomic import WriteFailed
     from ..core.problems import ProblemsFound
     from .spreadsheet import export_cases
 
@@ -81,6 +88,9 @@ def export_file(content_dir: Path, file: Path) -> int:
     except ProblemsFound as found:
         for problem in found.problems:
             click.echo(problem.format(), err=True)
+        return 1
+    except WriteFailed as err:
+        click.echo(f"导出失败：{err}", err=True)
         return 1
     click.echo(f"已导出 {count} 个案例：{file}（填写后用 kb import {file.name} 导回）")
     return 0

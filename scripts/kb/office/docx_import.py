@@ -480,7 +480,9 @@ def _candidates(block: Block, origin: str) -> list[dict]:
 
 def import_docx(path: Path, content_dir: Path, corpus: Corpus, region: str | None = None,
                 today: dt.date | None = None) -> tuple[Draft, Path, Path]:
-    """Read, map and write the draft case and its source stub; nothing is written on failure."""
+    """Read, map and write the draft case and its source stub; nothing is written on failure
+    (core.atomic.WriteFailed when the disk refuses the write)."""
+    from ..core.atomic import write_files
     from .yamlout import case_text, source_text
 
     path = Path(path)
@@ -501,17 +503,5 @@ def import_docx(path: Path, content_dir: Path, corpus: Corpus, region: str | Non
     source_path = content_dir / "sources" / f"{draft.source['id']}.yaml"
     texts = {case_path: case_text(draft.data, ["草稿：由 kb import 从 Word 文件生成。补全后运行 kb validate，通过后才会进入网站。"]),
              source_path: source_text(draft.source)}
-    written = []
-    try:
-        for target, text in texts.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".part")
-            partial.write_text(text, encoding="utf-8")
-            written.append(partial)
-        for partial in written:
-            partial.replace(partial.with_name(partial.name[:-len(".part")]))
-    except OSError:
-        for partial in written:
-            partial.unlink(missing_ok=True)
-        raise
+    write_files(texts)  # both files or neither
     return draft, case_path, source_path

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import json
 import math
 import re
@@ -322,11 +323,11 @@ def write_workbook(cases: list[dict], path: Path, options: dict[str, list[tuple[
             rule.add(f"{letter}2:{letter}{last_row}")
             sheet.add_data_validation(rule)
     _write_guide(guide, columns, children)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    workbook.save(str(partial))
-    partial.replace(path)
+    from ..core.atomic import write_file
+
+    path, data = Path(path), io.BytesIO()
+    workbook.save(data)
+    write_file(path, data.getvalue())
     return path
 
 
@@ -547,9 +548,11 @@ class ImportResult:
 
 def import_cases(content_dir: Path, path: Path) -> ImportResult:
     """Rows → case files. Every row is checked as `kb validate` would check its file; when any
-    problem is found nothing is written. Cases whose data did not change are not rewritten."""
+    problem is found nothing is written. Cases whose data did not change are not rewritten.
+    The files are written all or none (core.atomic.WriteFailed when the disk refuses them)."""
     from ..content.corpus import read_corpus
     from ..content.load import Document
+    from ..core.atomic import write_files
     from ..core.problems import display_path
     from ..content.validate import province_folder, validate
     from .yamlout import case_text
@@ -601,17 +604,8 @@ def import_cases(content_dir: Path, path: Path) -> ImportResult:
         writes[target] = case_text(case.data)
         if old_path is not None and old_path != target:
             result.removed.append(old_path)
-    partials = []
-    for target, text in writes.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".part")
-        partial.write_text(text, encoding="utf-8")
-        partials.append((partial, target))
-    for partial, target in partials:
-        partial.replace(target)
-        result.written.append(target)
-    for old_path in result.removed:
-        old_path.unlink(missing_ok=True)
+    write_files(writes, remove=result.removed)  # all the files or none (see atomic.write_files)
+    result.written = list(writes)
     return result
 
 
