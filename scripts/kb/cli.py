@@ -215,6 +215,17 @@ def _write(target: Path, text: str) -> None:
         sys.exit(1)
 
 
+def _skeleton(make, *args) -> tuple[str, str]:
+    """(path, text) from a scaffold function; a name no file can be named after exits with its message."""
+    from .content.scaffold import BadName
+
+    try:
+        return make(*args)
+    except BadName as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+
+
 _FILL_IN = "打开它填写内容（空着的项 kb validate 会一一列出），然后运行 kb validate。"
 
 
@@ -254,7 +265,7 @@ def new_case(ctx: click.Context, region: str, name: str) -> None:
         click.echo(f"地区名录 content/regions.yaml 中没有“{region}”。{hint + ' ' if hint else ''}"
                    f"新地区请先添加：kb new region {region}", err=True)
         sys.exit(1)
-    rel, text = scaffold(corpus, region_id, name)
+    rel, text = _skeleton(scaffold, corpus, region_id, name)
     _write_new(content_dir / rel, text, _FILL_IN)
     from .site.editors import similar_titles
 
@@ -275,7 +286,7 @@ def new_case(ctx: click.Context, region: str, name: str) -> None:
 def new_source(ctx: click.Context, kind: str, title: str, ident: str | None) -> None:
     from .content.scaffold import source_skeleton
 
-    rel, text = source_skeleton(kind, title, ident)
+    rel, text = _skeleton(source_skeleton, kind, title, ident)
     _write_new(ctx.obj["content"] / rel, text, _FILL_IN)
 
 
@@ -286,7 +297,7 @@ def new_source(ctx: click.Context, kind: str, title: str, ident: str | None) -> 
 def new_course(ctx: click.Context, title: str, ident: str | None) -> None:
     from .content.scaffold import course_skeleton
 
-    rel, text = course_skeleton(title, ident)
+    rel, text = _skeleton(course_skeleton, title, ident)
     _write_new(ctx.obj["content"] / rel, text, _FILL_IN)
 
 

@@ -70,15 +70,51 @@ def slugify(text: str, max_words: int = 6) -> str:
     return "-".join(chunks[:max_words])
 
 
-def case_id(region_id: str, name: str) -> str:
+# Every id (case, source, course, region) has the same pattern and maxLength in the schemas. A
+# file is named by its id, so this also keeps file names far below the 255 bytes per name of
+# the file systems.
+ID_MAX = schema("source")["properties"]["id"]["maxLength"]
+ID_PATTERN = re.compile(schema("source")["properties"]["id"]["pattern"])
+
+
+def bounded_id(ident: str, limit: int = ID_MAX) -> str:
+    """A hyphenated id cut to at most `limit` characters: after its last whole word that fits,
+    or inside an over-long word when cutting at a word would drop more than half. Ids that fit
+    are returned unchanged."""
+    if len(ident) <= limit:
+        return ident
+    at_word = ident[:limit + 1].rfind("-")
+    return ident[:at_word if at_word >= limit // 2 else limit].strip("-")
+
+
+def case_id(region_id: str, name: str, limit: int = ID_MAX) -> str:
     """The gazetteer's region id (already the locality's pinyin slug) plus the practice name's slug."""
-    return f"{region_id}-{slugify(name)}"
+    return bounded_id(f"{region_id}-{slugify(name)}".rstrip("-"), limit)
+
+
+class BadName(ValueError):
+    """A name or id no file can be named after; the message is for the editor, in Chinese."""
+
+
+def checked_id(ident: str | None, title: str, option: str = "--id") -> str:
+    """The id given with --id, or else the title's slug (cut to ID_MAX); BadName when neither works."""
+    if ident is not None:
+        if len(ident) > ID_MAX or not ID_PATTERN.fullmatch(ident):
+            raise BadName(f"编号“{ident}”不可用：编号只能由小写字母、数字和连字符组成（如 xinfang-daili），"
+                          f"不以连字符开头或结尾，最长 {ID_MAX} 个字符。")
+        return ident
+    slug = bounded_id(slugify(title))
+    if not slug:
+        raise BadName(f"“{title}”中没有能转成拼音或字母的字，生成不了编号：请用 {option} 写明编号（如 {option} xinfang-daili）。")
+    return slug
 
 
 def scaffold(corpus: Corpus, region_id: str, name: str, today: dt.date | None = None) -> tuple[str, str]:
     """Returns (path relative to the content folder, YAML text) of a new case skeleton."""
     today = today or dt.date.today()
     region = corpus.region_map()[region_id]
+    if not slugify(name):
+        raise BadName(f"做法名称“{name}”中没有能转成拼音或字母的字，生成不了案例编号：请写中文或字母的做法名称。")
     ident = case_id(region_id, name)
     prefill = {
         "id": ident, "title": name, "status": "draft",
@@ -92,8 +128,9 @@ def scaffold(corpus: Corpus, region_id: str, name: str, today: dt.date | None = 
 
 
 def source_skeleton(kind: str, title: str, ident: str | None = None) -> tuple[str, str]:
-    """(path relative to content/, YAML text) of a new source of the given kind."""
-    ident = ident or slugify(title)
+    """(path relative to content/, YAML text) of a new source of the given kind; BadName when
+    `ident` is no valid id or the title gives none."""
+    ident = checked_id(ident, title)
     lines = ["# yaml-language-server: $schema=../../schemas/source.schema.json",
              f"# 新资料：{title}。{SOURCE_HINTS[kind]}",
              "# 资料上没有的项（如年份、作者）整行删掉即可，引文会注“出版年不详”等。"]
@@ -103,7 +140,7 @@ def source_skeleton(kind: str, title: str, ident: str | None = None) -> tuple[st
 
 
 def course_skeleton(title: str, ident: str | None = None) -> tuple[str, str]:
-    ident = ident or slugify(title)
+    ident = checked_id(ident, title)
     lines = ["# yaml-language-server: $schema=../../schemas/course.schema.json",
              f"# 新课程：{title}。课程 → 单元 → 课；每课列出要读的案例，可加自测题。"]
     lines += _emit(schema("course"), {"id": ident, "title": title}, indent=0)

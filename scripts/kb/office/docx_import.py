@@ -14,8 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.corpus import Corpus
-from ..content.scaffold import REGION_TO_CASE_LEVEL, case_id
+from ..content.scaffold import ID_MAX, REGION_TO_CASE_LEVEL, case_id
 from ..content.validate import province_folder
+from .limits import DOCX, MAX_PARAGRAPHS, MAX_TABLE_CELLS, TooLarge, check_package
+
+
+SOURCE_SUFFIX = "-cailiao"  # the draft's source stub: the case id and this
 
 
 class ImportFailed(Exception):
@@ -58,7 +62,8 @@ def numbering(text: str) -> tuple[int, str, str]:
 
 
 def _check_container(path: Path) -> None:
-    head = path.read_bytes()[:8] if path.stat().st_size else b""
+    with open(path, "rb") as stream:
+        head = stream.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raw = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in raw:
@@ -76,14 +81,22 @@ def read_blocks(path: Path) -> tuple[list[Block], str]:
     path = Path(path)
     if not path.is_file():
         raise ImportFailed(f"找不到文件：{path}")
+    try:
+        check_package(path, DOCX)
+    except TooLarge as err:
+        raise ImportFailed(str(err)) from None
     _check_container(path)
     try:
         document = docx.Document(str(path))
+        _check_length(document, path.name)
         items = list(document.iter_inner_content())
         core_title = (document.core_properties.title or "").strip()
+    except TooLarge as err:
+        raise ImportFailed(str(err)) from None
     except Exception as err:  # a broken package surfaces as BadZipFile, KeyError, XML or value errors
         raise ImportFailed(f"{path.name}：文件已损坏或不是 Word 文档（.docx），无法读取（{type(err).__name__}）。") from None
     blocks = []
+    style_of = _styles()
     for item in items:
         if isinstance(item, Table):
             rows = [[_clean(cell.text) for cell in row.cells] for row in item.rows]
@@ -94,21 +107,46 @@ def read_blocks(path: Path) -> tuple[list[Block], str]:
         text = _clean(item.text)
         if not text:
             continue
-        style = item.style.name if item.style is not None else ""
+        style = style_of(item)
         level, label, rest = numbering(text)
-        heading = _HEADING_STYLE.match(style)
+        heading = _HEADING_STYLE.match(style.name if style is not None else "")
         if not level and heading:
             level, rest = int(heading.group(2)), text
-        elif not level and (depth := _list_depth(item)) is not None:
+        elif not level and (depth := _list_depth(item, style)) is not None:
             level, rest = min(3 + depth, 4), text  # Word's automatic numbering: the number is not in the text
-        blocks.append(Block(text=rest if level else text, level=level, label=label, style=style))
+        blocks.append(Block(text=rest if level else text, level=level, label=label,
+                            style=style.name if style is not None else ""))
     return blocks, core_title
 
 
-def _list_depth(paragraph) -> int | None:
+def _check_length(document, name: str) -> None:
+    """Refuse a document with more paragraphs or table cells than MAX_PARAGRAPHS / MAX_TABLE_CELLS."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    for tag, limit, what, usual in ((qn("w:p"), MAX_PARAGRAPHS, "段落", "经验材料通常几百段"),
+                                    (qn("w:tc"), MAX_TABLE_CELLS, "表格单元格", "经验材料的表格通常几十到几百格")):
+        count = sum(1 for _ in body.iter(tag))
+        if count > limit:
+            raise TooLarge(name, f"文档有 {count:,} 个{what}，超过 {limit:,} 个的上限（{usual}），不予导入。")
+
+
+def _styles():
+    """paragraph → its style, looked up once per style: python-docx searches all styles on every
+    lookup (2 ms a paragraph with its default template's 160 styles)."""
+    seen = {}
+
+    def style_of(paragraph):
+        key = paragraph._p.style  # the style id, None for the default style
+        if key not in seen:
+            seen[key] = paragraph.style
+        return seen[key]
+    return style_of
+
+
+def _list_depth(paragraph, style) -> int | None:
     """The list level of a paragraph numbered by Word itself (directly or through a list style
     such as “List Number 2”, whose own level is in its name)."""
-    style = paragraph.style
     named = re.match(r"^List (?:Number|Bullet)(?: (\d))?$", style.name if style is not None else "")
     for props in (paragraph._p.pPr, style._element.pPr if style is not None else None):
         num = props.numPr if props is not None else None
@@ -425,8 +463,9 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
     short_name = title
     for region_part in corpus.region_path(region_id):
         short_name = short_name.replace(region_part["name"], "")
-    ident = case_id(region_id, re.sub(r"[“”\"'《》：:——]", "", short_name) or title)
-    source_id = f"{ident}-cailiao"
+    ident = case_id(region_id, re.sub(r"[“”\"'《》：:——]", "", short_name) or title,
+                    limit=ID_MAX - len(f"-v99{SOURCE_SUFFIX}"))  # room for import_docx's -v2… and the source's suffix
+    source_id = f"{ident}{SOURCE_SUFFIX}"
     level = REGION_TO_CASE_LEVEL[corpus.region_map()[region_id]["level"]]
     head_notes = [f"由 kb import 从 Word 文件《{file_name}》生成的草稿。背景、措施和经验启示照录原文，发布前须用自己的话改写；"
                   "摘要、做法类型、主题待编辑填写；成效数据是带数字的句子（候选），保留真正的成效并填写统计期和证据强度（evidence），删去其余。"]
@@ -495,7 +534,7 @@ def import_docx(path: Path, content_dir: Path, corpus: Corpus, region: str | Non
     n, base = 2, draft.data["id"]
     while case_path.exists() or (content_dir / "sources" / f"{draft.data['sources'][0]['source']}.yaml").exists():
         draft.data["id"] = f"{base}-v{n}"
-        draft.data["sources"][0]["source"] = draft.source["id"] = f"{draft.data['id']}-cailiao"
+        draft.data["sources"][0]["source"] = draft.source["id"] = f"{draft.data['id']}{SOURCE_SUFFIX}"
         for lesson in draft.data.get("lessons", []):
             lesson["source"] = draft.source["id"]
         case_path = folder / f"{draft.data['id']}.yaml"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.schemas import schema
+from .limits import MAX_COLUMNS, MAX_ROWS, XLSX, TooLarge, check_package
 
 CASES_SHEET = "案例"
 GUIDE_SHEET = "说明"
@@ -387,9 +388,20 @@ def read_workbook(path: Path) -> tuple[list[ReadCase], list[CellProblem]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(str(path), data_only=False)
+        check_package(path, XLSX)
+        # Read-only: rows are parsed one by one as they are read, never the whole sheet at once.
+        workbook = load_workbook(str(path), read_only=True, data_only=False)
+    except TooLarge as err:
+        return [], [CellProblem(0, 1, 1, Path(path).name, "A", "文件", err.detail)]
     except Exception as err:  # openpyxl raises many kinds for a broken file
         return [], [CellProblem(0, 1, 1, Path(path).name, "A", "文件", f"无法读取：文件已损坏或不是 Excel 工作簿（.xlsx）（{type(err).__name__}）")]
+    try:
+        return _read_cases(workbook)
+    finally:
+        workbook.close()
+
+
+def _read_cases(workbook) -> tuple[list[ReadCase], list[CellProblem]]:
     columns, children = layout()
     problems: list[CellProblem] = []
     order = {name: n for n, name in enumerate([CASES_SHEET] + [c.title for c in children])}
@@ -485,8 +497,10 @@ def _rows(sheet, columns: list[Column], problem, first_header: str | None = None
     if first_header:
         by_header[first_header] = columns[0]
     found: dict[int, Column] = {}
+    if not _within_limits(sheet, problem):
+        return
     header_cells = next(sheet.iter_rows(min_row=1, max_row=1), ())
-    for cell in header_cells:
+    for cell in header_cells[:MAX_COLUMNS]:
         if cell.value is None or str(cell.value).strip() == "":
             continue
         text = str(cell.value).strip()
@@ -499,20 +513,42 @@ def _rows(sheet, columns: list[Column], problem, first_header: str | None = None
             problem(sheet.title, 1, cell.column, column.title, "这一列重复出现")
         else:
             found[cell.column] = column
-    for row in sheet.iter_rows(min_row=2):
+    for number, row in enumerate(sheet.iter_rows(min_row=2), start=2):
+        if number > MAX_ROWS or len(row) > MAX_COLUMNS:
+            _too_large(sheet, problem, number, number, len(row))
+            return
         values = {}
-        for cell in row:
-            column = found.get(cell.column)
+        for col, cell in enumerate(row, start=1):  # an empty cell of a read-only sheet knows no position
+            column = found.get(col)
             if column is None:
                 continue
             if cell.data_type == "f":
-                problem(sheet.title, cell.row, cell.column, column.title, "单元格是公式：请直接填写内容（可复制后“选择性粘贴 → 值”）")
+                problem(sheet.title, number, col, column.title, "单元格是公式：请直接填写内容（可复制后“选择性粘贴 → 值”）")
                 continue
-            values[column] = (cell.column, cell.value)
+            values[column] = (col, cell.value)
         if any(raw is not None and raw != "" for _, raw in values.values()):
             for column in found.values():
                 values.setdefault(column, (next(k for k, v in found.items() if v is column), None))
-            yield row[0].row, values
+            yield number, values
+
+
+def _within_limits(sheet, problem) -> bool:
+    """False (with a problem) for a sheet whose declared size is over MAX_ROWS or MAX_COLUMNS.
+    The declared size is then forgotten, so that one saying too few rows hides none: the rows
+    read are counted against the limits as they come."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        _too_large(sheet, problem, 1, rows, columns)
+        return False
+    sheet.reset_dimensions()
+    return True
+
+
+def _too_large(sheet, problem, row: int, rows: int, columns: int) -> None:
+    over = [f"用到第 {rows:,} 行（上限 {MAX_ROWS:,} 行）"] if rows > MAX_ROWS else []
+    over += [f"用到第 {columns:,} 列（上限 {MAX_COLUMNS:,} 列）"] if columns > MAX_COLUMNS else []
+    problem(sheet.title, min(row, MAX_ROWS + 1), 1, "表", f"这张表{'、'.join(over)}，不予导入"
+            "（表格下方或右侧远处有内容或格式？删掉多余的行和列后再导入）")
 
 
 # ------------------------------------------------------------------ the content folder
@@ -552,6 +588,7 @@ def import_cases(content_dir: Path, path: Path) -> ImportResult:
     The files are written all or none (core.atomic.WriteFailed when the disk refuses them)."""
     from ..content.corpus import read_corpus
     from ..content.load import Document
+    from ..content.scaffold import ID_MAX, ID_PATTERN
     from ..core.atomic import write_files
     from ..core.problems import display_path
     from ..content.validate import province_folder, validate
@@ -566,6 +603,7 @@ def import_cases(content_dir: Path, path: Path) -> ImportResult:
     existing = {doc.data["id"]: doc for doc in corpus.cases if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str)}
     regions = corpus.region_map()
     plans = {}  # file shown in problems → (ReadCase, target path, old path or None)
+    stand_ins = set()  # files named by their row: the file name check does not apply to them
     for case in read:
         region = _get(case.data, ("locality", "region"))
         old = existing.get(case.data["id"])
@@ -573,8 +611,14 @@ def import_cases(content_dir: Path, path: Path) -> ImportResult:
             folder = province_folder(corpus, region)
         else:
             folder = Path(old.file).parent.name if old else "china"
-        target = content_dir / "cases" / folder / f"{case.data['id']}.yaml"
+        # An id that is no valid id (too long for a file name, or with a "/") is reported on its
+        # cell by the schema check; its file is never written, so it is named by the row instead
+        # (with "_", which no id has).
+        valid = ID_PATTERN.fullmatch(case.data["id"]) and len(case.data["id"]) <= ID_MAX
+        target = content_dir / "cases" / folder / f"{case.data['id'] if valid else f'_row-{case.row}'}.yaml"
         shown = display_path(target, content_dir.parent)
+        if not valid:
+            stand_ins.add(shown)
         document = Document(shown, case.data, {})
         if old is not None:
             corpus.cases.remove(old)
@@ -584,6 +628,8 @@ def import_cases(content_dir: Path, path: Path) -> ImportResult:
     titles = _titles()
     for found in validate(corpus):
         if found.severity != "error" or found.file not in plans:
+            continue
+        if found.file in stand_ins and found.field == "id" and "文件名" in found.message:
             continue
         case = plans[found.file][0]
         sheet, row, col = _cell_for(case.cells, found.field)

@@ -281,9 +281,35 @@ def _environment() -> Environment:
     env.filters["text"] = lambda s: _text(str(s))
     env.globals["front_matter"] = front_matter
     env.filters["number"] = _number
-    env.filters["anchor"] = lambda s: "t-" + "-".join(f"{ord(ch):x}" for ch in str(s))
+    env.filters["anchor"] = anchor
+    env.filters["tag_page"] = tag_page
     env.globals["labels"] = labels
     return env
+
+
+def anchor(text) -> str:
+    """An ASCII id for any text: t- and its code points in hex (信访 → t-4fe1-8bbf)."""
+    return "t-" + "-".join(f"{ord(ch):x}" for ch in str(text))
+
+
+# A page's file name must fit the file systems' 255 bytes per name, with room for MkDocs'
+# ".html" and a listing's "-NN" page number. Pages named by an id (cases, regions, themes,
+# types, courses) are at most 100 ASCII bytes by the schemas; a tag is free text (up to 100
+# characters, 5 bytes each in its anchor: a tag of 52 Chinese characters made a name of 261
+# bytes). A tag whose anchor is longer than MAX_PAGE_NAME bytes gets a stable short name: the
+# anchor of its first characters plus a hash of the whole tag ("h" is no hex digit, so such a
+# name is never the anchor of another tag). Shorter tags keep their anchor as before.
+MAX_PAGE_NAME = 200
+TAG_PREFIX_CHARS = 8
+
+
+def tag_page(tag) -> str:
+    """The file name (without .md) of a tag's page."""
+    name = anchor(tag)
+    if len(name) <= MAX_PAGE_NAME:
+        return name
+    digest = hashlib.sha256(str(tag).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{anchor(str(tag)[:TAG_PREFIX_CHARS])}-h{digest}"
 
 
 # A case's title, place and figures appear in its page and in five or more listings: each
@@ -411,9 +437,8 @@ def _list_pages(site: Site, reuse, duplicates: NearDuplicatesBeside) -> dict[str
         pages.update(paginated(env, "year.md.j2", f"years/{year}", entries, reuse=reuse, common=common, year=year))
     tags = tag_index(site)
     pages["tags.md"] = env.get_template("tags.md.j2").render(tags=tags, **common)
-    anchor = env.filters["anchor"]
     for tag, cases in tags:
-        pages.update(paginated(env, "tag.md.j2", f"tags/{anchor(tag)}", cases, reuse=reuse, common=common, tag=tag))
+        pages.update(paginated(env, "tag.md.j2", f"tags/{tag_page(tag)}", cases, reuse=reuse, common=common, tag=tag))
     pages["glossary.md"] = env.get_template("glossary.md.j2").render(usage=glossary_usage(site), **common)
     pages["backlog.md"] = env.get_template("backlog.md.j2").render(groups=backlog_groups(site), **common)
     pages["sources.md"] = env.get_template("sources.md.j2").render(cited=source_usage(site), unseen=unseen_references(site),
