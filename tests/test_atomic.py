@@ -5,6 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,6 +115,33 @@ def test_all_files_written_when_nothing_fails(tmp_path):
     gone.write_bytes(b"c\n")
     write_files({tmp_path / "a.yaml": "A\n", tmp_path / "x" / "b.yaml": b"B\n"}, remove=[gone])
     assert snapshot(tmp_path) == {"a.yaml": b"A\n", "x/b.yaml": b"B\n"}
+
+
+def test_a_file_behind_a_symbolic_link_is_written_where_the_link_points(tmp_path):
+    real = tmp_path / "elsewhere" / "regions.yaml"
+    real.parent.mkdir()
+    real.write_bytes(b"old\n")
+    link = tmp_path / "regions.yaml"
+    link.symlink_to(real)
+    write_file(link, "new\n")
+    assert link.is_symlink() and real.read_bytes() == b"new\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["elsewhere", "regions.yaml", "regions.yaml"]
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8])
+def test_a_kill_9_during_a_write_leaves_the_old_file_or_the_new_one(tmp_path, delay):
+    """In place, a kill truncated regions.yaml (5,393 → 4,096 bytes); now the file is whole."""
+    target = tmp_path / "regions.yaml"
+    old, size = "旧\n" * 2000, 20 << 20  # 60 MB of new text: writing and syncing it takes a while
+    target.write_text(old, encoding="utf-8")
+    code = "import sys\nfrom kb.core.atomic import write_file\nwrite_file(sys.argv[1], '新' * int(sys.argv[2]))"
+    child = subprocess.Popen([sys.executable, "-c", code, str(target), str(size)])
+    time.sleep(delay)
+    child.kill()
+    child.wait()
+    text = target.read_text(encoding="utf-8")
+    assert text == old or text == "新" * size
+    assert [p.name for p in tmp_path.iterdir() if p != target] in ([], [p.name for p in tmp_path.glob(".regions.yaml.*.part")])
 
 
 # ------------------------------------------------------------------ the commands

@@ -60,7 +60,7 @@ def write_files(files: Mapping[Path, str | bytes], remove: Iterable[Path] = ()) 
     done: list[Path] = []           # targets replaced and files removed so far, in order
     current = None
     try:
-        for current, data in ((Path(t), d) for t, d in files.items()):
+        for current, data in ((_through_link(Path(t)), d) for t, d in files.items()):
             current.parent.mkdir(parents=True, exist_ok=True)
             staged[current] = _staged(current, data.encode("utf-8") if isinstance(data, str) else data)
         removed = [p for p in map(Path, remove) if p.exists() and p not in staged]
@@ -83,6 +83,12 @@ def write_files(files: Mapping[Path, str | bytes], remove: Iterable[Path] = ()) 
         for temp in [*staged.values(), *saved.values()]:
             with suppress(OSError):
                 os.unlink(temp)
+
+
+def _through_link(path: Path) -> Path:
+    """The file a symbolic link points to (written as write_text would write it, through the
+    link, and not replaced by a plain file); any other path unchanged."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _undo(done: list[Path], saved: dict[Path, Path], staged: dict[Path, Path]) -> None:
