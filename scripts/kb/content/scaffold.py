@@ -215,7 +215,8 @@ def region_entries(corpus: Corpus, name: str, within: tuple[str, ...] = ()) -> t
         if existing:
             parent_id = existing["id"]
             continue
-        ident = f"{'' if parent_id == 'china' else parent_id + '-'}{slugify(divisions.short_name(division.name)).replace('-', '')}"
+        ident = bounded_id(f"{'' if parent_id == 'china' else parent_id + '-'}"
+                           f"{slugify(divisions.short_name(division.name)).replace('-', '')}")
         entry = {"id": ident, "name": division.name, "level": division.level, "parent": parent_id, "code": division.code}
         entries.append(entry)
         regions = {**regions, ident: entry}
