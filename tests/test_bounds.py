@@ -310,3 +310,20 @@ def test_a_workbook_zip_bomb_is_refused(content_copy, tmp_path):
     output = import_refused(content_copy, path)
     assert output == ("炸弹.xlsx 行 1 列 A 「文件」 其中的 xl/media/image1.png 解压后有 130.0 MB，超过每个部件 128.0 MB 的上限，"
                       "不予导入。\n共 1 个问题，没有写入任何文件。\n")
+
+
+def test_a_workbook_read_row_by_row_still_names_each_cell(content_copy, tmp_path):
+    """Read-only sheets give empty cells without a position: problems must still name row and column."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "公式.xlsx"
+    assert kb("--content", content_copy, "export", path).exit_code == 0
+    workbook = load_workbook(path)
+    header = [c.value for c in workbook["案例"][1]]
+    workbook["案例"].cell(row=3, column=header.index("标题（title）") + 1, value="=1+1")
+    workbook["主要措施"].cell(row=4, column=2, value="=A1")
+    workbook.save(path)
+    output = import_refused(content_copy, path)
+    assert output == ("案例 行 3 列 B 「标题」 单元格是公式：请直接填写内容（可复制后“选择性粘贴 → 值”）\n"
+                      "主要措施 行 4 列 B 「措施名称」 单元格是公式：请直接填写内容（可复制后“选择性粘贴 → 值”）\n"
+                      "共 2 个问题，没有写入任何文件。\n")
