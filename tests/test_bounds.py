@@ -235,6 +235,28 @@ def test_a_million_paragraphs_are_refused_quickly(content_copy, tmp_path):
     assert output.startswith("导入失败：百万段.docx：") and "不予导入" in output
 
 
+def figure_sentences(count: int, seed: int = 2) -> bytes:
+    """One paragraph of `count` sentences, each with a figure and its unit: one outcome candidate each."""
+    rng = random.Random(seed)
+    text = "".join(f"当年受理{rng.randint(10, 99999)}件。" for _ in range(count))
+    return b"<w:p><w:r><w:t>" + text.encode() + b"</w:t></w:r></w:p>"
+
+
+def test_a_word_file_of_too_many_figures_is_refused_before_anything_is_written(content_copy, tmp_path):
+    many = word_file(tmp_path / "数字.docx", [figure_sentences(2_001)])
+    output = import_refused(content_copy, many, "--region", "长宁区")
+    assert output == ("导入失败：数字.docx：文档中有 2,001 处带单位的数字（成效数据候选），超过 2,000 处的上限"
+                      "（经验材料通常几十处），不予导入。\n")
+
+
+def test_a_word_file_of_too_much_text_is_refused(content_copy, tmp_path):
+    rng = random.Random(3)
+    text = "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(500_001)).encode()
+    long = word_file(tmp_path / "长文.docx", [b"<w:p><w:r><w:t>" + text + b"</w:t></w:r></w:p>"])
+    output = import_refused(content_copy, long, "--region", "长宁区")
+    assert output == "导入失败：长文.docx：文档有 500,001 个字，超过 500,000 字的上限（经验材料通常几千到几万字），不予导入。\n"
+
+
 def test_a_word_table_of_too_many_cells_is_refused(content_copy, tmp_path):
     row = b"<w:tr>" + b"<w:tc/>" * 10 + b"</w:tr>"
     table = word_file(tmp_path / "表格.docx", [b"<w:tbl>" + row * 501 + b"</w:tbl>"])

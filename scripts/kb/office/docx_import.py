@@ -16,7 +16,7 @@ from pathlib import Path
 from ..content.corpus import Corpus
 from ..content.scaffold import ID_MAX, REGION_TO_CASE_LEVEL, case_id
 from ..content.validate import province_folder
-from .limits import DOCX, MAX_PARAGRAPHS, MAX_TABLE_CELLS, TooLarge, check_package
+from .limits import DOCX, MAX_CHARACTERS, MAX_FIGURES, MAX_PARAGRAPHS, MAX_TABLE_CELLS, TooLarge, check_package
 
 
 SOURCE_SUFFIX = "-cailiao"  # the draft's source stub: the case id and this
@@ -120,7 +120,7 @@ def read_blocks(path: Path) -> tuple[list[Block], str]:
 
 
 def _check_length(document, name: str) -> None:
-    """Refuse a document with more paragraphs or table cells than MAX_PARAGRAPHS / MAX_TABLE_CELLS."""
+    """Refuse a document with more paragraphs, table cells or characters than the limits allow."""
     from docx.oxml.ns import qn
 
     body = document.element.body
@@ -129,6 +129,9 @@ def _check_length(document, name: str) -> None:
         count = sum(1 for _ in body.iter(tag))
         if count > limit:
             raise TooLarge(name, f"文档有 {count:,} 个{what}，超过 {limit:,} 个的上限（{usual}），不予导入。")
+    characters = sum(len(text.text or "") for text in body.iter(qn("w:t")))
+    if characters > MAX_CHARACTERS:
+        raise TooLarge(name, f"文档有 {characters:,} 个字，超过 {MAX_CHARACTERS:,} 字的上限（经验材料通常几千到几万字），不予导入。")
 
 
 def _styles():
@@ -529,6 +532,9 @@ def import_docx(path: Path, content_dir: Path, corpus: Corpus, region: str | Non
     if not blocks:
         raise ImportFailed(f"{path.name}：文档是空的，没有可导入的内容。")
     draft = build_draft(blocks, core_title, path.name, corpus, region, today)
+    if len(draft.data["outcomes"]) > MAX_FIGURES:
+        raise ImportFailed(f"{path.name}：文档中有 {len(draft.data['outcomes']):,} 处带单位的数字（成效数据候选），"
+                           f"超过 {MAX_FIGURES:,} 处的上限（经验材料通常几十处），不予导入。")
     folder = content_dir / "cases" / province_folder(corpus, draft.data["locality"]["region"])
     case_path = folder / f"{draft.data['id']}.yaml"
     n, base = 2, draft.data["id"]

@@ -51,6 +51,12 @@ RATIO_FROM = 4 * MB
 # outcome candidate written to YAML: 20,000 such paragraphs took 30 s to import, 5,000 take 8 s.
 MAX_PARAGRAPHS = 5_000
 MAX_TABLE_CELLS = 5_000
+# Characters of text: a 20-page 经验材料 has 10,000–40,000; 500,000 is some 250 pages. The text is
+# written to the draft's YAML once, at 1.3 s per 500,000 characters.
+MAX_CHARACTERS = 500_000
+# Outcome candidates (a figure with its unit, such as 1,200 件): a 经验材料 has tens. Each becomes a
+# YAML entry of some lines (20,000 of them took 30 s to write).
+MAX_FIGURES = 2_000
 
 # Rows and columns of one sheet: the 2,000-case export's largest sheet has 7,422 rows (3.7 per
 # case; 200,000 is some 54,000 cases) and its widest 28 columns (the drop-down options take two
