@@ -88,7 +88,7 @@ def write_files(files: Mapping[Path, str | bytes], remove: Iterable[Path] = ()) 
 def _through_link(path: Path) -> Path:
     """The file a symbolic link points to (written as write_text would write it, through the
     link, and not replaced by a plain file); any other path unchanged."""
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 def _undo(done: list[Path], saved: dict[Path, Path], staged: dict[Path, Path]) -> None:
