@@ -222,3 +222,11 @@ def test_excel_export_that_cannot_write_leaves_no_partial_workbook(tmp_path, mon
     assert result.exit_code == 1
     assert result.output.strip() == f"导出失败：写入失败：{tmp_path / '表.xlsx'}{DISK_FULL}"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_to_a_name_too_long_for_the_file_system_says_so(tmp_path):
+    target = tmp_path / ("表" * 100 + ".xlsx")  # 305 bytes
+    result = kb("--content", SHIPPED_CONTENT, "export", target)
+    assert result.exit_code == 1
+    assert result.output == f"导出失败：写入失败：{target}（文件名太长）。原有文件没有改动，也没有留下写了一半的文件。\n"
+    assert list(tmp_path.iterdir()) == []
