@@ -32,7 +32,8 @@ class PackageLimits:
 
 # A 经验材料 runs to 2–20 pages: its document.xml is well under 1 MB and its photos a few MB each
 # (the example's largest part is python-docx's styles at 0.4 MB). 32 MB per part is a 1,000-page
-# text; parsing a document.xml that size takes about 0.5 GB, hence not more.
+# text; parsing a document.xml that size takes about 0.5 GB (800,000 short paragraphs: 540 MB),
+# hence not more.
 DOCX = PackageLimits("Word 文件", file=128 * MB, total=128 * MB, member=32 * MB, members=5_000, directory=4 * MB)
 # `kb export` of 2,000 cases measured 27 MB uncompressed, its largest sheet 8.3 MB: about 13 KB a
 # case. 256 MB holds some 19,000 cases, twice the 10,000 the build is measured at; openpyxl reads
@@ -48,7 +49,9 @@ RATIO_FROM = 4 * MB
 
 # Paragraphs and table cells of a Word file: a 20-page 经验材料 has some 200–600 paragraphs, and
 # a table of figures with 200 cells is a large one. Every sentence with a figure becomes an
-# outcome candidate written to YAML: 20,000 such paragraphs took 30 s to import, 5,000 take 8 s.
+# outcome candidate written to YAML: 20,000 such paragraphs took 30 s to import, 5,000 take 10 s;
+# a document at every Word limit below (4,990 paragraphs, 470,000 characters, 2,000 figures)
+# imports in 12 s at 191 MB.
 MAX_PARAGRAPHS = 5_000
 MAX_TABLE_CELLS = 5_000
 # Characters of text: a 20-page 经验材料 has 10,000–40,000; 500,000 is some 250 pages. The text is
