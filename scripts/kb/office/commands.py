@@ -71,7 +71,7 @@ def _import_xlsx(content_dir: Path, file: Path) -> int:
     for path in result.removed:
         click.echo(f"已移走（地区改到了别的省级目录）：{path}")
     click.echo(f"导入完成：写入 {len(result.written)} 个案例文件，{result.unchanged} 个没有变化、未改动。"
-               + ("改写的文件中原有的注释不保留。" if result.written else ""))
+               + ("写入的文件只改动了变化的字段，注释、顺序和写法照旧。" if result.written else ""))
     return 0
 
 

@@ -592,8 +592,6 @@ def import_cases(content_dir: Path, path: Path) -> ImportResult:
     from ..core.atomic import write_files
     from ..core.problems import display_path
     from ..content.validate import province_folder, validate
-    from .yamlout import case_text
-
     content_dir = Path(content_dir)
     read, problems = read_workbook(path)
     if not read:
@@ -647,12 +645,25 @@ def import_cases(content_dir: Path, path: Path) -> ImportResult:
         if old is not None and normalised(old.data) == normalised(case.data) and old_path == target:
             result.unchanged += 1
             continue
-        writes[target] = case_text(case.data)
+        writes[target] = _case_file_text(case.data, content_dir.parent / old.file if old else None, old)
         if old_path is not None and old_path != target:
             result.removed.append(old_path)
     write_files(writes, remove=result.removed)  # all the files or none (see atomic.write_files)
     result.written = list(writes)
     return result
+
+
+def _case_file_text(data: dict, old_path: Path | None, old) -> str:
+    """The new text of a case file: the old file with only the changed values rewritten
+    (comments, order, quotes and block text kept), or a fresh file for a new case."""
+    from .roundtrip import updated_text
+    from .yamlout import case_text
+
+    if old_path is not None and old_path.is_file():
+        text = updated_text(old_path.read_text(encoding="utf-8"), old.data, data)
+        if text is not None:
+            return text
+    return case_text(data)
 
 
 def _cell_for(cells: dict, field_text: str) -> tuple[str, int, int]:
