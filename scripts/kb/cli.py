@@ -416,11 +416,12 @@ def package(ctx: click.Context, output: Path | None) -> None:
 @main.command(name="import", help="导入 Word 经验材料（.docx，生成草稿案例）或 Excel 案例表（.xlsx，由 kb export 导出后填写）。")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--region", help="（.docx）地区编号或名称，文档中认不出地区时用。")
+@click.option("--source", help="（.docx）把草稿挂到已有的资料条目（content/sources 中的资料或篇目编号），不新建资料条目。")
 @click.pass_context
-def import_command(ctx: click.Context, file: Path, region: str | None) -> None:
+def import_command(ctx: click.Context, file: Path, region: str | None, source: str | None) -> None:
     from .office.commands import import_file
 
-    sys.exit(import_file(ctx.obj["content"], file, region))
+    sys.exit(import_file(ctx.obj["content"], file, region, source))
 
 
 @main.command(help="把全部案例导出为 Excel 表（案例、措施、成效等各一张表，带下拉选项和说明），可填写后用 kb import 导回。")

@@ -6,17 +6,20 @@ from pathlib import Path
 import click
 
 
-def import_file(content_dir: Path, file: Path, region: str | None) -> int:
+def import_file(content_dir: Path, file: Path, region: str | None, source: str | None = None) -> int:
     suffix = file.suffix.lower()
     if suffix == ".docx":
-        return _import_docx(content_dir, file, region)
+        return _import_docx(content_dir, file, region, source)
+    if source:
+        click.echo("--source 只用于 Word 经验材料（.docx）。", err=True)
+        return 1
     if suffix == ".xlsx":
         return _import_xlsx(content_dir, file)
     click.echo(f"不支持的文件类型“{file.suffix}”：可导入 Word 经验材料（.docx）或 Excel 案例表（.xlsx）。", err=True)
     return 1
 
 
-def _import_docx(content_dir: Path, file: Path, region: str | None) -> int:
+def _import_docx(content_dir: Path, file: Path, region: str | None, source: str | None) -> int:
     from ..content.corpus import read_corpus
     from ..core.atomic import WriteFailed
     from .docx_import import ImportFailed, import_docx
@@ -24,20 +27,31 @@ def _import_docx(content_dir: Path, file: Path, region: str | None) -> int:
     corpus = read_corpus(content_dir, entries=False)
     try:
         region_id = _region(corpus, region) if region else None
-        draft, case_path, source_path = import_docx(file, content_dir, corpus, region_id)
+        draft, case_path, source_path = import_docx(file, content_dir, corpus, region_id, source_id=source)
     except (ImportFailed, WriteFailed) as err:
         click.echo(f"导入失败：{err}", err=True)
         return 1
-    click.echo(f"已生成草稿：{case_path}\n已生成资料条目：{source_path}\n\n已识别：")
+    click.echo(f"已生成草稿（status: draft）：{case_path}")
+    if source_path is not None:
+        click.echo(f"已生成资料条目：{source_path}")
+    _report_docx(draft)
+    return 0
+
+
+def _report_docx(draft) -> None:
+    click.echo("\n已识别：")
     for line in draft.mapped:
         click.echo(f"  · {line}")
+    if draft.unsure:
+        click.echo(f"\n需要核对（导入时没有把握的 {len(draft.unsure)} 处；认不准的字段已留空，没有用片段填充）：")
+        for line in draft.unsure:
+            click.echo(f"  ? {line}")
     if draft.left:
-        click.echo("未归入字段（原文放在 notes 中）：" + "、".join(draft.left))
+        click.echo("\n未归入字段（原文放在 notes 中）：" + "、".join(draft.left))
     if draft.dropped:
-        click.echo("已略去（不收录个人信息）：" + "、".join(draft.dropped))
-    click.echo("\n下一步：打开草稿，用自己的话改写，补写摘要、做法类型和主题，核对成效数据候选，"
+        click.echo("\n已略去（不收录个人信息、落款和日期，没有写入任何文件）：" + "、".join(draft.dropped))
+    click.echo("\n下一步：打开草稿，用自己的话改写，补写摘要、做法类型和主题，核对成效数据候选和上面“需要核对”的各项，"
                "然后运行 kb validate；通过校验之前它不会进入网站（kb build 会列出待补的字段）。")
-    return 0
 
 
 def _region(corpus, value: str) -> str:

@@ -1,23 +1,29 @@
 """`kb import 材料.docx`: a Word 经验材料 becomes a draft case for an editor to complete.
 
-The document is read into blocks (paragraphs with their numbering level, tables), split into
-sections by its top-level headings (一、基本情况 / 二、主要做法 / …), and each section is mapped
-to a case field. Every sentence with a figure becomes an outcome candidate; whatever is not
-mapped goes to `notes`. The draft leaves the summary, types, themes and each candidate's
-evidence empty, so `kb validate` (and with it `kb build`) refuses it until an editor completes it.
+The document is read into blocks (paragraphs with their numbering level, alignment and style,
+tables). Contact lines, phone numbers, the signature and dates are left out first (and reported);
+the title and subtitle come from a title or heading style or centred first lines; the rest is split
+into sections by its top-level headings (一、基本情况 / 二、主要做法 / 三、取得成效 / …), and each
+section is mapped to a case field — every figure of 取得成效 becomes an outcome candidate. Whatever
+is not mapped goes to `notes`; whatever the import is unsure of is left empty and listed. The
+draft (status: draft) leaves the summary, types, themes and each candidate's evidence to the editor.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..content.corpus import Corpus
 from ..content.scaffold import ID_MAX, REGION_TO_CASE_LEVEL, case_id
 from ..content.validate import province_folder
+from .docx_figures import count_figures, figure_candidates, sentences, table_candidates
+from .docx_parts import (LABELLED, PHONE, Found, contact_labels, date_year, is_title_like, metadata_label, org_name,
+                         signature)
 from .limits import DOCX, MAX_CHARACTERS, MAX_FIGURES, MAX_PARAGRAPHS, MAX_TABLE_CELLS, TooLarge, check_package
 
+__all__ = ["ImportFailed", "build_draft", "figure_candidates", "import_docx", "numbering", "read_blocks"]
 
 SOURCE_SUFFIX = "-cailiao"  # the draft's source stub: the case id and this
 
@@ -35,6 +41,7 @@ class Block:
     label: str = ""          # the numbering as written, e.g. "（二）"
     style: str = ""
     rows: list[list[str]] | None = None  # for a table
+    centred: bool = False
 
     @property
     def is_table(self) -> bool:
@@ -115,8 +122,19 @@ def read_blocks(path: Path) -> tuple[list[Block], str]:
         elif not level and (depth := _list_depth(item, style)) is not None:
             level, rest = min(3 + depth, 4), text  # Word's automatic numbering: the number is not in the text
         blocks.append(Block(text=rest if level else text, level=level, label=label,
-                            style=style.name if style is not None else ""))
+                            style=style.name if style is not None else "", centred=_centred(item, style)))
     return blocks, core_title
+
+
+def _centred(paragraph, style) -> bool:
+    """Centred directly or by its style (or the style that one is based on)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    while paragraph.alignment is None and style is not None:
+        if style.paragraph_format.alignment is not None:
+            return style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+        style = style.base_style
+    return paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _check_length(document, name: str) -> None:
@@ -172,22 +190,14 @@ def _dedupe_merged(row: list[str]) -> list[str]:
     return out
 
 
-# ------------------------------------------------------------------ recognising the parts
+# ------------------------------------------------------------------ sections
 
 SECTION_KEYWORDS = [
     ("background", ("基本情况", "案例背景", "背景", "基本概况", "起因", "问题的提出", "实施背景")),
     ("measures", ("主要做法", "经验做法", "具体做法", "工作做法", "主要措施", "创新做法", "工作举措", "做法")),
-    ("outcomes", ("取得成效", "主要成效", "工作成效", "实施成效", "成效", "效果")),
+    ("outcomes", ("取得成效", "主要成效", "工作成效", "实施成效", "取得的成效", "成效", "效果")),
     ("lessons", ("经验启示", "启示", "经验体会", "体会", "几点思考", "经验")),
 ]
-METADATA_LABELS = {
-    "title": ("案例名称", "案例标题", "项目名称", "标题", "名称"),
-    "organisation": ("申报单位", "报送单位", "实施单位", "推荐单位", "单位名称", "单位"),
-    "region": ("所在地区", "所属地区", "实施地区", "地区"),
-}
-CONTACT_LABELS = ("联系人", "联系电话", "电话", "手机", "邮箱", "电子邮箱", "传真", "地址")
-ORG_SUFFIX = re.compile(r"(办公室|信访办|信访局|委员会|政府|街道办事处|街道|镇|乡|村委会|居委会|中心|法院|检察院|公安局|分局|司法局|派出所|委|办|局|厅|所|站)$")
-LABELLED = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]\s*(?P<value>.+)$")
 
 
 def section_kind(heading: str) -> str | None:
@@ -198,142 +208,244 @@ def section_kind(heading: str) -> str | None:
     return None
 
 
-def _metadata_label(label: str) -> str | None:
-    for key, words in METADATA_LABELS.items():
-        if label in words:
-            return key
-    return "contact" if any(label.startswith(w) for w in CONTACT_LABELS) else None
+@dataclass
+class Section:
+    heading: str
+    kind: str | None
+    blocks: list[Block] = field(default_factory=list)
 
 
-# ------------------------------------------------------------------ figures → outcome candidates
-
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
-_UNITS = ("个百分点", "万人次", "人次", "件次", "户次", "万元", "亿元", "个月", "小时", "%", "％", "‰", "件", "人", "户",
-          "次", "起", "名", "个", "家", "项", "条", "宗", "批", "场", "期", "处", "座", "所", "元", "天", "倍", "万人")
-_FIGURE = re.compile(r"(?<![\d.,])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<approx>余|多)?\s*(?P<unit>"
-                     + "|".join(re.escape(u) for u in _UNITS) + ")")
-_PERIOD = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:(?:至|到|—|－|-|~|～)(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月))?(?:以来|底|末|上半年|下半年|全年|前三季度)?"
-                     r"|近[一二三四五六七八九十两\d]+年|今年以来|今年|去年|全年|上半年|下半年")
-_CHANGE = re.compile(r"(?P<base>同比|比上年|较上年|与上年相比|比去年|较去年|比(?P<year>\d{4})年|较(?P<year2>\d{4})年)[^，,。；]*?"
-                     r"(?P<dir>下降|减少|降低|上升|增长|增加|提高)了?$")
-_FILLER_START = re.compile(r"^(其中|全年|同时|目前|截至目前|至今|先后|共|累计|总计|全区|全市|全县|全镇)+")
-_FILLER_END = re.compile(r"(共|累计|达到|达|为|约|计|近|超过|超|有|了|总数|人数|数量)+$")
+def _is_section_heading(block: Block) -> bool:
+    return bool(block.label) or (section_kind(block.text) is not None and len(block.text) <= 12)
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+def _opens_with_title(block: Block) -> bool:
+    return (not block.is_table and not _is_section_heading(block) and not org_name(block.text)
+            and is_title_like(block.text, block.style, block.centred, bool(block.label)))
 
 
-def figure_candidates(sentence: str, origin: str) -> list[dict]:
-    """One outcome candidate per figure in the sentence (years and dates are periods, not figures)."""
-    period = _PERIOD.search(sentence)
-    out = []
-    for match in _FIGURE.finditer(sentence):
-        if re.match(r"[年月日号]", sentence[match.end("num"):match.end("num") + 1] or " "):
-            continue
-        number = match.group("num").replace(",", "")
-        value = float(number) if "." in number else int(number)
-        unit = {"％": "%"}.get(match.group("unit"), match.group("unit"))
-        clause = re.split(r"[，,；;：:、（(]", sentence[:match.start()])[-1]
-        candidate = {"indicator": _indicator(clause)}
-        change = _CHANGE.search(clause)
-        if change:
-            baseline = change.group("year") or change.group("year2")
-            baseline = f"{baseline}年" if baseline else ("上年同期" if change.group("base") == "同比" else "上年")
-            sign = -1 if change.group("dir") in ("下降", "减少", "降低") else 1
-            candidate["indicator"] = _indicator(clause[:change.start()]) or candidate["indicator"]
-            candidate["change"] = {"amount": sign * value, "unit": unit, "baseline": baseline}
+def _is_subtitle(block: Block) -> bool:
+    if block.is_table or _is_section_heading(block) or org_name(block.text) or len(block.text) > 60:
+        return False
+    if block.text.startswith(("——", "--", "—")):
+        return True
+    return block.style in ("Subtitle", "副标题") or (block.centred and not block.text.endswith("。"))
+
+
+def title_line_count(blocks: list[Block]) -> int:
+    """How many of the first blocks are the title and subtitle (0, 1 or 2)."""
+    if not blocks or not _opens_with_title(blocks[0]):
+        return 0
+    return 2 if len(blocks) > 1 and _is_subtitle(blocks[1]) else 1
+
+
+def split_sections(blocks: list[Block]) -> tuple[list[Block], list[Section]]:
+    """(the blocks before the first top-level heading, the sections); title lines stay in the head
+    even when they are set in a heading style."""
+    titles = title_line_count(blocks)
+    head, sections = list(blocks[:titles]), []
+    for block in blocks[titles:]:
+        if not block.is_table and block.level == 1:
+            sections.append(Section(block.text, section_kind(block.text)))
+        elif sections:
+            sections[-1].blocks.append(block)
         else:
-            candidate["value"], candidate["unit"] = value, unit
-        if period:
-            candidate["period"] = period.group(0)
-        approx = "（原文为约数）" if match.group("approx") else ""
-        candidate["note"] = f"原文（{origin}）：{sentence}{approx}"
-        out.append(candidate)
-    return out
+            head.append(block)
+    if sections and not any(s.kind == "measures" for s in sections):
+        for section in sections:  # the top-level headings are the measures themselves (一、建立网络 二、…)
+            section.kind = section.kind or "measures"
+    return head, sections
 
 
-def _indicator(clause: str) -> str:
-    clause = _PERIOD.sub("", clause).strip(" ，,")
-    clause = _FILLER_END.sub("", _FILLER_START.sub("", clause)).strip()
-    return clause or "（待填写）"
+# ------------------------------------------------------------------ what is never written
 
-
-def table_candidates(rows: list[list[str]], origin: str) -> list[dict]:
-    """A figures table: header row names the indicators, the first column names the period or item."""
-    if len(rows) < 2:
-        return []
-    header, out = rows[0], []
-    for row in rows[1:]:
-        label = row[0]
-        for col, cell in enumerate(row[1:], start=1):
-            match = re.fullmatch(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|％|件|人|户|次|个)?", cell)
-            if not match or col >= len(header):
-                continue
-            number = match.group(1).replace(",", "")
-            unit = match.group(2) or _unit_from_header(header[col])
-            candidate = {"indicator": re.sub(r"[（(].*?[）)]", "", header[col]).strip() or header[col],
-                         "value": float(number) if "." in number else int(number), "unit": unit or "（待填写）"}
-            if _PERIOD.fullmatch(label) or re.fullmatch(r"\d{4}", label):
-                candidate["period"] = label if "年" in label else f"{label}年"
-            else:
-                candidate["indicator"] = f"{label}：{candidate['indicator']}"
-            candidate["note"] = f"原文（{origin}表格）：{' | '.join(row)}"
-            out.append(candidate)
-    return out
-
-
-def _unit_from_header(header: str) -> str:
-    match = re.search(r"[（(](.+?)[）)]", header)
-    if match:
-        return match.group(1)
-    return "%" if "率" in header else ""
-
-
-# ------------------------------------------------------------------ regions
-
-def find_region(corpus: Corpus, texts: list[str]) -> str | None:
-    """The lowest-level region named in the texts, preferring one whose ancestors are named too."""
-    regions = corpus.region_map()
-    joined = "\n".join(texts)
-    named = []
-    for rid, region in regions.items():
-        if region.get("level") == "country":
+def without_personal_lines(blocks: list[Block], found: Found) -> list[Block]:
+    """Contact lines and phone numbers left out, each reported."""
+    kept = []
+    for block in blocks:
+        if block.is_table:
+            rows = [_row_without_contacts(row, found) for row in block.rows]
+            rows = [row for row in rows if row]
+            if rows:
+                kept.append(Block(rows=rows))
             continue
-        names = {region["name"]}
-        if region.get("level") in ("province", "city") and len(region["name"]) > 2:
-            names.add(re.sub(r"(省|市|自治区)$", "", region["name"]))
-        if any(n and n in joined for n in names):
-            named.append(rid)
-    if not named:
-        return None
-    named_set = set(named)
-
-    def score(rid):
-        chain = corpus.region_path(rid)
-        return (sum(r["id"] in named_set for r in chain), len(chain))
-    return max(named, key=score)
+        labels = contact_labels(block.text)
+        if labels:
+            for label in labels:
+                found.drop(label)
+            continue
+        text = _without_phones(block.text, found)
+        if text:
+            kept.append(replace(block, text=text))
+    return kept
 
 
-# ------------------------------------------------------------------ the mapping
+def _row_without_contacts(row: list[str], found: Found) -> list[str]:
+    if len(row) == 2 and metadata_label(re.sub(r"\s", "", row[0])) == "contact":
+        found.drop(re.sub(r"\s", "", row[0]))
+        return []
+    return [_without_phones(cell, found) for cell in row]
+
+
+def _without_phones(text: str, found: Found) -> str:
+    if not PHONE.search(text):
+        return text
+    found.drop("电话号码")
+    rest = PHONE.sub("", text)
+    if len(re.sub(r"[\s:：，,、；;。（）()]", "", rest)) < 4:
+        return ""
+    return PHONE.sub("（电话号码已略去）", text)
+
 
 @dataclass
-class Draft:
-    data: dict
-    source: dict
-    mapped: list[str] = field(default_factory=list)
-    left: list[str] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)
+class Signed:
+    organisation: str = ""
+    year: int | None = None
 
 
-def _split_name(text: str) -> tuple[str, str]:
-    """"建立三级代理网络。在区、街道……" → name, details."""
-    match = re.match(r"^(.{2,40}?)[。：:！!；;]\s*(.*)$", text, re.S)
-    if match:
-        return match.group(1).strip(), match.group(2).strip()
-    if len(text) <= 40:
-        return text.strip("。 "), ""
-    return text[:20].rstrip("，,") + "……", text
+def without_signature(blocks: list[Block], found: Found) -> tuple[list[Block], Signed]:
+    """The 落款 (unit and date) and date lines left out and reported; the last date is the
+    document's date."""
+    kept, signed = [], Signed()
+    for index, block in enumerate(blocks):
+        if block.is_table or block.level:
+            kept.append(block)
+        elif not _signature_or_date(block.text, blocks[index + 1:], signed, found, _in_sections(kept)):
+            kept.append(block)
+    return kept, signed
+
+
+def _in_sections(kept: list[Block]) -> bool:
+    return any(b.level == 1 and not b.is_table for b in kept[1:])
+
+
+def _signature_or_date(text: str, after: list[Block], signed: Signed, found: Found, body_seen: bool) -> bool:
+    labelled = LABELLED.match(text)
+    if labelled and metadata_label(labelled.group("label")) == "date":
+        text = labelled.group("value").strip()
+    if (year := date_year(text)) is not None:
+        signed.year = year
+        found.drop(f"日期（{text}）")
+        return True
+    if (unit_and_year := signature(text)) is not None:
+        signed.organisation, signed.year = unit_and_year
+        found.drop(f"落款（{text}）")
+        return True
+    following = next((b for b in after if not b.is_table), None)
+    if body_seen and org_name(text) and (following is None or date_year(following.text) is not None):
+        signed.organisation = org_name(text)
+        found.drop(f"落款（{text}）")
+        return True
+    return False
+
+
+# ------------------------------------------------------------------ the head: title, unit, labelled fields
+
+@dataclass
+class Head:
+    title: str = ""
+    title_sure: bool = True
+    subtitle: str = ""
+    organisation: str = ""
+    labelled: dict[str, str] = field(default_factory=dict)
+    intro: list[Block] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_head(blocks: list[Block], title_lines: int, found: Found) -> Head:
+    head = Head()
+    if title_lines:
+        head.title = blocks[0].text
+    if title_lines == 2:
+        head.subtitle = blocks[1].text.lstrip("—- ")
+    for block in blocks[title_lines:]:
+        if block.is_table and all(len(row) == 2 for row in block.rows):
+            _read_form(block.rows, head, found)
+        elif block.is_table:
+            head.intro.append(block)
+        elif not _read_head_line(block, head, title_lines):
+            head.intro.append(block)
+    return head
+
+
+def _read_form(rows: list[list[str]], head: Head, found: Found) -> None:
+    """A 申报表: label | value rows."""
+    for label, value in rows:
+        label = re.sub(r"\s", "", label)
+        key = metadata_label(label)
+        if key in ("contact", "date"):
+            found.drop(label)
+        elif key:
+            head.labelled.setdefault(key, value)
+        else:
+            head.notes.append(f"{label}：{value}")
+
+
+def _read_head_line(block: Block, head: Head, title_lines: int) -> bool:
+    """Takes a labelled field, the unit line, a subtitle or (lacking a styled title) a plain
+    first line as the title; False when the line is body text."""
+    labelled = LABELLED.match(block.text)
+    key = metadata_label(labelled.group("label")) if labelled else None
+    if key and key not in ("contact", "date"):
+        head.labelled.setdefault(key, labelled.group("value").strip())
+        return True
+    if head.intro:
+        return False
+    if not head.organisation and org_name(block.text):
+        head.organisation = org_name(block.text)
+        return True
+    if not head.subtitle and head.title and block.text.startswith(("——", "--", "—")):
+        head.subtitle = block.text.lstrip("—- ")
+        return True
+    if not title_lines and not head.title and _plain_title(block.text):
+        head.title, head.title_sure = block.text, False
+        return True
+    return False
+
+
+def _plain_title(text: str) -> bool:
+    return len(text) <= 40 and not text.endswith(("。", "；", "：", ":")) and "，" not in text
+
+
+# ------------------------------------------------------------------ the sections: background, measures, outcomes, lessons
+
+@dataclass
+class Body:
+    background: list[str] = field(default_factory=list)
+    measures: list[dict] = field(default_factory=list)
+    lessons: list[str] = field(default_factory=list)
+    outcomes: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_body(head: Head, sections: list[Section], found: Found) -> Body:
+    body = Body(notes=list(head.notes))
+    flat = sections and all(s.kind == "measures" for s in sections)
+    for section in sections:
+        if section.kind == "background":
+            body.background += [_block_text(b) for b in section.blocks]
+        elif section.kind == "measures":
+            body.measures += _section_measures(section, flat, body.notes)
+        elif section.kind == "lessons":
+            body.lessons += _section_lessons(section, body.notes)
+        elif section.kind == "outcomes":
+            body.outcomes += _section_outcomes(section, body.notes)
+        else:
+            body.notes += [f"【{section.heading}】"] + [_block_text(b) for b in section.blocks]
+    _place_intro(head.intro, body)
+    if not any(s.kind == "outcomes" for s in sections):
+        body.outcomes = _outcomes_without_section(head.intro, sections, found)
+    _report_unsure_items(body, found)
+    return body
+
+
+def _place_intro(intro: list[Block], body: Body) -> None:
+    if not intro:
+        return
+    if body.background:
+        body.notes = ["【开头】"] + [_block_text(b) for b in intro] + body.notes
+    else:
+        body.background = [_block_text(b) for b in intro]
 
 
 def _block_text(block: Block) -> str:
@@ -347,10 +459,9 @@ def _items(blocks: list[Block]) -> tuple[list[Block], list[list[Block]]]:
     levels = sorted({b.level for b in blocks if b.level >= 2})
     if not levels:
         return blocks, []
-    top = levels[0]
     intro, items = [], []
     for block in blocks:
-        if block.level == top:
+        if block.level == levels[0]:
             items.append([block])
         elif items:
             items[-1].append(block)
@@ -359,194 +470,360 @@ def _items(blocks: list[Block]) -> tuple[list[Block], list[list[Block]]]:
     return intro, items
 
 
-def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Corpus,
-                region: str | None = None, today: dt.date | None = None) -> Draft:
-    today = today or dt.date.today()
-    meta: dict[str, str] = {}
-    guess: dict[str, str] = {}
-    dropped, notes = [], []
-    preamble, sections = [], []  # sections: (heading, kind, blocks)
-    for block in blocks:
-        if not block.is_table and block.level == 1:
-            sections.append((block.text, section_kind(block.text), []))
-        elif sections:
-            sections[-1][2].append(block)
-        else:
-            preamble.append(block)
-    # A document whose top-level headings are the measures themselves (一、建立网络 二、…).
-    if sections and not any(kind == "measures" for _, kind, _ in sections):
-        sections = [(h, kind or "measures", b) for h, kind, b in sections]
+def split_name(text: str) -> tuple[str, str]:
+    """"建立三级代理网络。在区、街道……" → (name, details); the name is empty when the text has
+    no short lead phrase (the import never cuts a sentence into a name)."""
+    match = re.match(r"^(.{2,40}?)[。：:！!；;]\s*(.*)$", text, re.S)
+    if match:
+        return match.group(1).strip(), match.group(2).strip()
+    if len(text) <= 40:
+        return text.strip("。 "), ""
+    return "", text
 
-    # Preamble: title, organisation, labelled fields, key-value tables, intro paragraphs.
-    intro = []
-    for block in preamble:
-        if block.is_table and all(len(r) == 2 for r in block.rows):
-            for label, value in block.rows:
-                key = _metadata_label(re.sub(r"\s", "", label))
-                if key == "contact":
-                    dropped.append(label)
-                elif key:
-                    meta.setdefault(key, value)
-                else:
-                    notes.append(f"{label}：{value}")
-            continue
+
+def _measure(name_text: str, more: list[Block]) -> dict:
+    name, details = split_name(name_text)
+    return {"name": name, "details": "\n".join(filter(None, [details] + [_block_text(b) for b in more]))}
+
+
+def _section_measures(section: Section, flat: bool, notes: list[str]) -> list[dict]:
+    lead, items = _items(section.blocks)
+    if items:
+        if lead:
+            notes += [f"【{section.heading}】"] + [_block_text(b) for b in lead]
+        return [_measure(item[0].text, item[1:]) for item in items]
+    if flat and section_kind(section.heading) is None:  # the heading itself is the measure
+        return [_measure(section.heading, section.blocks)]
+    return [_measure(_block_text(b), []) for b in section.blocks]
+
+
+def _section_lessons(section: Section, notes: list[str]) -> list[str]:
+    lead, items = _items(section.blocks)
+    if not items:
+        return [_block_text(b) for b in section.blocks if not b.is_table]
+    if lead:
+        notes += [f"【{section.heading}】"] + [_block_text(b) for b in lead]
+    return ["".join([item[0].text] + [_block_text(b) for b in item[1:]]) for item in items]
+
+
+def _section_outcomes(section: Section, notes: list[str]) -> list[dict]:
+    """Every figure of the 取得成效 section is a candidate; its sentences without a figure stay
+    in the notes for the summary."""
+    origin = section.heading[:12]
+    candidates, plain = [], []
+    for block in section.blocks:
         if block.is_table:
-            intro.append(block)
+            candidates += table_candidates(block.rows, origin)
             continue
-        labelled = LABELLED.match(block.text)
-        key = _metadata_label(labelled.group("label")) if labelled else None
-        if key == "contact":
-            dropped.append(labelled.group("label"))
-        elif key:
-            meta.setdefault(key, labelled.group("value").strip())
-        elif "title" not in guess and (block.style in ("Title", "标题") or (not intro and len(block.text) <= 60 and not block.text.endswith("。"))):
-            guess["title"] = block.text
-        elif block.text.startswith(("——", "--", "—")) and not intro:
-            meta.setdefault("subtitle", block.text.lstrip("—- "))
-        elif "organisation" not in guess and not intro and len(block.text) <= 30 and ORG_SUFFIX.search(block.text.strip("（）() ")):
-            guess["organisation"] = block.text.strip("（）() ")
-        else:
-            intro.append(block)
-    meta = {**guess, **meta}  # what the document labels (案例名称：…, a 申报表 table) wins over a guess
-    title = meta.get("title") or core_title or Path(file_name).stem
+        for sentence in sentences(_block_text(block)):
+            found_here = figure_candidates(sentence, origin)
+            candidates += found_here
+            if not found_here:
+                plain.append(sentence)
+    if plain:
+        notes += [f"【{section.heading}】（没有数字的句子）"] + plain
+    return candidates
 
-    background, measures, lessons, candidates = [], [], [], []
-    for paragraph in intro:
-        candidates += _candidates(paragraph, "开头")
-    for heading, kind, section in sections:
-        origin = heading[:12]
-        for block in section:
-            candidates += _candidates(block, origin)
-        if kind == "background":
-            background += [_block_text(b) for b in section]
-        elif kind == "measures":
-            lead, items = _items(section)
-            if items:
-                notes += [f"【{heading}】"] + [_block_text(b) for b in lead] if lead else []
-                for item in items:
-                    name, details = _split_name(item[0].text)
-                    rest = [_block_text(b) for b in item[1:]]
-                    measures.append({"name": name, "details": "\n".join(filter(None, [details] + rest))})
-            elif sections and all(k == "measures" for _, k, _ in sections) and section_kind(heading) is None:
-                # the heading itself is the measure
-                name, details = _split_name(heading)
-                measures.append({"name": name, "details": "\n".join(filter(None, [details] + [_block_text(b) for b in section]))})
-            else:
-                for block in section:
-                    name, details = _split_name(_block_text(block))
-                    measures.append({"name": name, "details": details})
-        elif kind == "lessons":
-            lead, items = _items(section)
-            if items:
-                lessons += ["".join([item[0].text] + [_block_text(b) for b in item[1:]]) for item in items]
-                notes += ([f"【{heading}】"] + [_block_text(b) for b in lead]) if lead else []
-            else:
-                lessons += [_block_text(b) for b in section if not b.is_table]
-        else:  # outcomes prose and anything unrecognised stay in the notes
-            notes += [f"【{heading}】"] + [_block_text(b) for b in section]
-    if intro:
-        if background:
-            notes = ["【开头】"] + [_block_text(b) for b in intro] + notes
-        else:
-            background = [_block_text(b) for b in intro]
 
-    region_id = region or find_region(corpus, [title, meta.get("subtitle", ""), meta.get("organisation", ""),
-                                               meta.get("region", "")]) \
-        or find_region(corpus, [_block_text(b) for b in blocks[:12]])
+def _outcomes_without_section(intro: list[Block], sections: list[Section], found: Found) -> list[dict]:
+    """No 取得成效 section: figures of the opening and of sections that are neither background
+    nor measures, each listed as unsure."""
+    blocks = [("开头", b) for b in intro] + [(s.heading[:12], b) for s in sections
+                                             if s.kind not in ("background", "measures") for b in s.blocks]
+    candidates = []
+    for origin, block in blocks:
+        if block.is_table:
+            candidates += table_candidates(block.rows, origin)
+        else:
+            candidates += [c for s in sentences(block.text) for c in figure_candidates(s, origin)]
+    if candidates:
+        found.unsure.append(f"文中没有“取得成效”一节：{len(candidates)} 条成效数据候选取自其他段落，请逐条核对")
+    return candidates
+
+
+def _report_unsure_items(body: Body, found: Found) -> None:
+    for n, measure in enumerate(body.measures, start=1):
+        if not measure["name"]:
+            found.unsure.append(f"主要措施第 {n} 条：没有认出措施名称（已留空），内容放在 details 中")
+    for n, outcome in enumerate(body.outcomes, start=1):
+        if not outcome.get("indicator"):
+            found.unsure.append(f"成效数据第 {n} 条：没有认出指标（已留空）——{outcome['note']}")
+        if "value" in outcome and not outcome.get("unit"):
+            found.unsure.append(f"成效数据第 {n} 条：表格没有写单位（已留空）——{outcome['note']}")
+
+
+# ------------------------------------------------------------------ title, unit, region, years
+
+def choose_title(head: Head, core_title: str, file_name: str, found: Found) -> str:
+    if head.labelled.get("title"):
+        if head.title and head.title != head.labelled["title"]:
+            head.notes.append(f"文档标题行：{head.title}")
+        return head.labelled["title"]
+    if head.title and head.title_sure:
+        return head.title
+    if head.title:
+        found.unsure.append(f"标题取自第一行“{head.title}”（没有标题样式，也没有居中），请核对")
+        return head.title
+    if core_title:
+        found.unsure.append(f"文中没有认出标题，标题取自文件属性“{core_title}”，请核对")
+        return core_title
+    found.unsure.append(f"没有认出标题（已留空）：请按文件《{file_name}》填写")
+    return ""
+
+
+def choose_organisation(head: Head, signed: Signed, found: Found) -> str:
+    if head.labelled.get("organisation") or head.organisation:
+        return head.labelled.get("organisation") or head.organisation
+    if signed.organisation:
+        found.unsure.append(f"实施单位取自落款“{signed.organisation}”，请核对是否就是实施单位")
+        return signed.organisation
+    found.unsure.append("没有认出实施单位（已留空）")
+    return ""
+
+
+def choose_region(corpus: Corpus, given: str | None, named: list[str], blocks: list[Block],
+                  file_name: str, found: Found) -> str:
+    if given:
+        return given
+    region_id = find_region(corpus, named)
+    if region_id is None:
+        region_id = find_region(corpus, [_block_text(b) for b in blocks[:12]])
+        if region_id is not None:
+            found.unsure.append(f"地区是从正文的地名推断的（{region_id}），请核对")
     if region_id is None:
         raise ImportFailed(f"{file_name}：没有从文档中认出地区（地区名录 content/regions.yaml 中的地名），"
                            "请用 --region 指定，例如 kb import 材料.docx --region 长宁区")
-    all_text = "\n".join(_block_text(b) for b in blocks)
-    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", all_text) if int(y) <= today.year]
-    starts = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|以来|开始|试点|推行|建立)", all_text)]
-    period = {"reported_year": max(years) if years else today.year}
-    if starts and min(starts) <= period["reported_year"]:
-        period["start_year"] = min(starts)
+    return region_id
 
-    short_name = title
+
+def find_region(corpus: Corpus, texts: list[str]) -> str | None:
+    """The lowest-level region named in the texts, preferring one whose ancestors are named too."""
+    regions = corpus.region_map()
+    joined = "\n".join(texts)
+    named = [rid for rid, region in regions.items()
+             if region.get("level") != "country" and any(n in joined for n in _region_names(region))]
+    if not named:
+        return None
+    named_set = set(named)
+
+    def score(rid):
+        chain = corpus.region_path(rid)
+        return (sum(r["id"] in named_set for r in chain), len(chain))
+    return max(named, key=score)
+
+
+def _region_names(region: dict) -> set[str]:
+    names = {region["name"]}
+    if region.get("level") in ("province", "city") and len(region["name"]) > 2:
+        names.add(re.sub(r"(省|市|自治区)$", "", region["name"]))
+    return {n for n in names if n}
+
+
+_STARTED = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|以来|开始|试点|推行|建立)")
+
+
+def choose_period(reported: int | None, texts: list[str], found: Found) -> dict:
+    """The reported year is the document's own date (or its source's year); it is never guessed
+    from the years the text mentions. The start year is the earliest “XXXX年起/以来/开始…”."""
+    period = {}
+    if reported is None:
+        found.unsure.append("报道年份：文中没有落款日期（已留空），请按资料填写")
+    else:
+        period["reported_year"] = reported
+    starts = [int(y) for y in _STARTED.findall("\n".join(texts))]
+    if starts and (reported is None or min(starts) <= reported):
+        period["start_year"] = min(starts)
+        found.unsure.append(f"开始年份 {min(starts)} 取自文中“{min(starts)}年起/以来”一类说法，请核对")
+    return period
+
+
+# ------------------------------------------------------------------ the draft
+
+@dataclass
+class Draft:
+    data: dict
+    source: dict | None  # the new source stub; None when the draft cites an existing source
+    mapped: list[str] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Corpus,
+                region: str | None = None, today: dt.date | None = None, source: dict | None = None) -> Draft:
+    """The draft case (and, without `source`, a source stub) for a document's blocks."""
+    today, found = today or dt.date.today(), Found()
+    blocks, signed = without_signature(without_personal_lines(blocks, found), found)
+    head_blocks, sections = split_sections(blocks)
+    head = read_head(head_blocks, title_line_count(head_blocks), found)
+    title = choose_title(head, core_title, file_name, found)
+    body = read_body(head, sections, found)
+    organisation = choose_organisation(head, signed, found)
+    region_id = choose_region(corpus, region, [title, head.subtitle, organisation, head.labelled.get("region", "")],
+                              blocks, file_name, found)
+    reported = source.get("year") if source else signed.year
+    period = choose_period(reported if isinstance(reported, int) else None, [_block_text(b) for b in blocks], found)
+    ident = _draft_id(corpus, region_id, title or Path(file_name).stem)
+    source_id = source["id"] if source else f"{ident}{SOURCE_SUFFIX}"
+    data = _case_data(ident, title, organisation, region_id, corpus, period, body, source_id, today)
+    data["notes"] = _notes(file_name, head, body.notes)
+    stub = None if source else _source_stub(source_id, title, head.subtitle, organisation, period, file_name)
+    draft = Draft(data, stub, unsure=found.unsure, dropped=found.dropped,
+                  left=[line for line in body.notes if line.startswith("【")])
+    draft.mapped = _mapped(draft, corpus, head.subtitle, source is not None)
+    return draft
+
+
+def _draft_id(corpus: Corpus, region_id: str, name: str) -> str:
+    short_name = name
     for region_part in corpus.region_path(region_id):
         short_name = short_name.replace(region_part["name"], "")
-    ident = case_id(region_id, re.sub(r"[“”\"'《》：:——]", "", short_name) or title,
-                    limit=ID_MAX - len(f"-v99{SOURCE_SUFFIX}"))  # room for import_docx's -v2… and the source's suffix
-    source_id = f"{ident}{SOURCE_SUFFIX}"
+    return case_id(region_id, re.sub(r"[“”\"'《》：:——]", "", short_name) or name,
+                   limit=ID_MAX - len(f"-v99{SOURCE_SUFFIX}"))  # room for import_docx's -v2… and the source's suffix
+
+
+def _case_data(ident: str, title: str, organisation: str, region_id: str, corpus: Corpus, period: dict,
+               body: Body, source_id: str, today: dt.date) -> dict:
     level = REGION_TO_CASE_LEVEL[corpus.region_map()[region_id]["level"]]
-    head_notes = [f"由 kb import 从 Word 文件《{file_name}》生成的草稿。背景、措施和经验启示照录原文，发布前须用自己的话改写；"
-                  "摘要、做法类型、主题待编辑填写；成效数据是带数字的句子（候选），保留真正的成效并填写统计期和证据强度（evidence），删去其余。"]
-    if meta.get("subtitle"):
-        head_notes.append(f"副标题：{meta['subtitle']}")
-    if meta.get("region"):
-        head_notes.append(f"文档所填地区：{meta['region']}")
     data = {
         "id": ident, "title": title, "status": "draft",
         "locality": {"region": region_id, "level": level},
-        "organisation": meta.get("organisation", ""),
+        "organisation": organisation,
         "practice_types": [], "themes": [],
         "period": period,
         "summary": "",
-        "background": "\n\n".join(background),
-        "measures": measures or [{"name": "", "details": ""}],
-        "outcomes": candidates,
+        "background": "\n\n".join(body.background),
+        "measures": body.measures or [{"name": "", "details": ""}],
+        "outcomes": [dict(c, indicator=c.get("indicator", "")) for c in body.outcomes],
         # The document's own conclusions: its basis is the document itself.
-        "lessons": [{"text": text, "basis": "source", "source": source_id} for text in lessons],
+        "lessons": [{"text": text, "basis": "source", "source": source_id} for text in body.lessons],
         "sources": [{"source": source_id}],
-        "notes": "\n\n".join(head_notes + ["以下为原文中未归入字段的内容：\n" + "\n".join(notes)] if notes else head_notes),
         "added": today.isoformat(),
     }
-    if not data["background"]:
-        del data["background"]
-    if not lessons:
-        del data["lessons"]
-    source = {"id": source_id, "kind": "article", "title": title,
-              **({"authors": [meta["organisation"]]} if meta.get("organisation") else {}),
-              "year": period["reported_year"],
-              "note": f"经验材料（Word 文件《{file_name}》），由 kb import 生成的资料条目：请补全出处（印发单位、汇编名称、页码等）。"}
-    region_name = "".join(r["name"] for r in corpus.region_path(region_id))
-    mapped = [f"标题：{title}", f"实施单位：{data['organisation'] or '（未认出，待填写）'}",
-              f"地区：{region_name}（{region_id}，{level}）",
-              f"时间：报道 {period['reported_year']} 年" + (f"，{period['start_year']} 年起" if "start_year" in period else ""),
-              f"背景与问题：{len(data.get('background', ''))} 字",
-              f"主要措施 {len(measures)} 条：" + "；".join(m["name"] for m in measures),
-              f"经验启示 {len(lessons)} 条", f"成效数据候选 {len(candidates)} 条（带数字的句子）",
-              f"资料来源：{source_id}（新建资料条目，待补全）"]
-    left = [line for line in notes if line.startswith("【")]
-    return Draft(data, source, mapped, left, dropped)
+    for optional in ("background", "lessons"):
+        if not data[optional]:
+            del data[optional]
+    return data
 
 
-def _candidates(block: Block, origin: str) -> list[dict]:
-    if block.is_table:
-        return table_candidates(block.rows, origin)
-    return [c for s in sentences(block.text) for c in figure_candidates(s, origin)]
+def _notes(file_name: str, head: Head, notes: list[str]) -> str:
+    parts = [f"由 kb import 从 Word 文件《{file_name}》生成的草稿。背景、措施和经验启示照录原文，发布前须用自己的话改写；"
+             "摘要、做法类型、主题待编辑填写；成效数据是“取得成效”中带数字的句子（候选），保留真正的成效并填写统计期和"
+             "证据强度（evidence），删去其余。导入时没有把握的字段留空，见导入时列出的“需要核对”。"]
+    if head.subtitle:
+        parts.append(f"副标题：{head.subtitle}")
+    if head.labelled.get("region"):
+        parts.append(f"文档所填地区：{head.labelled['region']}")
+    if notes:
+        parts.append("以下为原文中未归入字段的内容：\n" + "\n".join(notes))
+    return "\n\n".join(parts)
 
+
+def _source_stub(source_id: str, title: str, subtitle: str, organisation: str, period: dict, file_name: str) -> dict:
+    stub = {"id": source_id, "kind": "article", "title": f"{title}——{subtitle}" if subtitle else title or file_name}
+    if organisation:
+        stub["authors"] = [organisation]
+    if "reported_year" in period:
+        stub["year"] = period["reported_year"]
+    stub["note"] = (f"经验材料（Word 文件《{file_name}》），由 kb import 生成的资料条目：请补全出处（印发单位、汇编名称、页码等）"
+                    + ("。" if "year" in stub else "；文中没有日期，年份不详。"))
+    return stub
+
+
+def _mapped(draft: Draft, corpus: Corpus, subtitle: str, existing_source: bool) -> list[str]:
+    data = draft.data
+    region = data["locality"]["region"]
+    period = data["period"]
+    years = "，".join(filter(None, [f"报道 {period['reported_year']} 年" if "reported_year" in period else "报道年份（待填写）",
+                                    f"{period['start_year']} 年起" if "start_year" in period else ""]))
+    source = data["sources"][0]["source"]
+    return [f"标题：{data['title'] or '（待填写）'}"] + ([f"副标题：{subtitle}（写在编辑说明和资料条目中）"] if subtitle else []) + [
+        f"实施单位：{data['organisation'] or '（待填写）'}",
+        f"地区：{''.join(r['name'] for r in corpus.region_path(region))}（{region}，{data['locality']['level']}）",
+        f"时间：{years}",
+        f"背景与问题：{len(data.get('background', ''))} 字",
+        f"主要措施 {len(data['measures'])} 条：" + "；".join(m["name"] or "（名称待填写）" for m in data["measures"]),
+        f"经验启示 {len(data.get('lessons', []))} 条",
+        f"成效数据候选 {len(data['outcomes'])} 条（“取得成效”中带数字的句子和表格）",
+        f"资料来源：{source}" + ("（已有资料条目）" if existing_source else "（新建资料条目，待补全）"),
+    ]
 
 # ------------------------------------------------------------------ writing
 
+CASE_COMMENT = "草稿：由 kb import 从 Word 文件生成。补全后运行 kb validate，通过后才会进入网站。"
+
+
+def existing_source(content_dir: Path, source_id: str) -> dict:
+    """The source (or compendium article) a draft is attached to with --source."""
+    from ..content.load import load_file
+
+    for path in sorted((Path(content_dir) / "sources").glob("*.yaml")):
+        data = load_file(path).data
+        if not isinstance(data, dict):
+            continue
+        if data.get("id") == source_id:
+            return data
+        for article in data.get("contents") or []:
+            if isinstance(article, dict) and article.get("id") == source_id:
+                return {"year": data.get("year"), **article}
+    raise ImportFailed(f"没有编号为“{source_id}”的资料条目（content/sources 中的资料或篇目编号）。"
+                       "不写 --source 时会新建一个资料条目。")
+
+
 def import_docx(path: Path, content_dir: Path, corpus: Corpus, region: str | None = None,
-                today: dt.date | None = None) -> tuple[Draft, Path, Path]:
-    """Read, map and write the draft case and its source stub; nothing is written on failure
-    (core.atomic.WriteFailed when the disk refuses the write)."""
+                today: dt.date | None = None, source_id: str | None = None) -> tuple[Draft, Path, Path | None]:
+    """Read, map and write the draft case (and its source stub unless `source_id` names an
+    existing source); nothing is written on failure (core.atomic.WriteFailed when the disk
+    refuses the write)."""
     from ..core.atomic import write_files
-    from .yamlout import case_text, source_text
 
     path = Path(path)
+    source = existing_source(content_dir, source_id) if source_id else None
     blocks, core_title = read_blocks(path)
     if not blocks:
         raise ImportFailed(f"{path.name}：文档是空的，没有可导入的内容。")
-    draft = build_draft(blocks, core_title, path.name, corpus, region, today)
-    if len(draft.data["outcomes"]) > MAX_FIGURES:
-        raise ImportFailed(f"{path.name}：文档中有 {len(draft.data['outcomes']):,} 处带单位的数字（成效数据候选），"
+    _check_figures(blocks, path.name)
+    draft = build_draft(blocks, core_title, path.name, corpus, region, today, source)
+    case_path = _free_case_path(draft, content_dir, corpus)
+    source_path = content_dir / "sources" / f"{draft.source['id']}.yaml" if draft.source else None
+    write_files(_texts(draft, case_path, source_path))  # both files or neither
+    return draft, case_path, source_path
+
+
+def _check_figures(blocks: list[Block], name: str) -> None:
+    figures = count_figures(_block_text(b) for b in blocks)
+    if figures > MAX_FIGURES:
+        raise ImportFailed(f"{name}：文档中有 {figures:,} 处带单位的数字（成效数据候选），"
                            f"超过 {MAX_FIGURES:,} 处的上限（经验材料通常几十处），不予导入。")
+
+
+def _free_case_path(draft: Draft, content_dir: Path, corpus: Corpus) -> Path:
+    """The draft's file; a second import of the same document gets -v2, -v3 … (case and stub)."""
     folder = content_dir / "cases" / province_folder(corpus, draft.data["locality"]["region"])
-    case_path = folder / f"{draft.data['id']}.yaml"
-    n, base = 2, draft.data["id"]
-    while case_path.exists() or (content_dir / "sources" / f"{draft.data['sources'][0]['source']}.yaml").exists():
-        draft.data["id"] = f"{base}-v{n}"
-        draft.data["sources"][0]["source"] = draft.source["id"] = f"{draft.data['id']}{SOURCE_SUFFIX}"
+    base, n = draft.data["id"], 2
+
+    def taken() -> bool:
+        stub = draft.source and (content_dir / "sources" / f"{draft.source['id']}.yaml").exists()
+        return (folder / f"{draft.data['id']}.yaml").exists() or bool(stub)
+
+    while taken():
+        _rename(draft, f"{base}-v{n}")
+        n += 1
+    return folder / f"{draft.data['id']}.yaml"
+
+
+def _rename(draft: Draft, ident: str) -> None:
+    draft.data["id"] = ident
+    if draft.source:
+        draft.data["sources"][0]["source"] = draft.source["id"] = f"{ident}{SOURCE_SUFFIX}"
         for lesson in draft.data.get("lessons", []):
             lesson["source"] = draft.source["id"]
-        case_path = folder / f"{draft.data['id']}.yaml"
-        n += 1
-    source_path = content_dir / "sources" / f"{draft.source['id']}.yaml"
-    texts = {case_path: case_text(draft.data, ["草稿：由 kb import 从 Word 文件生成。补全后运行 kb validate，通过后才会进入网站。"]),
-             source_path: source_text(draft.source)}
-    write_files(texts)  # both files or neither
-    return draft, case_path, source_path
+
+
+def _texts(draft: Draft, case_path: Path, source_path: Path | None) -> dict[Path, str]:
+    from .yamlout import case_text, source_text
+
+    texts = {case_path: case_text(draft.data, [CASE_COMMENT])}
+    if source_path is not None:
+        texts[source_path] = source_text(draft.source)
+    return texts

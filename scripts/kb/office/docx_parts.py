@@ -1,0 +1,96 @@
+"""Recognising the parts of a Word 经验材料 around its sections: the title lines, the unit line,
+labelled fields, and what is never written into a case — contact lines, phone numbers, the
+signature (单位落款) and dates. Each recogniser says what it found, so the import can report it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CONTACT_LABELS = ("联系人", "联系电话", "电话", "手机", "邮箱", "电子邮箱", "电子信箱", "传真", "地址", "通讯地址",
+                  "邮编", "邮政编码", "QQ", "微信")
+DATE_LABELS = ("日期", "时间", "报送日期", "报送时间", "填报日期", "填报时间", "成文日期")
+METADATA_LABELS = {
+    "title": ("案例名称", "案例标题", "项目名称", "标题", "名称"),
+    "organisation": ("申报单位", "报送单位", "实施单位", "推荐单位", "单位名称", "单位"),
+    "region": ("所在地区", "所属地区", "实施地区", "地区"),
+}
+ORG_SUFFIX = re.compile(r"(办公室|信访办|信访局|委员会|政府|街道办事处|街道|镇|乡|村委会|居委会|中心|法院|检察院|公安局|分局|"
+                        r"司法局|派出所|党委|党工委|委|办|局|厅|所|站)$")
+LABELLED = re.compile(r"^(?P<label>[\u4e00-\u9fffA-Za-z]{2,6})\s*[:：]\s*(?P<value>.+)$")
+PHONE = re.compile(r"(?<![\d-])(?:1[3-9]\d{9}|0\d{2,3}[-－—\s]?\d{7,8}|\d{3,4}[-－]\d{7,8})(?![\d-])")
+_DIGITS = {**{ch: 0 for ch in "〇○零"}, **{ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}}
+_DATE = (r"(?P<year>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+         r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?")
+DATE_LINE = re.compile(rf"^[（(]?{_DATE}[）)]?$")
+SIGNATURE_LINE = re.compile(rf"^(?P<org>[^，,。；;：:]{{2,40}}?)\s*{_DATE}$")
+_TITLE_STYLES = re.compile(r"^(Title|Subtitle|标题|副标题|(Heading|标题)\s*\d)$")
+_SENTENCE_END = ("。", "；", ";", "：", ":")
+
+
+def year_of(text: str) -> int:
+    """2008 from “2008” or “二〇〇八”."""
+    if text.isdigit():
+        return int(text)
+    return int("".join(str(_DIGITS[ch]) for ch in text))
+
+
+def metadata_label(label: str) -> str | None:
+    """Which field a “标签：值” line or form row gives: a metadata key, "contact", "date" or None."""
+    for key, words in METADATA_LABELS.items():
+        if label in words:
+            return key
+    if any(label.startswith(w) for w in CONTACT_LABELS):
+        return "contact"
+    return "date" if label in DATE_LABELS else None
+
+
+def contact_labels(text: str) -> list[str]:
+    """The contact labels a line starts with or carries (“联系人：王某　电话：139…”)."""
+    found = re.findall(r"(" + "|".join(sorted(CONTACT_LABELS, key=len, reverse=True)) + r")\s*[:：]", text)
+    starts = LABELLED.match(text)
+    if starts and metadata_label(starts.group("label")) == "contact" and not found:
+        found = [starts.group("label")]
+    return found if found and (text.startswith(tuple(CONTACT_LABELS)) or len(found) > 1) else []
+
+
+def org_name(text: str) -> str | None:
+    """The unit a short line names (“（上海市长宁区信访办公室）”), or None."""
+    plain = text.strip("（）() ")
+    if len(plain) <= 30 and not re.search(r"[，,。；;：:、“”]", plain) and ORG_SUFFIX.search(plain):
+        return plain
+    return None
+
+
+def date_year(text: str) -> int | None:
+    """The year of a line that is only a date (“2008年3月”, “二〇二三年五月十日”)."""
+    match = DATE_LINE.match(text.strip())
+    return year_of(match.group("year")) if match else None
+
+
+def signature(text: str) -> tuple[str, int] | None:
+    """(unit, year) of a 落款 line: a unit name followed by a date."""
+    match = SIGNATURE_LINE.match(text.strip())
+    if not match or not org_name(match.group("org").strip()):
+        return None
+    return match.group("org").strip(), year_of(match.group("year"))
+
+
+def is_title_like(text: str, style: str, centred: bool, numbered: bool) -> bool:
+    """A title line: set in a title or heading style, or centred; short and not a sentence."""
+    if numbered or len(text) > 60 or text.endswith(_SENTENCE_END) or LABELLED.match(text):
+        return False
+    return bool(_TITLE_STYLES.match(style or "")) or centred
+
+
+@dataclass
+class Found:
+    """What the import recognised and what it is unsure of, for its report."""
+    mapped: list[str] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+    def drop(self, what: str) -> None:
+        if what not in self.dropped:
+            self.dropped.append(what)
