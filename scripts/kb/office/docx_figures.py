@@ -13,7 +13,7 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _TIME_UNITS = ("个工作日", "工作日", "个小时", "小时", "分钟", "个月", "天", "日", "周")
 _UNITS = ("个百分点", "万人次", "人次", "件次", "户次", "万元", "亿元") + _TIME_UNITS + (
     "%", "％", "‰", "件", "人", "户", "次", "起", "名", "个", "家", "项", "条", "宗", "批", "场", "期", "处",
-    "座", "所", "元", "倍", "万人")
+    "座", "所", "元", "倍", "万人", "份")
 _FIGURE = re.compile(r"(?<![\d.,])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<approx>余|多)?\s*(?P<unit>"
                      + "|".join(re.escape(u) for u in _UNITS) + ")")
 _WITHIN = re.compile(r"^\s*(内|以内|之内|前)")
@@ -30,6 +30,14 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def count_figures(texts) -> int:
     """How many figures with a unit the texts hold (the import's limit counts them all)."""
     return sum(1 for text in texts for _ in _FIGURE.finditer(text))
+
+
+_RESULT_WORDS = re.compile(r"率|同比|下降|减少|降低|上升|增长|增加|提高|比上年|较上年|化解|办结|满意")
+
+
+def reads_like_result(sentence: str) -> bool:
+    """A sentence that reports a result (a rate or a change), not one that describes the place."""
+    return bool(_RESULT_WORDS.search(sentence))
 
 
 def sentences(text: str) -> list[str]:
@@ -94,6 +102,8 @@ def table_candidates(rows: list[list[str]], origin: str) -> list[dict]:
     """A figures table: header row names the indicators, the first column names the period or item."""
     if len(rows) < 2:
         return []
+    if len(rows[0]) > 1 and all(_is_period(cell) for cell in rows[0][1:]):
+        rows = [list(column) for column in zip(*rows)]  # the periods run across the top: read it turned
     header, out = rows[0], []
     for row in rows[1:]:
         for col, cell in enumerate(row[1:], start=1):
@@ -109,12 +119,16 @@ def _table_candidate(row: list[str], column_header: str, match: re.Match, origin
     unit = {"％": "%"}.get(match.group(2) or "", match.group(2)) or _unit_from_header(column_header)
     candidate = {"indicator": re.sub(r"[（(].*?[）)]", "", column_header).strip() or column_header,
                  "value": float(number) if "." in number else int(number), "unit": unit}
-    if PERIOD.fullmatch(label) or re.fullmatch(r"\d{4}", label):
+    if _is_period(label):
         candidate["period"] = label if "年" in label else f"{label}年"
     else:
         candidate["indicator"] = f"{label}：{candidate['indicator']}"
     candidate["note"] = f"原文（{origin}表格）：{' | '.join(row)}"
     return candidate
+
+
+def _is_period(text: str) -> bool:
+    return bool(PERIOD.fullmatch(text) or re.fullmatch(r"\d{4}", text))
 
 
 def _unit_from_header(header: str) -> str:

@@ -18,9 +18,9 @@ from pathlib import Path
 from ..content.corpus import Corpus
 from ..content.scaffold import ID_MAX, REGION_TO_CASE_LEVEL, case_id
 from ..content.validate import province_folder
-from .docx_figures import count_figures, figure_candidates, sentences, table_candidates
-from .docx_parts import (LABELLED, PHONE, Found, contact_labels, date_year, is_title_like, metadata_label, org_name,
-                         signature)
+from .docx_figures import count_figures, figure_candidates, reads_like_result, sentences, table_candidates
+from .docx_parts import (DATE_IN_TEXT, ISSUE, LABELLED, MASTHEAD, PHONE, Found, contact_labels, date_year, edited_by,
+                         is_title_like, metadata_label, org_name, signature, year_of)
 from .limits import DOCX, MAX_CHARACTERS, MAX_FIGURES, MAX_PARAGRAPHS, MAX_TABLE_CELLS, TooLarge, check_package
 
 __all__ = ["ImportFailed", "build_draft", "figure_candidates", "import_docx", "numbering", "read_blocks"]
@@ -213,6 +213,7 @@ class Section:
     heading: str
     kind: str | None
     blocks: list[Block] = field(default_factory=list)
+    heading_is_measure: bool = False  # 一、建立网络 二、… with no 主要做法 above them
 
 
 def _is_section_heading(block: Block) -> bool:
@@ -239,21 +240,33 @@ def title_line_count(blocks: list[Block]) -> int:
     return 2 if len(blocks) > 1 and _is_subtitle(blocks[1]) else 1
 
 
+def section_level(blocks: list[Block]) -> int:
+    """The numbering level of the section headings: 1 (一、), or the first level whose headings
+    name a section (a short paper numbered （一）背景 （二）做法 …)."""
+    paragraphs = [b for b in blocks if not b.is_table and b.level]
+    if any(b.level == 1 for b in paragraphs):
+        return 1
+    named = sorted(b.level for b in paragraphs if section_kind(b.text) and len(b.text) <= 12)
+    return named[0] if named else 1
+
+
 def split_sections(blocks: list[Block]) -> tuple[list[Block], list[Section]]:
     """(the blocks before the first top-level heading, the sections); title lines stay in the head
     even when they are set in a heading style."""
     titles = title_line_count(blocks)
+    level = section_level(blocks[titles:])
     head, sections = list(blocks[:titles]), []
     for block in blocks[titles:]:
-        if not block.is_table and block.level == 1:
+        if not block.is_table and block.level == level:
             sections.append(Section(block.text, section_kind(block.text)))
         elif sections:
-            sections[-1].blocks.append(block)
+            sections[-1].blocks.append(replace(block, level=max(block.level - level + 1, 0)) if block.level else block)
         else:
             head.append(block)
     if sections and not any(s.kind == "measures" for s in sections):
         for section in sections:  # the top-level headings are the measures themselves (一、建立网络 二、…)
-            section.kind = section.kind or "measures"
+            if section.kind is None:
+                section.kind, section.heading_is_measure = "measures", True
     return head, sections
 
 
@@ -303,10 +316,29 @@ class Signed:
     year: int | None = None
 
 
-def without_signature(blocks: list[Block], found: Found) -> tuple[list[Block], Signed]:
-    """The 落款 (unit and date) and date lines left out and reported; the last date is the
+def without_masthead(blocks: list[Block], found: Found, signed: Signed) -> list[Block]:
+    """A briefing's masthead (信访工作简报 / 第12期 / 某某编 日期) left out; its unit and date kept
+    as the document's."""
+    if not blocks or blocks[0].is_table or not MASTHEAD.search(blocks[0].text):
+        return blocks
+    issue = next((n for n, b in enumerate(blocks[1:3], start=1) if not b.is_table and ISSUE.match(b.text)), None)
+    if issue is None:
+        return blocks
+    found.drop("简报报头（" + " ".join(b.text for b in blocks[:issue + 1]) + "）")
+    rest = blocks[issue + 1:]
+    if rest and not rest[0].is_table and (edited_by(rest[0].text) or DATE_IN_TEXT.search(rest[0].text)):
+        signed.organisation = edited_by(rest[0].text) or ""
+        date = DATE_IN_TEXT.search(rest[0].text)
+        signed.year = year_of(date.group("year")) if date else None
+        found.drop(f"报头（{rest[0].text}）")
+        rest = rest[1:]
+    return rest
+
+
+def without_signature(blocks: list[Block], found: Found, signed: Signed) -> tuple[list[Block], Signed]:
+    """The 落款 (unit and date) and date lines left out and reported; the last date found is the
     document's date."""
-    kept, signed = [], Signed()
+    kept = []
     for index, block in enumerate(blocks):
         if block.is_table or block.level:
             kept.append(block)
@@ -420,12 +452,11 @@ class Body:
 
 def read_body(head: Head, sections: list[Section], found: Found) -> Body:
     body = Body(notes=list(head.notes))
-    flat = sections and all(s.kind == "measures" for s in sections)
     for section in sections:
         if section.kind == "background":
             body.background += [_block_text(b) for b in section.blocks]
         elif section.kind == "measures":
-            body.measures += _section_measures(section, flat, body.notes)
+            body.measures += _section_measures(section, body.notes)
         elif section.kind == "lessons":
             body.lessons += _section_lessons(section, body.notes)
         elif section.kind == "outcomes":
@@ -486,14 +517,14 @@ def _measure(name_text: str, more: list[Block]) -> dict:
     return {"name": name, "details": "\n".join(filter(None, [details] + [_block_text(b) for b in more]))}
 
 
-def _section_measures(section: Section, flat: bool, notes: list[str]) -> list[dict]:
+def _section_measures(section: Section, notes: list[str]) -> list[dict]:
+    if section.heading_is_measure:
+        return [_measure(section.heading, section.blocks)]
     lead, items = _items(section.blocks)
     if items:
         if lead:
             notes += [f"【{section.heading}】"] + [_block_text(b) for b in lead]
         return [_measure(item[0].text, item[1:]) for item in items]
-    if flat and section_kind(section.heading) is None:  # the heading itself is the measure
-        return [_measure(section.heading, section.blocks)]
     return [_measure(_block_text(b), []) for b in section.blocks]
 
 
@@ -526,8 +557,8 @@ def _section_outcomes(section: Section, notes: list[str]) -> list[dict]:
 
 
 def _outcomes_without_section(intro: list[Block], sections: list[Section], found: Found) -> list[dict]:
-    """No 取得成效 section: figures of the opening and of sections that are neither background
-    nor measures, each listed as unsure."""
+    """No 取得成效 section: figures of sentences that read like results (a rate, a change) in the
+    opening and in sections that are neither background nor measures, listed as unsure."""
     blocks = [("开头", b) for b in intro] + [(s.heading[:12], b) for s in sections
                                              if s.kind not in ("background", "measures") for b in s.blocks]
     candidates = []
@@ -535,7 +566,7 @@ def _outcomes_without_section(intro: list[Block], sections: list[Section], found
         if block.is_table:
             candidates += table_candidates(block.rows, origin)
         else:
-            candidates += [c for s in sentences(block.text) for c in figure_candidates(s, origin)]
+            candidates += [c for s in sentences(block.text) if reads_like_result(s) for c in figure_candidates(s, origin)]
     if candidates:
         found.unsure.append(f"文中没有“取得成效”一节：{len(candidates)} 条成效数据候选取自其他段落，请逐条核对")
     return candidates
@@ -575,7 +606,7 @@ def choose_organisation(head: Head, signed: Signed, found: Found) -> str:
     if head.labelled.get("organisation") or head.organisation:
         return head.labelled.get("organisation") or head.organisation
     if signed.organisation:
-        found.unsure.append(f"实施单位取自落款“{signed.organisation}”，请核对是否就是实施单位")
+        found.unsure.append(f"实施单位取自落款或报头“{signed.organisation}”，请核对是否就是实施单位")
         return signed.organisation
     found.unsure.append("没有认出实施单位（已留空）")
     return ""
@@ -653,7 +684,9 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
                 region: str | None = None, today: dt.date | None = None, source: dict | None = None) -> Draft:
     """The draft case (and, without `source`, a source stub) for a document's blocks."""
     today, found = today or dt.date.today(), Found()
-    blocks, signed = without_signature(without_personal_lines(blocks, found), found)
+    signed = Signed()
+    blocks = without_masthead(without_personal_lines(blocks, found), found, signed)
+    blocks, signed = without_signature(blocks, found, signed)
     head_blocks, sections = split_sections(blocks)
     head = read_head(head_blocks, title_line_count(head_blocks), found)
     title = choose_title(head, core_title, file_name, found)

@@ -22,6 +22,7 @@ PHONE = re.compile(r"(?<![\d-])(?:1[3-9]\d{9}|0\d{2,3}[-－—\s]?\d{7,8}|\d{3,4
 _DIGITS = {**{ch: 0 for ch in "〇○零"}, **{ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}}
 _DATE = (r"(?P<year>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
          r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?")
+DATE_IN_TEXT = re.compile(_DATE)
 DATE_LINE = re.compile(rf"^[（(]?{_DATE}[）)]?$")
 SIGNATURE_LINE = re.compile(rf"^(?P<org>[^，,。；;：:]{{2,40}}?)\s*{_DATE}$")
 _TITLE_STYLES = re.compile(r"^(Title|Subtitle|标题|副标题|(Heading|标题)\s*\d)$")
@@ -45,18 +46,22 @@ def metadata_label(label: str) -> str | None:
     return "date" if label in DATE_LABELS else None
 
 
+_CONTACT = re.compile(r"(" + "|".join(sorted(CONTACT_LABELS, key=len, reverse=True)) + r")\s*[:：]")
+
+
 def contact_labels(text: str) -> list[str]:
-    """The contact labels a line starts with or carries (“联系人：王某　电话：139…”)."""
-    found = re.findall(r"(" + "|".join(sorted(CONTACT_LABELS, key=len, reverse=True)) + r")\s*[:：]", text)
+    """The contact labels of a contact line: one that starts with a label (“联系人：王某　电话：139…”)
+    or a short line that carries one (“（供稿：区信访办　联系电话：6320…）”)."""
+    found = _CONTACT.findall(text)
     starts = LABELLED.match(text)
     if starts and metadata_label(starts.group("label")) == "contact" and not found:
         found = [starts.group("label")]
-    return found if found and (text.startswith(tuple(CONTACT_LABELS)) or len(found) > 1) else []
+    return found if found and (text.startswith(tuple(CONTACT_LABELS)) or len(text) <= 60) else []
 
 
 def org_name(text: str) -> str | None:
     """The unit a short line names (“（上海市长宁区信访办公室）”), or None."""
-    plain = text.strip("（）() ")
+    plain = re.sub(r"[（(](盖章|印章|公章)[）)]$", "", text.strip()).strip("（）() ")
     if len(plain) <= 30 and not re.search(r"[，,。；;：:、“”]", plain) and ORG_SUFFIX.search(plain):
         return plain
     return None
@@ -74,6 +79,17 @@ def signature(text: str) -> tuple[str, int] | None:
     if not match or not org_name(match.group("org").strip()):
         return None
     return match.group("org").strip(), year_of(match.group("year"))
+
+
+MASTHEAD = re.compile(r"(简报|快报|专报|通讯|动态|情况反映|工作信息)$")
+ISSUE = re.compile(r"^[（(]?(第\s*[\d一二三四五六七八九十〇]+\s*期|总第\s*\d+\s*期)")
+EDITED_BY = re.compile(r"^(?P<org>[^，,。；;：:]{2,30}?)(编|主办|编印)(?=\s|$)")
+
+
+def edited_by(text: str) -> str | None:
+    """The unit of a masthead line “黄浦区信访办公室编　2020年8月10日”."""
+    match = EDITED_BY.match(text.strip())
+    return org_name(match.group("org")) if match else None
 
 
 def is_title_like(text: str, style: str, centred: bool, numbered: bool) -> bool:
