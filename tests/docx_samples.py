@@ -247,6 +247,104 @@ SAMPLES = [
 ]
 
 
+# ------------------------------------------------------------------ held out: written after the import was tuned on SAMPLES
+
+def speech_at_exchange_meeting(path: Path) -> Path:
+    """A speech at an experience-exchange meeting: centred title, the speaker's post and name,
+    a bracketed date, a salutation, measures as 一、二、 headings and a closing formula."""
+    document = Document()
+    _centred(document, "用心用情化解信访积案", bold=True)
+    _centred(document, "义马市信访局局长　王某某")
+    _centred(document, "（2021年12月）")
+    document.add_paragraph("尊敬的各位领导、同志们：")
+    document.add_paragraph("近年来，义马市信访局坚持把化解信访积案作为重点工作。现将有关做法汇报如下。")
+    document.add_paragraph("一、摸清底数，建立台账")
+    document.add_paragraph("2020年起，对全市信访积案逐件登记，明确责任领导和办结时限。")
+    document.add_paragraph("二、领导包案，一包到底")
+    document.add_paragraph("每件积案由一名市级领导包案，包案领导每月至少约见一次信访人。")
+    document.add_paragraph("三、依法终结，做好稳控")
+    document.add_paragraph("对诉求已依法解决仍缠访的，按程序终结并落实帮扶措施。")
+    document.add_paragraph("通过以上工作，2021年全市化解信访积案76件，化解率92.7%，进京赴省信访同比下降41%。")
+    document.add_paragraph("以上汇报，不当之处，请批评指正。")
+    document.save(str(path))
+    return path
+
+
+def everything_in_one_table(path: Path) -> Path:
+    """A 推荐表 whose whole text is in one two-column table, sections included."""
+    document = Document()
+    _centred(document, "基层信访工作创新案例推荐表", bold=True)
+    _table(document, [
+        ["案例名称", "“信访超市”一站式受理"],
+        ["实施单位", "池州市信访局"],
+        ["基本情况", "群众反映问题常常要跑多个部门，来回奔波。"],
+        ["主要做法", "1.集中受理。把二十多个部门的窗口集中到一个大厅。2.限时办结。一般事项5个工作日内办结。"],
+        ["取得成效", "2018年，“信访超市”受理群众诉求3,215件，按期办结率99%。"],
+        ["经验启示", "把部门的力量集中起来，群众才能少跑路。"],
+        ["填报人", "刘某"],
+        ["联系电话", "0566-2012345"],
+    ])
+    document.add_paragraph("池州市信访局")
+    document.add_paragraph("2019年3月")
+    document.save(str(path))
+    return path
+
+
+def inline_yi_shi_er_shi(path: Path) -> Path:
+    """No numbered headings at all: the measures are counted inline (一是…；二是…；三是…)."""
+    document = Document()
+    _centred(document, "沈阳市推行“一站式”矛盾纠纷调处中心", bold=True)
+    document.add_paragraph("沈阳市信访局")
+    document.add_paragraph("为解决群众反映问题多头跑、反复跑的问题，沈阳市建立矛盾纠纷调处中心。")
+    document.add_paragraph("主要做法：一是整合力量，把信访、调解、法律服务等部门集中入驻；二是流程再造，实行一个窗口受理、"
+                           "分类流转、限时办结；三是跟踪回访，办结后逐件回访。")
+    document.add_paragraph("2022年，中心共受理矛盾纠纷4,560件，调处成功率94.5%。")
+    document.add_paragraph("沈阳市信访局　2023年2月")
+    document.save(str(path))
+    return path
+
+
+def standard_with_before_after_figures(path: Path) -> Path:
+    """A standard 经验材料 in Title style whose results are written as from-to figures."""
+    document = Document()
+    document.add_heading("徐州市退役军人信访“联合接待”机制", level=0)
+    document.add_paragraph("（徐州市信访局）").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("一、基本情况")
+    document.add_paragraph("徐州市退役军人多，涉军信访占全市信访总量的比重较大。")
+    document.add_paragraph("二、主要做法")
+    document.add_paragraph("（一）联合接待。信访、退役军人事务、人社等部门联合坐班接待。")
+    document.add_paragraph("（二）分类处置。政策类诉求当场解答，待遇类诉求交责任部门限期办理。")
+    document.add_paragraph("三、工作成效")
+    document.add_paragraph("2015年，涉军信访批次同比下降32%，群众满意率由85%提高到97%。")
+    document.add_paragraph("四、经验启示")
+    document.add_paragraph("（一）部门联合才能解决跨部门的诉求。")
+    document.add_paragraph("（二）分类处置提高了效率。")
+    document.add_paragraph("徐州市信访局")
+    document.add_paragraph("2015年10月")
+    document.save(str(path))
+    return path
+
+
+HELD_OUT = [
+    Sample("经验交流发言（称呼语、结束语）", speech_at_exchange_meeting, "用心用情化解信访积案", "", "义马市信访局",
+           "henan-sanmenxia-yima", 2021, 2020, ("摸清底数，建立台账", "领导包案，一包到底", "依法终结，做好稳控"), 0,
+           frozenset({("化解信访积案", 76, "件"), ("化解率", 92.7, "%"), ("进京赴省信访", -41, "%")}),
+           "近年来，义马市信访局坚持", ("王某某",), ("日期",)),
+    Sample("全文在一张推荐表里", everything_in_one_table, "“信访超市”一站式受理", "", "池州市信访局", "anhui-chizhou",
+           2019, None, ("集中受理", "限时办结"), 1,
+           frozenset({("受理群众诉求", 3215, "件"), ("按期办结率", 99, "%")}),
+           "群众反映问题常常要跑多个部门", ("刘某", "2012345"), ("联系电话", "落款")),
+    Sample("一是二是写在段落里", inline_yi_shi_er_shi, "沈阳市推行“一站式”矛盾纠纷调处中心", "", "沈阳市信访局",
+           "liaoning-shenyang", 2023, None, ("整合力量", "流程再造", "跟踪回访"), 0,
+           frozenset({("受理矛盾纠纷", 4560, "件"), ("调处成功率", 94.5, "%")}),
+           "为解决群众反映问题多头跑", (), ("落款",)),
+    Sample("标准格式+由…提高到…", standard_with_before_after_figures, "徐州市退役军人信访“联合接待”机制", "", "徐州市信访局",
+           "jiangsu-xuzhou", 2015, None, ("联合接待", "分类处置"), 2,
+           frozenset({("涉军信访批次", -32, "%"), ("群众满意率", 97, "%")}),
+           "徐州市退役军人多", (), ("落款",)),
+]
+
+
 def import_sample(sample: Sample, content: Path, path: Path) -> tuple[dict | None, str, str]:
     """(the draft's data or None, the text of every file the import wrote, the command's output)."""
     from click.testing import CliRunner
