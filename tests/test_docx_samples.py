@@ -50,8 +50,8 @@ def test_imported_drafts_stay_drafts_and_never_hold_placeholders(sample, content
 def test_service_time_limits_are_never_outcome_candidates():
     assert figure_candidates("一般诉求3个工作日内办结，紧急诉求2小时内响应。", "取得成效") == []
     assert figure_candidates("实行限时办结制度，办理时限为15天。", "取得成效") == []
-    found = figure_candidates("平均办理时间由12天缩短至5个工作日。", "取得成效")
-    assert [(c["value"], c["unit"]) for c in found] == [(12, "天"), (5, "个工作日")]
+    found = figure_candidates("平均办理时间由12天缩短至5个工作日。", "取得成效")  # a result: the figure it came to
+    assert [(c["indicator"], c["value"], c["unit"]) for c in found] == [("平均办理时间", 5, "个工作日")]
 
 
 def test_a_figure_without_a_readable_indicator_is_left_empty_not_filled_with_a_fragment():

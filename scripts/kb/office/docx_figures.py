@@ -24,6 +24,9 @@ _CHANGE = re.compile(r"(?P<base>同比|比上年|较上年|与上年相比|比�
                      r"(?P<dir>下降|减少|降低|上升|增长|增加|提高)了?$")
 _FILLER_START = re.compile(r"^(其中|全年|同时|目前|截至目前|至今|先后|共|累计|总计|全区|全市|全县|全镇|此外|另外|并|和|与|及)+")
 _FILLER_END = re.compile(r"(共|累计|达到|达|为|约|计|近|超过|超|有|了|总数|人数|数量|缩短至|缩短到|提高到|提高至|下降到|下降至)+$")
+_SUBJECT = re.compile(r"^[\u4e00-\u9fff]{1,6}?(共|累计|总计)")  # “中心共受理…” → “受理…”
+_FROM = re.compile(r"由[^由]*$")  # “满意率由85%提高到” → “满意率”
+_TO = re.compile(r"^\s*(提高|提升|上升|增加|增长|下降|降低|减少|缩短|压缩|降)(到|至|为)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -50,7 +53,7 @@ def figure_candidates(sentence: str, origin: str) -> list[dict]:
     period = PERIOD.search(sentence)
     out = []
     for match in _FIGURE.finditer(sentence):
-        if _is_date(sentence, match) or _is_time_limit(sentence, match):
+        if _is_date(sentence, match) or _is_time_limit(sentence, match) or _is_from_value(sentence, match):
             continue
         candidate = _candidate(sentence, match)
         if period:
@@ -70,6 +73,11 @@ def _is_time_limit(sentence: str, match: re.Match) -> bool:
     if match.group("unit") not in _TIME_UNITS:
         return False
     return bool(_WITHIN.match(sentence[match.end():]) or _LIMIT_WORDS.search(_clause_before(sentence, match)))
+
+
+def _is_from_value(sentence: str, match: re.Match) -> bool:
+    """The 85% of “由85%提高到97%”: the result is the figure after it."""
+    return bool(_TO.match(sentence[match.end():]))
 
 
 def _clause_before(sentence: str, match: re.Match) -> str:
@@ -93,7 +101,8 @@ def _candidate(sentence: str, match: re.Match) -> dict:
 
 def indicator(clause: str) -> str:
     """What the figure measures, from the words before it; empty when they name nothing."""
-    clause = PERIOD.sub("", clause).strip(" ，,")
+    clause = _FROM.sub("", PERIOD.sub("", clause)).strip(" ，,")
+    clause = _SUBJECT.sub("", _FILLER_START.sub("", clause))
     clause = _FILLER_END.sub("", _FILLER_START.sub("", clause)).strip()
     return clause if len(_CJK.findall(clause)) >= 2 else ""
 

@@ -19,8 +19,8 @@ from ..content.corpus import Corpus
 from ..content.scaffold import ID_MAX, REGION_TO_CASE_LEVEL, case_id
 from ..content.validate import province_folder
 from .docx_figures import count_figures, figure_candidates, reads_like_result, sentences, table_candidates
-from .docx_parts import (DATE_IN_TEXT, ISSUE, LABELLED, MASTHEAD, PHONE, Found, contact_labels, date_year, edited_by,
-                         is_title_like, metadata_label, org_name, signature, year_of)
+from .docx_parts import (DATE_IN_TEXT, FORMULA, ISSUE, LABELLED, MASTHEAD, PHONE, Found, contact_labels, date_year,
+                         edited_by, is_title_like, metadata_label, org_name, signature, speaker_unit, year_of)
 from .limits import DOCX, MAX_CHARACTERS, MAX_FIGURES, MAX_PARAGRAPHS, MAX_TABLE_CELLS, TooLarge, check_package
 
 __all__ = ["ImportFailed", "build_draft", "figure_candidates", "import_docx", "numbering", "read_blocks"]
@@ -250,6 +250,37 @@ def section_level(blocks: list[Block]) -> int:
     return named[0] if named else 1
 
 
+_INLINE_HEADING = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]\s*(?P<rest>.+)$", re.S)
+
+
+def _inline_heading(label: str) -> bool:
+    return section_kind(label) is not None and metadata_label(label) is None
+
+
+def inline_headings(blocks: list[Block]) -> list[Block]:
+    """Sections written without a heading line — “主要做法：一是……”, or rows of a 推荐表
+    (主要做法 | …) — as a heading and its text."""
+    out = []
+    for block in blocks:
+        if block.is_table and all(len(row) == 2 for row in block.rows):
+            out += _form_sections(block.rows)
+        elif not block.is_table and not block.level and (m := _INLINE_HEADING.match(block.text)) \
+                and _inline_heading(m.group("label")):
+            out += [Block(text=m.group("label"), level=1), Block(text=m.group("rest").strip())]
+        else:
+            out.append(block)
+    return out
+
+
+def _form_sections(rows: list[list[str]]) -> list[Block]:
+    fields = [row for row in rows if not _inline_heading(re.sub(r"\s", "", row[0]))]
+    sections = [row for row in rows if _inline_heading(re.sub(r"\s", "", row[0]))]
+    out = [Block(rows=fields)] if fields else []
+    for label, text in sections:
+        out += [Block(text=re.sub(r"\s", "", label), level=1)] + [Block(text=line) for line in text.split("\n") if line.strip()]
+    return out
+
+
 def split_sections(blocks: list[Block]) -> tuple[list[Block], list[Section]]:
     """(the blocks before the first top-level heading, the sections); title lines stay in the head
     even when they are set in a heading style."""
@@ -358,6 +389,13 @@ def _signature_or_date(text: str, after: list[Block], signed: Signed, found: Fou
     if (year := date_year(text)) is not None:
         signed.year = year
         found.drop(f"日期（{text}）")
+        return True
+    if FORMULA.match(text):
+        found.drop("称呼语和结束语")
+        return True
+    if (unit := speaker_unit(text)) is not None:
+        signed.organisation = signed.organisation or unit
+        found.drop(f"发言人署名（{unit}……，姓名不收录）")
         return True
     if (unit_and_year := signature(text)) is not None:
         signed.organisation, signed.year = unit_and_year
@@ -482,7 +520,7 @@ def _place_intro(intro: list[Block], body: Body) -> None:
 def _block_text(block: Block) -> str:
     if block.is_table:
         return "\n".join(" | ".join(row) for row in block.rows)
-    return f"{block.label}{block.text}" if block.label else block.text
+    return f"{block.label}{block.text}" if block.label and block.label != "·" else block.text
 
 
 def _items(blocks: list[Block]) -> tuple[list[Block], list[list[Block]]]:
@@ -517,10 +555,48 @@ def _measure(name_text: str, more: list[Block]) -> dict:
     return {"name": name, "details": "\n".join(filter(None, [details] + [_block_text(b) for b in more]))}
 
 
+_INLINE_MARK = re.compile(r"(?:^|(?<=[。；;：:]))\s*(?:[一二三四五六七八九十]是|(?<![\d.])\d{1,2}[.、．](?!\d)"
+                          r"|[（(][一二三四五六七八九十\d]{1,2}[)）])")
+
+
+def inline_items(text: str) -> tuple[str, list[str]]:
+    """(lead, items) of a paragraph that counts its items inline: “一是……；二是……；三是……”."""
+    marks = list(_INLINE_MARK.finditer(text))
+    if len(marks) < 2:
+        return text, []
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    items = [text[m.end():end].strip().rstrip("；;。") + "。" for m, end in zip(marks, ends)]
+    return text[:marks[0].start()].strip(), items
+
+
+def _inline_measure(text: str) -> dict:
+    match = re.match(r"^(.{2,12}?)[，,：:。；;](.+)$", text, re.S)
+    if match:
+        return {"name": match.group(1), "details": match.group(2).strip()}
+    return _measure(text, [])
+
+
+def _with_inline_items(blocks: list[Block]) -> list[Block]:
+    """Paragraphs counting their items inline, split into one numbered block per item."""
+    out = []
+    for block in blocks:
+        lead, items = (inline_items(block.text) if not block.is_table and not block.level else (block.text, []))
+        if not items:
+            out.append(block)
+            continue
+        if lead:
+            out.append(replace(block, text=lead))
+        out += [Block(text=item, level=5, label="·") for item in items]
+    return out
+
+
 def _section_measures(section: Section, notes: list[str]) -> list[dict]:
     if section.heading_is_measure:
         return [_measure(section.heading, section.blocks)]
-    lead, items = _items(section.blocks)
+    lead, items = _items(_with_inline_items(section.blocks))
+    if items and items[0][0].level == 5:
+        notes += [f"【{section.heading}】"] + [_block_text(b) for b in lead] if lead else []
+        return [dict(_inline_measure(item[0].text), details=_details(item)) for item in items]
     if items:
         if lead:
             notes += [f"【{section.heading}】"] + [_block_text(b) for b in lead]
@@ -528,8 +604,13 @@ def _section_measures(section: Section, notes: list[str]) -> list[dict]:
     return [_measure(_block_text(b), []) for b in section.blocks]
 
 
+def _details(item: list[Block]) -> str:
+    first = _inline_measure(item[0].text)["details"]
+    return "\n".join(filter(None, [first] + [_block_text(b) for b in item[1:]]))
+
+
 def _section_lessons(section: Section, notes: list[str]) -> list[str]:
-    lead, items = _items(section.blocks)
+    lead, items = _items(_with_inline_items(section.blocks))
     if not items:
         return [_block_text(b) for b in section.blocks if not b.is_table]
     if lead:
@@ -558,9 +639,9 @@ def _section_outcomes(section: Section, notes: list[str]) -> list[dict]:
 
 def _outcomes_without_section(intro: list[Block], sections: list[Section], found: Found) -> list[dict]:
     """No 取得成效 section: figures of sentences that read like results (a rate, a change) in the
-    opening and in sections that are neither background nor measures, listed as unsure."""
+    opening and in every section but the background, listed as unsure."""
     blocks = [("开头", b) for b in intro] + [(s.heading[:12], b) for s in sections
-                                             if s.kind not in ("background", "measures") for b in s.blocks]
+                                             if s.kind != "background" for b in s.blocks]
     candidates = []
     for origin, block in blocks:
         if block.is_table:
@@ -685,7 +766,7 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
     """The draft case (and, without `source`, a source stub) for a document's blocks."""
     today, found = today or dt.date.today(), Found()
     signed = Signed()
-    blocks = without_masthead(without_personal_lines(blocks, found), found, signed)
+    blocks = without_masthead(inline_headings(without_personal_lines(blocks, found)), found, signed)
     blocks, signed = without_signature(blocks, found, signed)
     head_blocks, sections = split_sections(blocks)
     head = read_head(head_blocks, title_line_count(head_blocks), found)

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 CONTACT_LABELS = ("联系人", "联系电话", "电话", "手机", "邮箱", "电子邮箱", "电子信箱", "传真", "地址", "通讯地址",
-                  "邮编", "邮政编码", "QQ", "微信")
+                  "邮编", "邮政编码", "QQ", "微信", "填报人", "经办人", "承办人", "审核人", "签发人", "供稿人", "撰稿人",
+                  "执笔人", "执笔", "撰稿", "供稿")
 DATE_LABELS = ("日期", "时间", "报送日期", "报送时间", "填报日期", "填报时间", "成文日期")
 METADATA_LABELS = {
     "title": ("案例名称", "案例标题", "项目名称", "标题", "名称"),
@@ -89,6 +90,18 @@ EDITED_BY = re.compile(r"^(?P<org>[^，,。；;：:]{2,30}?)(编|主办|编印)(
 def edited_by(text: str) -> str | None:
     """The unit of a masthead line “黄浦区信访办公室编　2020年8月10日”."""
     match = EDITED_BY.match(text.strip())
+    return org_name(match.group("org")) if match else None
+
+
+_POSTS = r"(?:副)?(?:局长|主任|书记|镇长|乡长|区长|县长|市长|处长|科长|部长|所长|站长|院长|庭长|队长|组长)"
+SPEAKER = re.compile(rf"^(?P<org>[^，,。；;：:\s]{{2,30}}?){_POSTS}\s*[\u4e00-\u9fff]{{1,2}}[\u4e00-\u9fff某]{{1,2}}$")
+FORMULA = re.compile(r"^(尊敬的[^。]{0,30}[:：]|各位领导[^。]{0,20}[:：]|同志们[:：]|以上(汇报|材料|发言|报告)[^。]{0,20}[。！!]?"
+                     r"|谢谢(大家)?[。！!]?|特此(报告|汇报)[。！!]?)$")
+
+
+def speaker_unit(text: str) -> str | None:
+    """The unit of a speaker line “义马市信访局局长　王某某” (the name is never kept)."""
+    match = SPEAKER.match(text.strip())
     return org_name(match.group("org")) if match else None
 
 
