@@ -345,6 +345,113 @@ HELD_OUT = [
 ]
 
 
+# ------------------------------------------------------------------ second held-out set: written after the fixes for HELD_OUT
+
+def street_mediation_room(path: Path) -> Path:
+    """A street's material: a centred heading-styled title naming the place, no unit line, results
+    since a year, a signature with a full date and a bracketed contact line."""
+    document = Document()
+    title = document.add_heading("江苏路街道“老娘舅”调解工作室", level=1)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("一、基本情况")
+    document.add_paragraph("江苏路街道老式里弄多，邻里之间因搭建、漏水、噪音引发的纠纷较多。")
+    document.add_paragraph("二、主要做法")
+    document.add_paragraph("（一）请退休老干部当“老娘舅”。街道聘请12名退休干部、教师担任调解员。")
+    document.add_paragraph("（二）纠纷就地调解。调解员在里弄设点，纠纷发生后当天上门。")
+    document.add_paragraph("三、取得成效")
+    document.add_paragraph("2010年以来，工作室调解邻里纠纷640件，调解成功率达93%，没有一起纠纷转为信访。")
+    document.add_paragraph("四、经验启示")
+    document.add_paragraph("熟人调解，群众信服。")
+    document.add_paragraph("江苏路街道办事处")
+    document.add_paragraph("2012年5月8日")
+    document.add_paragraph("（联系人：周某某，电话：62520000）")
+    document.save(str(path))
+    return path
+
+
+def background_table_and_short_region(path: Path) -> Path:
+    """A table of background figures (not results), results in prose, and the region by its
+    short name (德宏州)."""
+    document = Document()
+    document.add_heading("德宏州“网上信访”便民服务", level=0)
+    document.add_paragraph("（德宏州信访局）").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("一、基本情况")
+    document.add_paragraph("德宏州地处边疆，山区群众到州府上访路途远。")
+    _table(document, [["县市", "距州府（公里）"], ["盈江县", "130"], ["陇川县", "110"]])
+    document.add_paragraph("二、主要做法")
+    document.add_paragraph("（一）开通网上信访平台。群众可在乡镇便民服务站网上提交诉求。")
+    document.add_paragraph("（二）视频接访。州领导定期通过视频接待边远山区群众。")
+    document.add_paragraph("三、取得成效")
+    document.add_paragraph("2016年，网上信访占信访总量的比例达到62%，群众走访同比减少38%。")
+    document.add_paragraph("四、经验启示")
+    document.add_paragraph("（一）让数据多跑路，群众少跑腿。")
+    document.add_paragraph("（二）视频接访拉近了干部和群众的距离。")
+    document.add_paragraph("德宏州信访局")
+    document.add_paragraph("2017年1月")
+    document.save(str(path))
+    return path
+
+
+def bracketed_second_line_inline_lessons(path: Path) -> Path:
+    """A centred bracketed second title line, measures numbered 1. 2. 3. directly under 主要做法,
+    lessons counted inline, full-width digits in the results."""
+    document = Document()
+    _centred(document, "石湖荡镇“平安村居”创建", bold=True)
+    _centred(document, "（松江区石湖荡镇基层平安建设经验）")
+    document.add_paragraph("一、背景")
+    document.add_paragraph("石湖荡镇外来人口多，治安和矛盾纠纷问题较突出。")
+    document.add_paragraph("二、主要做法")
+    document.add_paragraph("1.村居联防。每个村居组建平安志愿者队伍。")
+    document.add_paragraph("2.矛盾排查。每月对村居矛盾纠纷排查一次。")
+    document.add_paragraph("3.积分激励。志愿者参与巡逻、调解可积分兑换生活用品。")
+    document.add_paragraph("三、成效")
+    document.add_paragraph("２０１８年，全镇刑事案件同比下降１５％，排查化解矛盾纠纷３２０件。")
+    document.add_paragraph("四、启示")
+    document.add_paragraph("一是平安建设要依靠群众。二是激励机制让志愿服务可持续。")
+    document.add_paragraph("石湖荡镇人民政府　2019年1月")
+    document.save(str(path))
+    return path
+
+
+def results_before_measures(path: Path) -> Path:
+    """Sections in an unusual order (成效 before 做法), Heading 2 section headings with numbers,
+    and a phone number inside a sentence of the measures."""
+    document = Document()
+    document.add_heading("金山区信访接待站“零距离”服务", level=0)
+    document.add_paragraph("金山区信访办公室").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_heading("一、工作成效", level=2)
+    document.add_paragraph("2014年，接待站接待来访群众2,180人次，当场解决率41%。")
+    document.add_heading("二、主要做法", level=2)
+    document.add_paragraph("（一）延长接待时间。接待站周六上午照常接待。")
+    document.add_paragraph("（二）开通预约热线。群众可拨打57921234预约接待时间。")
+    document.add_heading("三、体会", level=2)
+    document.add_paragraph("服务时间跟着群众走，信访接待才能贴近群众。")
+    document.add_paragraph("金山区信访办公室　2015年3月")
+    document.save(str(path))
+    return path
+
+
+HELD_OUT_2 = [
+    Sample("街道材料+居中标题1+括号联系人", street_mediation_room, "江苏路街道“老娘舅”调解工作室", "", "江苏路街道办事处",
+           "shanghai-changning-jiangsulu", 2012, 2010, ("请退休老干部当“老娘舅”", "纠纷就地调解"), 1,
+           frozenset({("调解邻里纠纷", 640, "件"), ("调解成功率", 93, "%")}),
+           "江苏路街道老式里弄多", ("周某某", "62520000", "2012年5月8日"), ("联系人", "电话", "落款")),
+    Sample("背景中的表格+州的简称", background_table_and_short_region, "德宏州“网上信访”便民服务", "", "德宏州信访局",
+           "yunnan-dehong", 2017, None, ("开通网上信访平台", "视频接访"), 2,
+           frozenset({("网上信访占信访总量的比例", 62, "%"), ("群众走访", -38, "%")}),
+           "德宏州地处边疆", (), ("落款",)),
+    Sample("括号副标题+1.2.3.措施+一是二是启示+全角数字", bracketed_second_line_inline_lessons, "石湖荡镇“平安村居”创建",
+           "松江区石湖荡镇基层平安建设经验", "石湖荡镇人民政府", "shanghai-songjiang-shihudang", 2019, None,
+           ("村居联防", "矛盾排查", "积分激励"), 2,
+           frozenset({("刑事案件", -15, "%"), ("排查化解矛盾纠纷", 320, "件")}),
+           "石湖荡镇外来人口多", (), ("落款",)),
+    Sample("成效在做法之前+句中电话", results_before_measures, "金山区信访接待站“零距离”服务", "", "金山区信访办公室",
+           "shanghai-jinshan", 2015, None, ("延长接待时间", "开通预约热线"), 1,
+           frozenset({("接待来访群众", 2180, "人次"), ("当场解决率", 41, "%")}),
+           "", ("57921234",), ("电话号码", "落款")),
+]
+
+
 def import_sample(sample: Sample, content: Path, path: Path) -> tuple[dict | None, str, str]:
     """(the draft's data or None, the text of every file the import wrote, the command's output)."""
     from click.testing import CliRunner
