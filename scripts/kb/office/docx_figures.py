@@ -25,6 +25,8 @@ _CHANGE = re.compile(r"(?P<base>同比|比上年|较上年|与上年相比|比�
 _FILLER_START = re.compile(r"^(其中|全年|同时|目前|截至目前|至今|先后|共|累计|总计|全区|全市|全县|全镇|此外|另外|并|和|与|及)+")
 _FILLER_END = re.compile(r"(共|累计|达到|达|为|约|计|近|超过|超|有|了|总数|人数|数量|缩短至|缩短到|提高到|提高至|下降到|下降至)+$")
 _SUBJECT = re.compile(r"^[\u4e00-\u9fff]{1,6}?(共|累计|总计)")  # “中心共受理…” → “受理…”
+_ACTOR = re.compile(r"^[\u4e00-\u9fff“”\"]{1,8}?(站|室|中心|超市|窗口|大厅|平台|”)"
+                    r"(?=受理|接待|调解|化解|办结|代理|排查|解决|处理|办理|走访|回访|调处|出具|帮助)")  # “接待站接待…”
 _FROM = re.compile(r"由[^由]*$")  # “满意率由85%提高到” → “满意率”
 _TO = re.compile(r"^\s*(提高|提升|上升|增加|增长|下降|降低|减少|缩短|压缩|降)(到|至|为)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -102,7 +104,7 @@ def _candidate(sentence: str, match: re.Match) -> dict:
 def indicator(clause: str) -> str:
     """What the figure measures, from the words before it; empty when they name nothing."""
     clause = _FROM.sub("", PERIOD.sub("", clause)).strip(" ，,")
-    clause = _SUBJECT.sub("", _FILLER_START.sub("", clause))
+    clause = _ACTOR.sub("", _SUBJECT.sub("", _FILLER_START.sub("", clause)))
     clause = _FILLER_END.sub("", _FILLER_START.sub("", clause)).strip()
     return clause if len(_CJK.findall(clause)) >= 2 else ""
 

@@ -427,7 +427,7 @@ def read_head(blocks: list[Block], title_lines: int, found: Found) -> Head:
     if title_lines:
         head.title = blocks[0].text
     if title_lines == 2:
-        head.subtitle = blocks[1].text.lstrip("—- ")
+        head.subtitle = _subtitle_text(blocks[1].text)
     for block in blocks[title_lines:]:
         if block.is_table and all(len(row) == 2 for row in block.rows):
             _read_form(block.rows, head, found)
@@ -465,12 +465,17 @@ def _read_head_line(block: Block, head: Head, title_lines: int) -> bool:
         head.organisation = org_name(block.text)
         return True
     if not head.subtitle and head.title and block.text.startswith(("——", "--", "—")):
-        head.subtitle = block.text.lstrip("—- ")
+        head.subtitle = _subtitle_text(block.text)
         return True
     if not title_lines and not head.title and _plain_title(block.text):
         head.title, head.title_sure = block.text, False
         return True
     return False
+
+
+def _subtitle_text(text: str) -> str:
+    text = text.lstrip("—- ")
+    return text[1:-1] if re.fullmatch(r"[（(].+[）)]", text) else text
 
 
 def _plain_title(text: str) -> bool:
@@ -724,11 +729,22 @@ def find_region(corpus: Corpus, texts: list[str]) -> str | None:
     return max(named, key=score)
 
 
+_PEOPLES = ("蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|"
+            "柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|"
+            "裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺")
+_AUTONOMOUS = re.compile(rf"^(.+?)(?:(?:{_PEOPLES})族)+自治(州|县)$")
+
+
 def _region_names(region: dict) -> set[str]:
-    names = {region["name"]}
-    if region.get("level") in ("province", "city") and len(region["name"]) > 2:
-        names.add(re.sub(r"(省|市|自治区)$", "", region["name"]))
-    return {n for n in names if n}
+    """A region's name and the short forms a document uses (上海, 德宏州 for 德宏傣族景颇族自治州)."""
+    name = region["name"]
+    names = {name}
+    autonomous = _AUTONOMOUS.match(name)
+    if autonomous:
+        names.add(autonomous.group(1) + autonomous.group(2))
+    if region.get("level") in ("province", "city") and len(name) > 2:
+        names.add(re.sub(r"(省|市|自治区)$", "", name))
+    return {n for n in names if len(n) >= 2}
 
 
 _STARTED = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|以来|开始|试点|推行|建立)")
