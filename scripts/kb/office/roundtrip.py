@@ -9,15 +9,16 @@ Whether a value changed is decided on the data the project's strict loader reads
 from __future__ import annotations
 
 import io
+import re
 from difflib import SequenceMatcher
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString,
                                       ScalarString)
-from ruamel.yaml.util import load_yaml_guess_indent
 
 from ..content.load import load_text
 from ..content.schemas import schema
@@ -40,9 +41,20 @@ def _yaml(text: str) -> YAML:
     yaml.preserve_quotes = True
     yaml.width = 1_000_000  # never re-wrap a line
     yaml.allow_unicode = True
-    _, sequence, offset = load_yaml_guess_indent(text)
-    yaml.indent(mapping=2, sequence=sequence or 4, offset=offset if offset is not None else 2)
+    yaml.indent(mapping=2, **_list_indent(text))
     return yaml
+
+
+def _list_indent(text: str) -> dict[str, int]:
+    """How the file indents block lists: the dash's offset under its key and the item's indent
+    (``  - item`` under ``key:`` is offset 2, sequence 4, the project's own style)."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for previous, line in zip(lines, lines[1:]):
+        key, item = re.match(r"^( *)\S.*:$", previous), re.match(r"^( *)- ", line)
+        if key and item and len(item.group(1)) >= len(key.group(1)):
+            offset = len(item.group(1)) - len(key.group(1))
+            return {"sequence": offset + 2, "offset": offset}
+    return {"sequence": 4, "offset": 2}
 
 
 def updated_text(text: str, old: dict, new: dict, schema_name: str = "case") -> str | None:
@@ -147,10 +159,11 @@ def _plain_style(text: str):
     return text
 
 
-def _resolves_to_other(text: str) -> bool:
-    from ruamel.yaml.resolver import VersionedResolver
+_RESOLVER = VersionedResolver()
 
-    return VersionedResolver().resolve(ScalarNode, text, (True, False)) != _STR
+
+def _resolves_to_other(text: str) -> bool:
+    return _RESOLVER.resolve(ScalarNode, text, (True, False)) != _STR
 
 
 def _restyled(text: str, current):
