@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import SHIPPED_CONTENT
@@ -177,3 +179,21 @@ def test_new_text_that_would_read_as_another_type_is_quoted():
     result = updated_text(text, old, new)
     assert load_text(result, "x").data == new
     assert result.startswith("id: a\ntitle: \"null\"\n")
+
+
+_TEXT = st.text(st.sampled_from(list("信访代理ab1 :#'\"-[]{}|>\n\t") + ["\u3000", "：", "“", "”"]), min_size=1, max_size=40)
+
+
+@settings(max_examples=60)
+@given(title=_TEXT, summary=_TEXT, tag=_TEXT)
+def test_any_changed_text_reads_back_as_written_and_the_rest_is_kept(title, summary, tag):
+    path = sorted((SHIPPED_CONTENT / "cases").rglob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    old = load_text(text, path.name).data
+    new = dict(old, title=title, summary=summary, tags=list(old.get("tags") or []) + [tag])
+    result = updated_text(text, old, new)
+    assert result is not None
+    assert load_text(result, "x").data == new
+    changed = _changed_lines(text, result)
+    untouched = [line for line in text.splitlines() if not line.startswith(("title:", "summary:", "tags:", "  "))]
+    assert all(line in result.splitlines() for line in untouched), changed

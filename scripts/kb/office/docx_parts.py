@@ -119,7 +119,6 @@ class Found:
     mapped: list[str] = field(default_factory=list)
     unsure: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
-    left: list[str] = field(default_factory=list)
 
     def drop(self, what: str) -> None:
         if what not in self.dropped:
