@@ -197,3 +197,13 @@ def test_any_changed_text_reads_back_as_written_and_the_rest_is_kept(title, summ
     changed = _changed_lines(text, result)
     untouched = [line for line in text.splitlines() if not line.startswith(("title:", "summary:", "tags:", "  "))]
     assert all(line in result.splitlines() for line in untouched), changed
+
+
+def test_an_item_removed_or_inserted_in_the_middle_of_a_list_touches_only_its_line():
+    text = "id: a\n# 标签按重要性排列\ntags:\n  - 甲\n  - 乙  # 第二个\n  - 丙\n"
+    old = load_text(text, "x").data
+    removed = updated_text(text, old, dict(old, tags=["甲", "丙"]))
+    assert _changed_lines(text, removed) == ["-  - 乙  # 第二个"]
+    inserted = updated_text(text, old, dict(old, tags=["甲", "新", "乙", "丙"]))
+    assert _changed_lines(text, inserted) == ["+  - 新"]
+    assert "  - 乙  # 第二个" in inserted

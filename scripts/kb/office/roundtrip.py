@@ -9,6 +9,7 @@ Whether a value changed is decided on the data the project's strict loader reads
 from __future__ import annotations
 
 import io
+import json
 import re
 from difflib import SequenceMatcher
 
@@ -94,16 +95,32 @@ def _merge_map(node: CommentedMap, old: dict, new: dict, node_schema: dict | Non
 
 
 def _merge_seq(node: CommentedSeq, old: list, new: list, node_schema: dict | None) -> None:
+    """Items matched as a diff matches lines: an inserted or removed item (a measure added in the
+    middle, a tag deleted) touches only its own lines."""
     items = (node_schema or {}).get("items")
     items = items if isinstance(items, dict) else None
-    for index in range(min(len(node), len(new))):
-        merged = _merged(node[index], old[index] if index < len(old) else None, new[index], items)
-        if merged is not node[index]:
-            node[index] = merged
-    while len(node) > len(new):
-        node.pop()
-    for value in new[len(node):]:
-        node.append(_fresh(value, items))
+    if len(node) != len(old):  # the file and the strict reading disagree: go item by item
+        old = list(old)[:len(node)] + [None] * (len(node) - len(old))
+    matcher = SequenceMatcher(None, [_key(v) for v in old], [_key(v) for v in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):  # from the end: earlier indices stay valid
+        if tag != "equal":
+            _replace_run(node, old[i1:i2], new[j1:j2], i1, items)
+
+
+def _replace_run(node: CommentedSeq, old: list, new: list, start: int, items: dict | None) -> None:
+    paired = min(len(old), len(new))
+    for k in range(paired):  # a changed item keeps its place and style
+        merged = _merged(node[start + k], old[k], new[k], items)
+        if merged is not node[start + k]:
+            node[start + k] = merged
+    for k in reversed(range(paired, len(old))):
+        del node[start + k]
+    for k, value in enumerate(new[paired:], start=paired):
+        node.insert(start + k, _fresh(value, items))
+
+
+def _key(value) -> str:
+    return json.dumps(normalised(value), ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _merged(current, old, new, node_schema: dict | None):
@@ -154,9 +171,14 @@ def _fresh(value, node_schema: dict | None):
 def _plain_style(text: str):
     if _looks_like_other_type(text) or _resolves_to_other(text):
         return DoubleQuotedScalarString(text)
-    if "\n" in text and text == text.strip(" ") and "\t" not in text:
-        return LiteralScalarString(text)
+    if "\n" in text:
+        return LiteralScalarString(text) if _block_safe(text) else DoubleQuotedScalarString(text)
     return text
+
+
+def _block_safe(text: str) -> bool:
+    """Text a block scalar gives back unchanged: no tabs, no spaces at either end of a line."""
+    return "\t" not in text and "\r" not in text and all(line == line.strip(" ") for line in text.split("\n"))
 
 
 _RESOLVER = VersionedResolver()
@@ -168,12 +190,12 @@ def _resolves_to_other(text: str) -> bool:
 
 def _restyled(text: str, current):
     """The new text written the way the old one was: same quotes, same kind of block."""
+    if isinstance(current, (FoldedScalarString, LiteralScalarString)) and not _block_safe(text):
+        return _plain_style(text)
     if isinstance(current, FoldedScalarString):
-        return _refolded(text, current)
-    if isinstance(current, ScalarString) and not isinstance(current, LiteralScalarString):
-        return type(current)(text)  # quoted stays quoted
-    if isinstance(current, LiteralScalarString) and text == text.strip(" ") and "\t" not in text:
-        return LiteralScalarString(text)
+        return _refolded(text, current) if "\n" not in text else LiteralScalarString(text)
+    if isinstance(current, ScalarString):
+        return type(current)(text)  # quoted stays quoted, a literal block stays one
     return _plain_style(text)
 
 
