@@ -133,3 +133,15 @@ def test_an_unknown_source_writes_nothing(content_copy, tmp_path):
     assert result.exit_code == 1
     assert "no-such-source" in result.output and "资料条目" in result.output
     assert _files(content_copy) == before
+
+
+def test_a_source_without_a_year_leaves_the_documents_date_as_a_listed_guess(content_copy, tmp_path):
+    source = {"id": "cailiao-wu-nianfen", "kind": "article", "title": "没有年份的经验材料汇编篇目"}
+    (content_copy / "sources" / "cailiao-wu-nianfen.yaml").write_text(
+        "".join(f"{k}: {v}\n" for k, v in source.items()), encoding="utf-8")
+    path = jingyan_cailiao(tmp_path / "材料.docx")  # signed 2008年3月
+    before = _files(content_copy)
+    result = _import(content_copy, path, "--source", source["id"])
+    assert result.exit_code == 0, result.output
+    assert _new_case(content_copy, before)["period"]["reported_year"] == 2008
+    assert "cailiao-wu-nianfen 没有年份" in result.output

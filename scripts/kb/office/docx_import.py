@@ -747,6 +747,16 @@ def _region_names(region: dict) -> set[str]:
     return {n for n in names if len(n) >= 2}
 
 
+def _reported_year(source: dict | None, signed: Signed, found: Found) -> int | None:
+    """The cited source's year; else the document's own date (with --source, listed as unsure)."""
+    year = source.get("year") if source else None
+    if isinstance(year, int):
+        return year
+    if source and signed.year:
+        found.unsure.append(f"资料条目 {source['id']} 没有年份：报道年份取自文档的日期 {signed.year}，请核对")
+    return signed.year
+
+
 _STARTED = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|以来|开始|试点|推行|建立)")
 
 
@@ -791,8 +801,7 @@ def build_draft(blocks: list[Block], core_title: str, file_name: str, corpus: Co
     organisation = choose_organisation(head, signed, found)
     region_id = choose_region(corpus, region, [title, head.subtitle, organisation, head.labelled.get("region", "")],
                               blocks, file_name, found)
-    reported = source.get("year") if source else signed.year
-    period = choose_period(reported if isinstance(reported, int) else None, [_block_text(b) for b in blocks], found)
+    period = choose_period(_reported_year(source, signed, found), [_block_text(b) for b in blocks], found)
     ident = _draft_id(corpus, region_id, title or Path(file_name).stem)
     source_id = source["id"] if source else f"{ident}{SOURCE_SUFFIX}"
     data = _case_data(ident, title, organisation, region_id, corpus, period, body, source_id, today)
