@@ -1,11 +1,26 @@
-"""Recognising the parts of a Word 经验材料 around its sections: the title lines, the unit line,
-labelled fields, and what is never written into a case — contact lines, phone numbers, the
-signature (单位落款) and dates. Each recogniser says what it found, so the import can report it.
+"""The parts of a Word 经验材料 around its sections: the paragraphs and tables it is read into
+(Block), what is never written into a case — contact lines, phone numbers, a briefing's masthead,
+the signature (单位落款), speaker lines and dates, each left out and reported — and the head above
+the first section: title lines, the unit line and labelled fields (案例名称：…, a 申报表).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+@dataclass
+class Block:
+    text: str = ""
+    level: int = 0           # 1 一、  2 （一）  3 1.  4 （1）; 0 for body text
+    label: str = ""          # the numbering as written, e.g. "（二）"
+    style: str = ""
+    rows: list[list[str]] | None = None  # for a table
+    centred: bool = False
+
+    @property
+    def is_table(self) -> bool:
+        return self.rows is not None
+
 
 CONTACT_LABELS = ("联系人", "联系电话", "电话", "手机", "邮箱", "电子邮箱", "电子信箱", "传真", "地址", "通讯地址",
                   "邮编", "邮政编码", "QQ", "微信", "填报人", "经办人", "承办人", "审核人", "签发人", "供稿人", "撰稿人",
@@ -123,3 +138,184 @@ class Found:
     def drop(self, what: str) -> None:
         if what not in self.dropped:
             self.dropped.append(what)
+
+
+# ------------------------------------------------------------------ what is never written
+
+def without_personal_lines(blocks: list[Block], found: Found) -> list[Block]:
+    """Contact lines and phone numbers left out, each reported."""
+    kept = []
+    for block in blocks:
+        if block.is_table:
+            rows = [_row_without_contacts(row, found) for row in block.rows]
+            rows = [row for row in rows if row]
+            if rows:
+                kept.append(Block(rows=rows))
+            continue
+        labels = contact_labels(block.text)
+        if labels:
+            for label in labels:
+                found.drop(label)
+            continue
+        text = _without_phones(block.text, found)
+        if text:
+            kept.append(replace(block, text=text))
+    return kept
+
+
+def _row_without_contacts(row: list[str], found: Found) -> list[str]:
+    if len(row) == 2 and metadata_label(re.sub(r"\s", "", row[0])) == "contact":
+        found.drop(re.sub(r"\s", "", row[0]))
+        return []
+    return [_without_phones(cell, found) for cell in row]
+
+
+def _without_phones(text: str, found: Found) -> str:
+    if not PHONE.search(text):
+        return text
+    found.drop("电话号码")
+    rest = PHONE.sub("", text)
+    if len(re.sub(r"[\s:：，,、；;。（）()]", "", rest)) < 4:
+        return ""
+    return PHONE.sub("（电话号码已略去）", text)
+
+
+@dataclass
+class Signed:
+    organisation: str = ""
+    year: int | None = None
+
+
+def without_masthead(blocks: list[Block], found: Found, signed: Signed) -> list[Block]:
+    """A briefing's masthead (信访工作简报 / 第12期 / 某某编 日期) left out; its unit and date kept
+    as the document's."""
+    if not blocks or blocks[0].is_table or not MASTHEAD.search(blocks[0].text):
+        return blocks
+    issue = next((n for n, b in enumerate(blocks[1:3], start=1) if not b.is_table and ISSUE.match(b.text)), None)
+    if issue is None:
+        return blocks
+    found.drop("简报报头（" + " ".join(b.text for b in blocks[:issue + 1]) + "）")
+    rest = blocks[issue + 1:]
+    if rest and not rest[0].is_table and (edited_by(rest[0].text) or DATE_IN_TEXT.search(rest[0].text)):
+        signed.organisation = edited_by(rest[0].text) or ""
+        date = DATE_IN_TEXT.search(rest[0].text)
+        signed.year = year_of(date.group("year")) if date else None
+        found.drop(f"报头（{rest[0].text}）")
+        rest = rest[1:]
+    return rest
+
+
+def without_signature(blocks: list[Block], found: Found, signed: Signed) -> tuple[list[Block], Signed]:
+    """The 落款 (unit and date) and date lines left out and reported; the last date found is the
+    document's date."""
+    kept = []
+    for index, block in enumerate(blocks):
+        if block.is_table or block.level:
+            kept.append(block)
+        elif not _signature_or_date(block.text, blocks[index + 1:], signed, found, _in_sections(kept)):
+            kept.append(block)
+    return kept, signed
+
+
+def _in_sections(kept: list[Block]) -> bool:
+    return any(b.level == 1 and not b.is_table for b in kept[1:])
+
+
+def _signature_or_date(text: str, after: list[Block], signed: Signed, found: Found, body_seen: bool) -> bool:
+    labelled = LABELLED.match(text)
+    if labelled and metadata_label(labelled.group("label")) == "date":
+        text = labelled.group("value").strip()
+    if (year := date_year(text)) is not None:
+        signed.year = year
+        found.drop(f"日期（{text}）")
+        return True
+    if FORMULA.match(text):
+        found.drop("称呼语和结束语")
+        return True
+    if (unit := speaker_unit(text)) is not None:
+        signed.organisation = signed.organisation or unit
+        found.drop(f"发言人署名（{unit}……，姓名不收录）")
+        return True
+    if (unit_and_year := signature(text)) is not None:
+        signed.organisation, signed.year = unit_and_year
+        found.drop(f"落款（{text}）")
+        return True
+    following = next((b for b in after if not b.is_table), None)
+    if body_seen and org_name(text) and (following is None or date_year(following.text) is not None):
+        signed.organisation = org_name(text)
+        found.drop(f"落款（{text}）")
+        return True
+    return False
+
+
+# ------------------------------------------------------------------ the head: title, unit, labelled fields
+
+@dataclass
+class Head:
+    title: str = ""
+    title_sure: bool = True
+    subtitle: str = ""
+    organisation: str = ""
+    labelled: dict[str, str] = field(default_factory=dict)
+    intro: list[Block] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_head(blocks: list[Block], title_lines: int, found: Found) -> Head:
+    head = Head()
+    if title_lines:
+        head.title = blocks[0].text
+    if title_lines == 2:
+        head.subtitle = _subtitle_text(blocks[1].text)
+    for block in blocks[title_lines:]:
+        if block.is_table and all(len(row) == 2 for row in block.rows):
+            _read_form(block.rows, head, found)
+        elif block.is_table:
+            head.intro.append(block)
+        elif not _read_head_line(block, head, title_lines):
+            head.intro.append(block)
+    return head
+
+
+def _read_form(rows: list[list[str]], head: Head, found: Found) -> None:
+    """A 申报表: label | value rows."""
+    for label, value in rows:
+        label = re.sub(r"\s", "", label)
+        key = metadata_label(label)
+        if key in ("contact", "date"):
+            found.drop(label)
+        elif key:
+            head.labelled.setdefault(key, value)
+        else:
+            head.notes.append(f"{label}：{value}")
+
+
+def _read_head_line(block: Block, head: Head, title_lines: int) -> bool:
+    """Takes a labelled field, the unit line, a subtitle or (lacking a styled title) a plain
+    first line as the title; False when the line is body text."""
+    labelled = LABELLED.match(block.text)
+    key = metadata_label(labelled.group("label")) if labelled else None
+    if key and key not in ("contact", "date"):
+        head.labelled.setdefault(key, labelled.group("value").strip())
+        return True
+    if head.intro:
+        return False
+    if not head.organisation and org_name(block.text):
+        head.organisation = org_name(block.text)
+        return True
+    if not head.subtitle and head.title and block.text.startswith(("——", "--", "—")):
+        head.subtitle = _subtitle_text(block.text)
+        return True
+    if not title_lines and not head.title and _plain_title(block.text):
+        head.title, head.title_sure = block.text, False
+        return True
+    return False
+
+
+def _subtitle_text(text: str) -> str:
+    text = text.lstrip("—- ")
+    return text[1:-1] if re.fullmatch(r"[（(].+[）)]", text) else text
+
+
+def _plain_title(text: str) -> bool:
+    return len(text) <= 40 and not text.endswith(("。", "；", "：", ":")) and "，" not in text
