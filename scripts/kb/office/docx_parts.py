@@ -208,20 +208,21 @@ def without_masthead(blocks: list[Block], found: Found, signed: Signed) -> list[
 def without_signature(blocks: list[Block], found: Found, signed: Signed) -> tuple[list[Block], Signed]:
     """The 落款 (unit and date) and date lines left out and reported; the last date found is the
     document's date."""
-    kept = []
+    kept, in_sections = [], False
     for index, block in enumerate(blocks):
         if block.is_table or block.level:
             kept.append(block)
-        elif not _signature_or_date(block.text, blocks[index + 1:], signed, found, _in_sections(kept)):
+            in_sections = in_sections or (block.level == 1 and not block.is_table and index > 0)
+        elif not _signature_or_date(block.text, _next_paragraph(blocks, index), signed, found, in_sections):
             kept.append(block)
     return kept, signed
 
 
-def _in_sections(kept: list[Block]) -> bool:
-    return any(b.level == 1 and not b.is_table for b in kept[1:])
+def _next_paragraph(blocks: list[Block], index: int) -> Block | None:
+    return next((b for b in blocks[index + 1:index + 4] if not b.is_table), None)
 
 
-def _signature_or_date(text: str, after: list[Block], signed: Signed, found: Found, body_seen: bool) -> bool:
+def _signature_or_date(text: str, following: Block | None, signed: Signed, found: Found, body_seen: bool) -> bool:
     labelled = LABELLED.match(text)
     if labelled and metadata_label(labelled.group("label")) == "date":
         text = labelled.group("value").strip()
@@ -240,7 +241,6 @@ def _signature_or_date(text: str, after: list[Block], signed: Signed, found: Fou
         signed.organisation, signed.year = unit_and_year
         found.drop(f"落款（{text}）")
         return True
-    following = next((b for b in after if not b.is_table), None)
     if body_seen and org_name(text) and (following is None or date_year(following.text) is not None):
         signed.organisation = org_name(text)
         found.drop(f"落款（{text}）")
