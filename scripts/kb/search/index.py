@@ -567,9 +567,12 @@ class Searcher:
 
 
 def suggestions(text: str, vocab: Vocabulary, count: int = 6) -> list[str]:
-    """Glossary terms, practice types and synonyms sharing the most character pairs with the query."""
+    """Glossary terms, practice types and synonyms sharing the most character pairs with the query,
+    leaving out the query itself and words too common to search for alone (they found nothing)."""
     grams = set(bigrams(text))
-    scored = [(-len(grams & set(bigrams(term))), term) for term in vocab.suggest]
+    asked = "".join(text.lower().split())
+    scored = [(-len(grams & set(bigrams(term))), term) for term in vocab.suggest
+              if term != asked and term not in vocab.generic]
     return [term for s, term in sorted(scored) if s < 0][:count]
 
 

@@ -291,9 +291,9 @@
     });
   }
 
-  function suggestions(text, count) {
-    var grams = textBigrams(text);
-    return Q.suggest.map(function (term) {
+  function suggestions(text, count) {  // mirrors suggestions in kb/index.py: never the query itself or a generic word
+    var grams = textBigrams(text), asked = text.toLowerCase().replace(/\s+/g, "");
+    return Q.suggest.filter(function (term) { return term !== asked && !has(GENERIC, term); }).map(function (term) {
       var shared = 0, own = textBigrams(term);
       Object.keys(own).forEach(function (g) { if (has(grams, g)) shared++; });
       return { term: term, shared: shared };
@@ -349,16 +349,119 @@
     meta: META
   };
 
+
+  // ------------------------------------------------- snippets (mirrors snippet() in kb/search/index.py)
+  var textWaiters = {}, textData = {};
+  window.KB_SEARCH_TEXTS = arrived(textWaiters, textData);
+  var PUNCTUATION = "。；！？，、：.;!?,:…）)》」”", SNIPPET_WIDTH = 36;
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+
+  // What a result is marked with: the query's words it contains and the variants they were found by, longest first.
+  function markedTerms(hit) {
+    var seen = {}, out = [];
+    (hit.found || []).forEach(function (pair) {
+      pair.forEach(function (t) { if (t && !has(seen, t)) { seen[t] = true; out.push(t); } });
+    });
+    return out.sort(function (a, b) { return b.length - a.length; });
+  }
+
+  // Non-overlapping [start, end) of every term in `lower`, longer terms first.
+  function markSpans(lower, terms) {
+    var spans = [];
+    terms.forEach(function (term) {
+      for (var at = lower.indexOf(term); at >= 0; at = lower.indexOf(term, at + term.length)) {
+        var overlaps = spans.some(function (s) { return s[0] < at + term.length && at < s[1]; });
+        if (!overlaps) spans.push([at, at + term.length]);
+      }
+    });
+    return spans.sort(function (a, b) { return a[0] - b[0]; });
+  }
+
+  // A window of the body around the first hit, as HTML with every term in <mark>.
+  function snippetHtml(body, terms, width) {
+    width = width || SNIPPET_WIDTH;
+    var raw = body.split("\n"), lowered = terms.map(function (t) { return t.toLowerCase(); });
+    var first = 0;
+    for (var i = 0; i < raw.length; i++) {
+      var line = raw[i].toLowerCase();
+      if (lowered.some(function (t) { return line.indexOf(t) >= 0; })) { first = i; break; }
+    }
+    var lines = raw.slice(Math.max(0, first - 1), first + 3).map(function (l) { return l.trim(); }).filter(Boolean);
+    if (!lines.length) return "";
+    var more = raw.length > first + 3;
+    var flat = lines.map(function (l) { return l + (PUNCTUATION.indexOf(l.charAt(l.length - 1)) >= 0 ? "" : "；"); })
+      .join("").replace(/\s+/g, " ").replace(/；+$/, "");
+    var lower = flat.toLowerCase(), present = lowered.filter(function (t) { return lower.indexOf(t) >= 0; });
+    if (!present.length) return escapeHtml(flat.slice(0, width * 2)) + (flat.length > width * 2 || more ? "…" : "");
+    var start = Math.min.apply(null, present.map(function (t) { return lower.indexOf(t); }));
+    var left = Math.max(0, start - width), right = start + width * 2;
+    var piece = flat.slice(left, right), html = "", cursor = 0;
+    markSpans(lower.slice(left, right), present).forEach(function (s) {
+      html += escapeHtml(piece.slice(cursor, s[0])) + "<mark>" + escapeHtml(piece.slice(s[0], s[1])) + "</mark>";
+      cursor = s[1];
+    });
+    html += escapeHtml(piece.slice(cursor));
+    return (left || first > 1 ? "…" : "") + html + (right < flat.length || more ? "…" : "");
+  }
+
+  // Snippet HTML for some results; loads the body shards they are in.
+  window.KBSearch.snippets = function (results) {
+    var shards = {};
+    results.forEach(function (r) { shards[Math.floor(r.doc / META.docsPerShard)] = true; });
+    return Promise.all(Object.keys(shards).map(function (n) { return loadFile("texts", +n, textWaiters, textData); }))
+      .then(function () {
+        return results.map(function (r) {
+          var body = textData[Math.floor(r.doc / META.docsPerShard)][r.doc % META.docsPerShard];
+          return snippetHtml(body, markedTerms(r));
+        });
+      });
+  };
+  window.KBSearch.snippetHtml = snippetHtml;
+
   // ------------------------------------------------------------------ the page
   var form = document.getElementById("kb-search-form");
   if (!form) return;
   var input = form.querySelector("input[name=q]"), out = document.getElementById("kb-search-results");
-  var state = { type: "", region: "", theme: "", level: "", year: "", since: "", until: "" };
+  var FILTERS = ["type", "region", "theme", "level", "year", "since", "until"];
+  var state = {}, facetsOpen = false, shownFor = null, generation = 0;
   var list = document.getElementById("kb-search-words");
   META.dictionary.forEach(function (w) { var o = document.createElement("option"); o.value = w; list.appendChild(o); });
 
-  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
+  var esc = escapeHtml;
 
+  // ---------------------------------------------- the query in the address (Back and reload keep the results)
+  // The query and filters live in the fragment (#q=…&region=…): it changes without a reload from
+  // file:// too, and a form sent from another page (?q=…) is read when there is no fragment.
+  function addressParams() {
+    var fragment = new URLSearchParams(location.hash.replace(/^#/, ""));
+    return fragment.has("q") ? fragment : new URLSearchParams(location.search);
+  }
+
+  function readAddress() {
+    var params = addressParams();
+    input.value = params.get("q") || "";
+    FILTERS.forEach(function (k) { state[k] = params.get(k) || ""; });
+  }
+
+  function remember(text) {
+    var params = new URLSearchParams();
+    if (text) params.set("q", text);
+    FILTERS.forEach(function (k) { if (state[k]) params.set(k, state[k]); });
+    var fragment = params.toString() ? "#" + params.toString() : "";
+    if (location.hash === fragment && !location.search) return;
+    try { history.replaceState(null, "", location.pathname + fragment); }
+    catch (e) { try { history.replaceState(null, "", fragment || "#"); } catch (ignored) { /* the address stays */ } }
+  }
+
+  function addressChanged() { return (location.hash || "") !== shownFor; }
+
+  window.addEventListener("hashchange", function () { if (addressChanged()) { readAddress(); render(); } });
+  window.addEventListener("pageshow", function (e) { if (e.persisted && addressChanged()) { readAddress(); render(); } });
+
+  // ---------------------------------------------------------------------- results
   function facetBlock(title, key, counts, label) {
     var keys = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; });
     if (!keys.length) return "";
@@ -367,6 +470,25 @@
       return '<button type="button" class="kb-facet-item' + (on ? " on" : "") + '" data-key="' + key + '" data-value="' + esc(k) + '">' +
         esc(label(k)) + "（" + counts[k] + "）</button>";
     }).join("") + "</div>";
+  }
+
+  var FACET_LABELS = {
+    type: function (k) { return META.types[k][1]; }, region: function (k) { return META.regions[k][1]; },
+    level: function (k) { return META.levels[k] || k; }, theme: function (k) { return META.themes[k][1]; },
+    year: function (k) { return k + " 年"; }
+  };
+
+  // The facets folded under one line, so that the first results show on the first screen.
+  function facetPanel(f) {
+    var chosen = ["type", "region", "level", "theme", "year"].filter(function (k) { return state[k]; })
+      .map(function (k) { return FACET_LABELS[k](state[k]); });
+    return '<details class="kb-facets-panel"' + (facetsOpen || chosen.length ? " open" : "") + "><summary>按做法类型、地区、层级、主题、年份筛选" +
+      (chosen.length ? "（已选：" + esc(chosen.join("、")) + "）" : "") + '</summary><div class="kb-facets">' +
+      facetBlock("做法类型", "type", f.type, FACET_LABELS.type) +
+      facetBlock("地区", "region", f.region, FACET_LABELS.region) +
+      facetBlock("层级", "level", f.level, FACET_LABELS.level) +
+      facetBlock("主题", "theme", f.theme, FACET_LABELS.theme) +
+      facetBlock("开始年份", "year", f.year, FACET_LABELS.year) + "</div></details>";
   }
 
   function quote(w) { return "“" + w + "”"; }
@@ -388,40 +510,37 @@
     if (!r.query.concepts.length && r.query.generic.length) html += "这些词几乎每个案例都有，请写出具体的做法、问题、人群或地区。";
     html += "</p>";
     if (r.suggestions.length) html += '<p class="kb-search-suggest">可以试试：' + r.suggestions.map(function (w) {
-      return '<a href="?q=' + encodeURIComponent(w) + '">' + esc(w) + "</a>";
+      return '<a href="#q=' + encodeURIComponent(w) + '">' + esc(w) + "</a>";
     }).join("、") + "</p>";
     return html + '<p class="kb-search-note">也可以浏览：<a href="' + base + '../types/index.html">做法类型</a>、<a href="' + base +
-      '../regions.html">地区</a>、<a href="' + base + '../glossary.html">术语表</a>。</p>';
+      '../regions.html">地区</a>、<a href="' + base + '../map.html">地图</a>、<a href="' + base + '../glossary.html">术语表</a>。</p>';
+  }
+
+  function resultItem(d, hit, snippet) {
+    var notes = [];
+    if (hit.missing.length) notes.push("部分匹配：未含" + hit.missing.map(quote).join("、"));
+    hit.found.forEach(function (p) { if (p[0] !== p[1]) notes.push("按" + quote(p[1]) + "匹配（" + p[0] + "）"); });
+    return '<li><a href="' + base + "../cases/" + esc(d.id) + '.html">' + esc(d.title) + "</a>" + (d.draft ? "［草稿］" : "") +
+      '<br><small>' + esc(d.place) + " · " + esc(d.types.join("、")) + " · " + d.year + "</small>" +
+      (snippet ? '<span class="kb-snippet">' + snippet + "</span>" : "") +
+      (notes.length ? '<small class="kb-search-match">' + esc(notes.join("；")) + "</small>" : "") + "</li>";
   }
 
   function render() {
-    var text = input.value.trim();
-    var params = new URLSearchParams();
-    if (text) params.set("q", text);
-    Object.keys(state).forEach(function (k) { if (state[k]) params.set(k, state[k]); });
-    if (history.replaceState && location.protocol !== "file:") history.replaceState(null, "", "?" + params.toString());
+    var text = input.value.trim(), mine = ++generation;
+    remember(text);
+    shownFor = location.hash || "";
     if (!text) { out.innerHTML = ""; return; }
     out.innerHTML = '<p class="kb-search-note">检索中…</p>';
     window.KBSearch.search(text, state).then(function (r) {
-      var f = r.facets, html = explain(r) + '<p class="kb-search-count">找到 <strong>' + r.results.length + "</strong> 个案例</p>";
-      if (!r.results.length) { out.innerHTML = html + noResults(r); return; }
-      html += '<div class="kb-facets">' +
-        facetBlock("做法类型", "type", f.type, function (k) { return META.types[k][1]; }) +
-        facetBlock("地区", "region", f.region, function (k) { return META.regions[k][1]; }) +
-        facetBlock("层级", "level", f.level, function (k) { return META.levels[k] || k; }) +
-        facetBlock("主题", "theme", f.theme, function (k) { return META.themes[k][1]; }) +
-        facetBlock("开始年份", "year", f.year, function (k) { return k + " 年"; }) + "</div>";
+      var html = explain(r) + '<p class="kb-search-count">找到 <strong>' + r.results.length + "</strong> 个案例</p>";
+      if (!r.results.length) { if (mine === generation) out.innerHTML = html + noResults(r); return; }
       var shown = r.results.slice(0, 50);
-      return window.KBSearch.describe(shown).then(function (rows) {
-        html += '<ol class="kb-search-list">' + rows.map(function (d, i) {
-          var hit = shown[i], notes = [];
-          if (hit.missing.length) notes.push("部分匹配：未含" + hit.missing.map(quote).join("、"));
-          hit.found.forEach(function (p) { if (p[0] !== p[1]) notes.push("按" + quote(p[1]) + "匹配（" + p[0] + "）"); });
-          return '<li><a href="' + base + "../cases/" + esc(d.id) + '.html">' + esc(d.title) + "</a>" + (d.draft ? "［草稿］" : "") +
-            '<br><small>' + esc(d.place) + " · " + esc(d.types.join("、")) + " · " + d.year + "</small>" +
-            (notes.length ? '<br><small class="kb-search-match">' + esc(notes.join("；")) + "</small>" : "") + "</li>";
-        }).join("") + "</ol>" + (r.results.length > shown.length ? '<p class="kb-search-note">只显示前 50 个；可用上面的分类缩小范围。</p>' : "");
-        out.innerHTML = html;
+      return Promise.all([window.KBSearch.describe(shown), window.KBSearch.snippets(shown)]).then(function (got) {
+        if (mine !== generation) return;  // a newer query is on its way
+        out.innerHTML = html + facetPanel(r.facets) + '<ol class="kb-search-list">' +
+          got[0].map(function (d, i) { return resultItem(d, shown[i], got[1][i]); }).join("") + "</ol>" +
+          (r.results.length > shown.length ? '<p class="kb-search-note">只显示前 50 个；可用上面的分类缩小范围。</p>' : "");
       });
     }).catch(function (err) { out.innerHTML = '<p class="kb-search-note">' + esc(err.message) + "</p>"; });
   }
@@ -433,9 +552,10 @@
     state[key] = String(state[key]) === value ? "" : value;
     render();
   });
+  out.addEventListener("toggle", function (e) {
+    if (e.target.classList && e.target.classList.contains("kb-facets-panel")) facetsOpen = e.target.open;
+  }, true);
   form.addEventListener("submit", function (e) { e.preventDefault(); render(); });
-  var params = new URLSearchParams(location.search);
-  if (params.get("q")) input.value = params.get("q");
-  Object.keys(state).forEach(function (k) { if (params.get(k)) state[k] = params.get(k); });
+  readAddress();
   render();
 })();

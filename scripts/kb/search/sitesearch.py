@@ -18,6 +18,7 @@ import numpy as np
 
 from .analysis import WORD_CHARS, domain_words
 from ..content.corpus import Corpus
+from ..content.prose import plain_prose
 from .index import case_document, text_row
 from ..core.digests import content_key
 from .query import query_data
@@ -212,7 +213,8 @@ def _write_postings(fields: list[tuple[str, str, str]], docs: list[list], search
 def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = None, previous: Path | None = None,
                      previous_texts: Path | None = None) -> dict:
     """Write search/meta.js (what filtering and ranking need, a few dozen bytes a case),
-    search/shards/*.js (postings) and search/docs/*.js (titles, loaded for the results shown).
+    search/shards/*.js (postings), search/docs/*.js (titles, loaded for the results shown) and
+    search/texts/*.js (the bodies their snippets are cut from).
     `cache_dir`: see query_data. From the `previous` search folder of the same cases and code,
     with the texts it was made from (`previous_texts`: the whoosh index's texts.json, whose rows
     are the same fields), only the postings of the changed cases' bigrams are rewritten: the
@@ -241,6 +243,7 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
     patched = _patched(previous, previous_texts, search_dir, fields, docs, state)
     if patched is None:
         _write_postings(fields, docs, search_dir, state)
+    write_snippet_texts(search_dir, [body for _, _, body in fields])
     del fields
     (search_dir / "docs").mkdir(exist_ok=True)
     for start in range(0, len(titles), DOCS_PER_SHARD):
@@ -264,6 +267,17 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
     (search_dir / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
     return {"docs": len(docs), "bigrams": state["bigrams"], "postings": state["postings"], "shards": state["shards"],
             "updated": patched}  # the number of changed cases when the previous postings were updated
+
+
+def write_snippet_texts(search_dir: Path, bodies: list[str]) -> None:
+    """search/texts/N.js: the bodies of DOCS_PER_SHARD cases, one plain line per line of the body
+    (the text `kb search` cuts its snippets from), loaded only for the results a page shows."""
+    (search_dir / "texts").mkdir(exist_ok=True)
+    lines = ["\n".join(plain_prose(line) for line in body.split("\n")) for body in bodies]
+    for start in range(0, len(lines), DOCS_PER_SHARD):
+        number = start // DOCS_PER_SHARD
+        (search_dir / "texts" / f"{number}.js").write_text(
+            f"KB_SEARCH_TEXTS({number},{_compact(lines[start:start + DOCS_PER_SHARD])});\n", encoding="utf-8")
 
 
 # ------------------------------------------------------------ updating the previous postings
