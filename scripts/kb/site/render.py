@@ -21,6 +21,7 @@ from .citation import Citation, reference
 from ..content.corpus import Corpus
 from ..content.doccache import read_sealed, section, write_sealed
 from .editors import NearDuplicatesBeside, editor_pages
+from .tilemap import map_page
 from ..content.markup import cell as _cell_markdown, inline, prose
 from ..content.prose import plain_prose, unwrap  # noqa: F401 (unwrap: kept importable from here)
 from ..content.schemas import labels
@@ -428,6 +429,7 @@ def _list_pages(site: Site, reuse, duplicates: NearDuplicatesBeside) -> dict[str
             pages.update(paginated(env, "theme.md.j2", f"themes/{tid}", theme_cases[tid], reuse=reuse, common=common, term=term))
     tree = region_tree(site)
     pages["regions.md"] = env.get_template("regions.md.j2").render(tree=tree, **common)
+    pages["map.md"] = env.get_template("map.md.j2").render(map=map_page(tree), **common)
     for node, ancestors in region_nodes(tree):
         pages.update(paginated(env, "region.md.j2", f"regions/{node.region['id']}", node.cases, reuse=reuse,
                                common=common, node=node, ancestors=ancestors))
