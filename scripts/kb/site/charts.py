@@ -27,6 +27,8 @@ SVG_NS = "http://www.w3.org/2000/svg"
 NO_DATA = "暂无数据"
 
 FONT_SIZE = 14          # px in viewBox units
+PHONE_WIDTH = 416       # default width: at a phone's 358 px column the text is still 12 px
+MIN_TEXT_PX = 12        # a chart is never drawn narrower than this keeps its text (it scrolls instead)
 TITLE_SIZE = 16
 PAD = 8                 # outer margin
 GAP = 6                 # between label, bar and value
@@ -120,6 +122,7 @@ def _svg(width: float, height: float, title: str, desc: str, body: str, series: 
     uid = "kb-chart-" + hashlib.sha1(f"{title}\n{desc}\n{body}".encode()).hexdigest()[:10]
     return (
         f'<svg xmlns="{SVG_NS}" class="kb-chart" width="100%" viewBox="0 0 {_n(width)} {_n(height)}"'
+        f' style="min-width:{math.ceil(width * MIN_TEXT_PX / FONT_SIZE)}px"'
         f' role="img" aria-labelledby="{uid}-title" aria-describedby="{uid}-desc"'
         f' font-family="inherit" font-size="{FONT_SIZE}">'
         f'<title id="{uid}-title">{_esc(title)}</title><desc id="{uid}-desc">{_esc(desc)}</desc>'
@@ -201,7 +204,7 @@ def _vertical(items: list[tuple[str, float]], unit: str, width: int) -> tuple[fl
 # --- the API -----------------------------------------------------------------------------------
 
 def bar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = "", horizontal: bool = True,
-              width: int = 640) -> str:
+              width: int = PHONE_WIDTH) -> str:
     """A one-series bar chart, items drawn in the given order.
 
     horizontal: label left, bar, value (with `unit`) at the bar's end; 28 px per item, so the
@@ -223,7 +226,7 @@ def bar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = "",
 
 
 def stacked_bar_chart(rows: Sequence[tuple[str, dict[str, float]]], *, series: Sequence[tuple[str, str]],
-                      title: str, width: int = 640) -> str:
+                      title: str, width: int = PHONE_WIDTH) -> str:
     """Horizontal stacked bars, one per row in the given order, total at the bar's end.
 
     `series` = [(key, Chinese label)] in stacking order (left to right) and legend order;
