@@ -86,6 +86,7 @@ def test_search_page_shows_place_type_year_and_narrows_by_facet(site, chromium):
     total = page.locator(".kb-search-list li").count()
     first = page.locator(".kb-search-list li").first.inner_text()
     assert "上海市" in first and "·" in first
+    page.locator(".kb-facets-panel summary").click()  # the facets are folded under one line
     page.locator(".kb-facet-item", has_text="长宁区").first.click()
     wait_until(page, f"document.querySelectorAll('.kb-search-list li').length < {total}")
     titles = page.locator(".kb-search-list li a").all_inner_texts()

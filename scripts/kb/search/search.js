@@ -419,7 +419,6 @@
         });
       });
   };
-  window.KBSearch.snippetHtml = snippetHtml;
 
   // ------------------------------------------------------------------ the page
   var form = document.getElementById("kb-search-form");
