@@ -20,14 +20,16 @@ import time
 from pathlib import Path
 
 from kb.content.corpus import CONTENT_DIR, read_corpus
-from kb.search.evaluate import CATEGORIES, NATURAL_FILE, QUERIES_FILE, graded_scores, judged_queries, natural_queries, score
+from kb.search.evaluate import (CATEGORIES, NATURAL_FILE, QUERIES_FILE, SEALED, TUNING_NEW, graded_scores, judged_queries,
+                                natural_queries, score)
 from kb.search.index import Searcher, build_index, case_document
 from kb.build.builder import build_site, run_mkdocs
 from kb.search.sitesearch import build_site_index
 from kb.content.synthetic import generate
 from kb.content.validate import check
 
-TARGETS = ("targets: natural nDCG@5 ≥ 0.90, no answerable query without result, no no-answer query with a result; "
+TARGETS = ("targets: sealed half nDCG@5 ≥ 0.85 and ≥ 0.10 above BM25, tuning half ≥ 0.90; in both halves no answerable "
+           "query without result, no no-answer query with a result; "
            "keyword precision@5 ≥ 0.91, recall@10 = 1.0; 10,000 cases: kb search p95 ≤ 50 ms, "
            "site ≤ 2 MB to first results, p95 ≤ 100 ms in Chromium")
 
@@ -127,21 +129,23 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 # ------------------------------------------------------------ printing
 
-def print_quality_table(runs: dict[str, dict], natural: list[dict], keyword: list[dict]) -> None:
-    print("\n  natural queries (nDCG@5 / recall@10 / answerable without result / no-answer with result):")
-    header = f"    {'engine':<14}" + "".join(f"{c:>22}" for c in CATEGORIES + ["all"])
-    print(header)
-    for engine, run in runs.items():
-        figures = graded_scores(run, natural)
-        cells = []
-        for c in CATEGORIES + ["all"]:
-            f = figures.get(c)
-            if not f:
-                cells.append(f"{'-':>22}")
-                continue
-            recall = f"{f['recall@10']:.2f}" if f["recall@10"] is not None else "  - "
-            cells.append(f"{f['nDCG@5']:.2f}/{recall}/{f['zero'][0]}of{f['zero'][1]}/{f['false'][0]}of{f['false'][1]}".rjust(22))
-        print(f"    {engine:<14}" + "".join(cells))
+def print_quality_table(runs: dict[str, dict], halves: dict[str, list[dict]], keyword: list[dict]) -> None:
+    """Per half of the natural queries, each engine's figures overall; per category for the tuning
+    half only (the sealed half is reported as a whole: nobody looks at its queries' results)."""
+    for half, natural in halves.items():
+        print(f"\n  natural queries, {half} ({len(natural)}): nDCG@5 / recall@10 / answerable without result / "
+              "no-answer with a result")
+        categories = CATEGORIES + ["all"] if half == "tuning half" else ["all"]
+        present = [c for c in categories if any(c == "all" or q["category"] == c for q in natural)]
+        print(f"    {'engine':<14}" + "".join(f"{c:>22}" for c in present))
+        for engine, run in runs.items():
+            figures = graded_scores(run, natural)
+            cells = []
+            for c in present:
+                f = figures[c]
+                recall = f"{f['recall@10']:.2f}" if f["recall@10"] is not None else "  - "
+                cells.append(f"{f['nDCG@5']:.2f}/{recall}/{f['zero'][0]}of{f['zero'][1]}/{f['false'][0]}of{f['false'][1]}".rjust(22))
+            print(f"    {engine:<14}" + "".join(cells))
     print("\n  keyword set (precision@5 / recall@10 / MRR):")
     for engine, run in runs.items():
         f = score(run, keyword)
@@ -168,13 +172,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--no-browser", action="store_true", help="skip the site search and lunr (Chromium)")
-    parser.add_argument("--natural", type=Path, default=NATURAL_FILE, help="graded natural queries (YAML)")
+    parser.add_argument("--natural", type=Path, nargs="+", default=[NATURAL_FILE, TUNING_NEW],
+                        help="graded natural queries of the tuning half (YAML files)")
+    parser.add_argument("--sealed", type=Path, default=SEALED, help="graded natural queries of the sealed half (YAML)")
+    parser.add_argument("--quality-only", action="store_true", help="only the shipped corpus, not the synthetic one")
     parser.add_argument("--keyword", type=Path, default=QUERIES_FILE, help="keyword queries (YAML)")
     args = parser.parse_args()
-    natural, keyword = natural_queries(args.natural), judged_queries(args.keyword)
+    halves = {"tuning half": [q for path in args.natural for q in natural_queries(path)],
+              "sealed half": natural_queries(args.sealed)}
+    keyword = judged_queries(args.keyword)
+    natural = halves["tuning half"] + halves["sealed half"]
     queries = list(dict.fromkeys([q["query"] for q in natural] + [q["query"] for q in keyword]))
     print(TARGETS)
-    print(f"judged queries: {len(natural)} natural ({args.natural.name}), {len(keyword)} keyword ({args.keyword.name})")
+    print(f"judged queries: {len(halves['tuning half'])} natural tuning ({', '.join(p.name for p in args.natural)}), "
+          f"{len(halves['sealed half'])} natural sealed ({args.sealed.name}), {len(keyword)} keyword ({args.keyword.name})")
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
 
     print("\n== shipped corpus")
@@ -196,7 +207,10 @@ def main() -> None:
         same = sum(site_run[q] == run[q] for q in queries)
         print(f"  site search: same ids in the same order as kb search for {same} of {len(queries)} queries; "
               f"latency (Chromium) {percentiles(site_times)}")
-    print_quality_table(runs, natural, keyword)
+    print_quality_table(runs, halves, keyword)
+    if args.quality_only:
+        shutil.rmtree(work, ignore_errors=True)
+        return
 
     print(f"\n== synthetic corpus, {args.cases} cases")
     start = time.perf_counter()

@@ -55,10 +55,6 @@ def test_a_word_absent_from_the_corpus_finds_nothing(searcher):
     assert searcher.search("量子计算", limit=None) == []
 
 
-def test_practice_type_alias_also_finds_the_type_name(searcher, corpus):
-    assert ids(searcher.search("代办", limit=None)) >= containing(corpus, "信访代理")
-
-
 def test_two_words_put_cases_with_both_first_and_leave_out_cases_with_one(searcher, corpus):
     expected = containing(corpus, "调解") & containing(corpus, "楼组")
     assert expected and ids(searcher.search("调解 楼组", limit=None)) == expected
@@ -87,9 +83,10 @@ def test_generic_words_alone_return_nothing(searcher):
     assert result.ranked == [] and {"信访", "工作"} <= set(result.query["generic"])
 
 
-def test_a_concept_no_case_has_is_named_and_not_answered_on_a_lesser_word(searcher):
-    result = searcher.run("区块链接访")
-    assert "区块链" in result.absent and result.ranked == []
+def test_a_concept_no_case_has_is_named_and_does_not_empty_the_answer(searcher, corpus):
+    hits = searcher.search("区块链接访", limit=None)
+    assert "区块链" in searcher.run("区块链接访").absent
+    assert hits and ids(hits) <= containing(corpus, "接访") and all(h.missing == ["区块链"] for h in hits)
 
 
 def test_partial_matches_follow_complete_ones_and_name_what_they_lack(searcher):
@@ -294,3 +291,11 @@ def test_query_data_is_taken_from_the_build_cache_while_what_it_is_made_from_is_
     changed, _ = check(content_copy)
     words = set(query_data(changed, texts(changed), tmp_path)["words"]) - set(made["words"])
     assert words and all(set(w) <= set("量子计算") for w in words), words  # made again from the edited sample
+
+
+def test_the_sealed_half_of_the_judged_queries_is_unchanged():
+    """The sealed queries are scored, never tuned on: their file must be the one whose hash was committed."""
+    import hashlib
+    from kb.search.evaluate import SEALED
+    recorded = SEALED.with_suffix(".sha256").read_text(encoding="utf-8").split()[0]
+    assert hashlib.sha256(SEALED.read_bytes()).hexdigest() == recorded

