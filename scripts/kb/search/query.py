@@ -145,6 +145,7 @@ def _computed(dictionary, groups, regions, stop, listed_generic, sample) -> dict
     abbreviated = abbreviations(dictionary, vocab | set(related))
     return {
         "words": sorted(vocab | set(related) | set(abbreviated)),
+        "borrowed": sorted((set(related) | set(abbreviated)) - vocab),
         "related": related,
         "abbreviations": abbreviated,
         "stop": sorted(set(stop)),
@@ -259,21 +260,29 @@ class Vocabulary:
         self.suggest = data["suggest"]
         self.related = data.get("related", {})
         self.abbreviations = data.get("abbreviations", {})
+        self.borrowed = set(data.get("borrowed", []))
 
     def variants(self, word: str) -> list[str]:
         return [word] + [w for w in self.group_of.get(word, []) if w != word]
 
 
+PIECE_COST, BORROWED_COST = 100, 101  # integers: the browser's arithmetic must agree exactly
+
+
 def segment(run: str, vocab: Vocabulary) -> list[str]:
     """Fewest pieces, each a vocabulary word or a single character; at equal counts the longer
-    word first. Adjacent characters that are not words are then joined into one piece."""
+    word first, and a word of the cases before one only the thesaurus or a short form brings
+    (网上|告|状, not 网|上告|状). Adjacent characters that are not words are then joined into one piece."""
     n = len(run)
     cost, step = [0] * (n + 1), [1] * (n + 1)
     for i in range(n - 1, -1, -1):
-        cost[i], step[i] = cost[i + 1] + 1, 1
+        cost[i], step[i] = cost[i + 1] + PIECE_COST, 1
         for length in range(min(vocab.longest, n - i), 1, -1):
-            if run[i:i + length] in vocab.words and cost[i + length] + 1 < cost[i]:
-                cost[i], step[i] = cost[i + length] + 1, length
+            word = run[i:i + length]
+            if word in vocab.words:
+                through = cost[i + length] + (BORROWED_COST if word in vocab.borrowed else PIECE_COST)
+                if through < cost[i]:
+                    cost[i], step[i] = through, length
     pieces, i, loose = [], 0, ""
     while i < n:
         piece = run[i:i + step[i]]

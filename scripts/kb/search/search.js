@@ -55,6 +55,8 @@
   Q.stop.forEach(function (w) { STOP[w] = true; });
   Q.generic.forEach(function (w) { GENERIC[w] = true; });
   Q.groups.forEach(function (g) { g.forEach(function (w) { GROUP[w] = g; }); });
+  var BORROWED = {};
+  (Q.borrowed || []).forEach(function (w) { BORROWED[w] = true; });
   var QUOTED = /"([^"]+)"|“([^”]+)”/g, ASCII_OR_NOT = /[a-z0-9]+|[^a-z0-9]+/g;
   var own = Object.prototype.hasOwnProperty;
   function has(table, key) { return own.call(table, key); }
@@ -67,9 +69,12 @@
     var n = run.length, cost = [], step = [], i, length;
     cost[n] = 0; step[n] = 1;
     for (i = n - 1; i >= 0; i--) {
-      cost[i] = cost[i + 1] + 1; step[i] = 1;
+      cost[i] = cost[i + 1] + 100; step[i] = 1;
       for (length = Math.min(LONGEST, n - i); length > 1; length--) {
-        if (has(WORDS, run.slice(i, i + length)) && cost[i + length] + 1 < cost[i]) { cost[i] = cost[i + length] + 1; step[i] = length; }
+        var word = run.slice(i, i + length);
+        if (!has(WORDS, word)) continue;
+        var through = cost[i + length] + (has(BORROWED, word) ? 101 : 100);  // PIECE_COST, BORROWED_COST
+        if (through < cost[i]) { cost[i] = through; step[i] = length; }
       }
     }
     var pieces = [], loose = "";
