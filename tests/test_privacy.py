@@ -8,7 +8,7 @@ prose = st.text(alphabet="信访代理工作室群众反映诉求街道居委，
 
 
 def labels(text):
-    return [label for _, _, label in findings(text)]
+    return [found.label for found in findings(text)]
 
 
 @st.composite

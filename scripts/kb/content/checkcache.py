@@ -22,7 +22,7 @@ from ..core.digests import add_sources
 from ..core.problems import Problem
 from .schemas import SCHEMA_DIR
 
-CHECK_SOURCES = ("content.validate", "content.checkcache", "content.privacy", "content.markup", "content.schemas",
+CHECK_SOURCES = ("content.validate", "content.checkcache", "content.privacy", "core.textfold", "core.unicode_tables", "content.markup", "content.schemas",
                  "content.hints", "content.load", "core.problems", "content.doccache", "content.prose")
 LIBRARIES = ("jsonschema", "jsonschema-rs", "PyYAML", "Markdown", "pymdown-extensions")  # markup renders links as the site does
 

@@ -47,26 +47,31 @@ class Document:
         line, column = self.position(path)
         return Problem(self.file, line, column, field_path(path), message, severity)
 
-    def locate(self, path, needle: str) -> tuple[int, int]:
-        """Where `needle`, found in the string value at `path`, is written in the file — inside
-        quoted, folded and literal block scalars too, where a value's lines are not the file's."""
+    def locate(self, path, needle: str, occurrence: int = 0) -> tuple[int, int]:
+        """Where `needle`, found in the string value at `path` (its occurrence-th time there,
+        counting from 0), is written in the file — inside quoted, folded and literal block
+        scalars too, where a value's lines are not the file's."""
         span = self.spans.get(tuple(path))
         if not span or not needle:
             return self.position(path)
         start, end = span
         written = self.text[start:end]
-        offset = written.find(needle)
+        offset = -1
+        for _ in range(occurrence + 1):
+            offset = written.find(needle, offset + 1)
+            if offset < 0:
+                break
         if offset < 0:  # the needle runs across a folded line break or an escape: match loosely
             loose = r"\s*".join(re.escape(ch) for ch in needle if not ch.isspace())
-            match = re.search(loose, written) if loose else None
-            if not match:
+            matches = list(re.finditer(loose, written)) if loose else []
+            if not matches:
                 return self.position(path)
-            offset = match.start()
+            offset = matches[min(occurrence, len(matches) - 1)].start()
         before = self.text[: start + offset]
         return before.count("\n") + 1, start + offset - (before.rfind("\n") + 1) + 1
 
-    def problem_at(self, path, needle: str, message: str, severity: str = "error") -> Problem:
-        line, column = self.locate(path, needle)
+    def problem_at(self, path, needle: str, message: str, severity: str = "error", occurrence: int = 0) -> Problem:
+        line, column = self.locate(path, needle, occurrence)
         return Problem(self.file, line, column, field_path(path), message, severity)
 
 

@@ -1,37 +1,57 @@
 """The personal-data guard: text that would identify or reach a petitioner.
 
-Each detector returns (offset, matched text, label) for one string; checksums (GB 11643 for ID
-numbers, Luhn for bank cards) keep long numbers that are not identifiers — counts, codes, sums —
-from being reported. Officials and staff whom a published source names are not caught by these
-patterns; text that must stay although it matches goes in content/allowlist.yaml with its source.
+The detectors look at what a reader sees, not at the code points written (textfold.py):
+full-width and other compatibility forms as plain letters and digits, invisible characters
+(zero-width space, soft hyphen, BOM …) dropped, and for numbers Chinese digits as digits
+(一三九…, 幺/两, 一百二十三弄). A number may be written in groups with any run of spaces, dots,
+dashes or line breaks between them; every stretch of whole groups is tried. Each finding is
+reported with the stretch of the original string it was read from.
+
+Checksums (GB 11643 for ID numbers, Luhn for bank cards) keep long numbers that are not
+identifiers — counts, codes, sums — from being reported. Officials and staff whom a published
+source names are not caught by these patterns; text that must stay although it matches goes in
+content/allowlist.yaml with its source.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import NamedTuple
+
+from ..core.textfold import Folded, numerals, read, read_text
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
             "任沈姚卢姜崔钟谭陆汪范金廖贾夏韦方白邹孟熊秦邱尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
-            "付傅施洪乔文庞樊殷易常牛葛江柳卜齐童俞单季骆聂鲁倪关华欧阳")
-COMPOUND_SURNAMES = "欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|令狐|慕容|长孙|宇文|司徒|夏侯"
+            "付傅施洪乔文庞樊殷易常牛葛江柳卜齐童俞单季骆聂鲁倪关华欧阳"
+            # the same surnames in traditional characters, where they differ
+            "張劉陳楊黃趙吳孫馬羅鄭謝許韓馮鄧蕭董葉蘇呂盧鍾譚陸範賈韋鄒閆雷龍賀顧郝龔萬錢嚴湯喬龐單駱聶魯關華")
+COMPOUND_SURNAMES = "欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|令狐|慕容|长孙|宇文|司徒|夏侯|歐陽|司馬|諸葛|東方|長孫"
 SURNAME = rf"(?:{COMPOUND_SURNAMES}|[{SURNAMES}])"
 # How petitioners are referred to in reports: 张某, 李某某, 王阿姨, 赵大爷 …
-TERMS_OF_ADDRESS = "阿姨|大爷|大妈|大娘|大伯|大叔|大婶|老伯|阿婆|阿公|老太太|老太|老汉|老爷子|师傅|大姐|大哥|奶奶|爷爷|婆婆"
+TERMS_OF_ADDRESS = ("阿姨|大爷|大妈|大娘|大伯|大叔|大婶|老伯|阿婆|阿公|老太太|老太|老汉|老爷子|师傅|大姐|大哥|奶奶|爷爷|婆婆"
+                    "|大爺|大媽|大嬸|老爺子|師傅|爺爺")
+# Up to two spaces may stand inside a name (张 某某); invisible characters are already gone.
+_GAP = r"[ \u3000\u00a0]{0,2}"
 
-_ID18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-_ID15 = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{14}(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![\d])(?:\+?86[ \-]?)?1[3-9]\d(?:[ \-]?\d{4}){2}(?![\d])")
-_LANDLINE = re.compile(r"(?<![\d])(?:[(（]0\d{2,3}[)）]|0\d{2,3})[ \-]?[2-9]\d{6,7}(?![\d])")
-_CARD = re.compile(r"(?<![\d])\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{4,7}(?![\d])")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
-_IM_ID = re.compile(r"(?:微信号?|微信ID|WeChat|wechat|QQ号?|qq号?)\s*[:：]?\s*[A-Za-z0-9_\-]{5,20}")
-_ADDRESS = re.compile(r"\d+\s*弄(?:\s*\d+\s*号)?(?:\s*\d+\s*室)?"
+# What may stand between the digit groups of a number: any run of spaces (wide ones too), line
+# breaks, dots, dashes and brackets — as written or as NFKC leaves them.
+SEPARATOR = r"[\s.\-()（）…‥·・•∙‧‐‑‒–—―−]"
+_DIGIT_GROUPS = re.compile(rf"[0-9]+(?:{SEPARATOR}+[0-9]+)*(?:{SEPARATOR}*[Xx](?![A-Za-z0-9]))?")
+_GROUP = re.compile(r"[0-9]+")
+
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+[ \u3000]*(?:@|[\[(（［]\s*(?i:at)\s*[\])）］])[ \u3000]*"
+                    r"[A-Za-z0-9\-]+(?:[.。][A-Za-z0-9\-]+)+")
+_IM_LABEL = (r"(?:[微薇威维]\s*信|[Vv]\s*信|企\s*鹅|扣\s*扣"
+             r"|(?<![A-Za-z])(?:(?i:we\s*chat|wei\s*xin)|[VvWw][Xx]|[Qq]\s*[Qq]))")
+_IM_ID = re.compile(_IM_LABEL + r"(?:\s*(?:号码|号|账号|帐号|(?i:id)))?\s*[:：=]?\s*[A-Za-z0-9][A-Za-z0-9_\-]{4,19}")
+_ADDRESS = re.compile(r"(?<!\d)(?:\d+\s*弄(?:\s*\d+\s*号)?(?:\s*\d+\s*室)?"
                       r"|\d+\s*号\s*\d+\s*室"
                       r"|\d+\s*(?:栋|幢|号楼)(?:\s*\d+\s*单元)?(?:\s*\d+\s*室)?"
-                      r"|\d+\s*单元\s*\d+\s*(?:室|号)?"
+                      r"|\d+\s*单元\s*\d+\s*(?:室|号)?)"
                       r"|(?<![\d一二三四五六七八九十])\d{3,4}\s*室")
-_SOMEONE = re.compile(rf"{SURNAME}某某?(?![些种个项类地处单部人件次年月日天区镇县市乡村街道社居小楼])")
-_ADDRESSED = re.compile(rf"{SURNAME}(?:{TERMS_OF_ADDRESS})")
+_MASK = r"(?:某某?(?![些种个项类地处单部人件次年月日天区镇县市乡村街道社居小楼])|××?|[Xx]{2}|[*＊]{2,3}|[○〇]{2})"
+_SOMEONE = re.compile(rf"{SURNAME}{_GAP}{_MASK}")
+_ADDRESSED = re.compile(rf"{SURNAME}{_GAP}(?:{TERMS_OF_ADDRESS})")
 
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK = "10X98765432"
@@ -66,48 +86,97 @@ def luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+def _card(digits: str, groups: int) -> bool:
+    """A Luhn-valid number of 16–19 digits; written in several groups it must also start like a
+    card (3–6 or 9), so that runs of years and dates (2018 2019 2020 2021) are not taken for one."""
+    return luhn(digits) and (groups == 1 or digits[0] in "345469")
 
 
-def _card(text: str) -> bool:
-    digits = _digits(text)
-    return 16 <= len(digits) <= 19 and luhn(digits)
-
-
-def _always(_: str) -> bool:
+def _always(*_) -> bool:
     return True
+
+
+class Finding(NamedTuple):
+    offset: int      # where the finding starts in the original string
+    text: str        # the original text, as written
+    label: str
+    reading: str     # what the guard read there (differs from text when folded)
+
+
+class Number(NamedTuple):
+    """A detector of numbers: the digits of a stretch of whole groups must match `pattern` and
+    pass `holds(digits, groups)`; `letters` says whether a letter may touch the number."""
+    label: str
+    pattern: re.Pattern
+    holds: object
+    letters: bool = True
+
+
+class Pattern(NamedTuple):
+    """A detector of text: `pattern` over the read text (numerals: with Chinese digits as
+    digits), each match passing `holds(read, original)`."""
+    label: str
+    pattern: re.Pattern
+    holds: object = _always
+    numerals: bool = False
+
+
+_ID18 = Number("身份证号", re.compile(r"\d{17}[\dX]"), lambda digits, _: valid_id18(digits), letters=False)
+_ID15 = Number("身份证号（15 位）", re.compile(r"[1-9]\d{14}"), lambda digits, _: valid_id15(digits), letters=False)
+_MOBILE = Number("手机号码", re.compile(r"(?:0{0,2}86)?1[3-9]\d{9}"), _always)
+_CARD = Number("银行卡号", re.compile(r"\d{16,19}"), _card)
+_LANDLINE = Number("固定电话号码", re.compile(r"0\d{2,3}[2-9]\d{6,7}"), _always)
+LONGEST_NUMBER = 19  # digits: no detector of numbers matches more
+
+
+def _door_number(found: str, original: str) -> bool:
+    """A lone number written with one Chinese numeral (梅花三弄, 一栋楼, 两幢), or before 栋/幢/
+    号楼 in Chinese (四十二幢, 三四栋: counts), is not taken for a door number; one written in
+    digits, read digit by digit (五〇二室), or next to another number (三号五〇二室) is."""
+    if len(_GROUP.findall(found)) > 1 or re.search(r"\d", original):
+        return True
+    numeral = re.match(r"\D*?([^\s弄号室栋幢单]+)", original)
+    written = numeral.group(1) if numeral else original
+    if re.search(r"(?:栋|幢|号楼)", found):
+        return len(written) >= 3 and not re.search("[十百千拾佰仟]", written)
+    return len(written) >= 2
 
 
 # In order of precedence: where two overlap, the earlier one is reported (an ID is not also a card).
 DETECTORS = [
-    (_ID18, "身份证号", valid_id18), (_ID15, "身份证号（15 位）", valid_id15), (_MOBILE, "手机号码", _always),
-    (_CARD, "银行卡号", _card), (_LANDLINE, "固定电话号码", _always), (_EMAIL, "电子邮箱", _always),
-    (_IM_ID, "微信/QQ 号", _always), (_ADDRESS, "门牌地址", _always), (_SOMEONE, "信访人姓氏（某某）", _always),
-    (_ADDRESSED, "信访人称呼", _always),
+    _ID18, _ID15, _MOBILE, _CARD, _LANDLINE,
+    Pattern("电子邮箱", _EMAIL), Pattern("微信/QQ 号", _IM_ID),
+    Pattern("门牌地址", _ADDRESS, _door_number, numerals=True),
+    Pattern("信访人姓氏（某某）", _SOMEONE), Pattern("信访人称呼", _ADDRESSED),
 ]
 
-
-# What any match of a detector contains: text without it is not searched by that detector (most
-# strings have none of them, and ten searches per string add up over a large collection).
-# IDs, phone and card numbers all hold seven digits in a row, or four and three with a space or dash between.
-_DIGITS = re.compile(r"\d{4}[ \-]?\d{3}")
-CUES = {_ID18: _DIGITS, _ID15: _DIGITS, _MOBILE: _DIGITS, _CARD: _DIGITS, _LANDLINE: _DIGITS,
-        _ADDRESS: re.compile(r"\d\s*[弄号栋幢单室]"), _EMAIL: re.compile("@"),
-        _IM_ID: re.compile("微信|WeChat|wechat|QQ|qq"), _SOMEONE: re.compile("某"), _ADDRESSED: re.compile(TERMS_OF_ADDRESS)}
-
-
-def findings(text: str, detectors=DETECTORS) -> list[tuple[int, str, str]]:
-    """(offset, matched text, label) for every suspected piece of personal data, in text order."""
-    return scan(text, cued(text, detectors))
+# What any match of a detector contains, looked for in the read text (before Chinese digits
+# become digits): text without it is not searched by that detector. Most strings have none.
+_NUMERAL = "0-9〇○◯零洞一幺壹二两兩贰貳三叁參四肆五伍六陆陸七柒拐八捌九玖勾"
+_SEVEN_DIGITS = re.compile(rf"[{_NUMERAL}](?:{SEPARATOR}*[{_NUMERAL}]){{6}}")  # IDs, phones and cards have 7 or more
+CUES = {_ID18: _SEVEN_DIGITS, _ID15: _SEVEN_DIGITS, _MOBILE: _SEVEN_DIGITS, _CARD: _SEVEN_DIGITS,
+        _LANDLINE: _SEVEN_DIGITS}
+CUES.update({DETECTORS[5]: re.compile(r"@|[\[(（［]\s*(?i:at)\s*[\])）］]"),
+             DETECTORS[6]: re.compile(r"[微薇威维企扣信]|(?i:x|q|chat)"),
+             DETECTORS[7]: re.compile(rf"[{_NUMERAL}十百千拾佰仟]\s*[弄号室栋幢单]"),
+             DETECTORS[8]: re.compile(r"某|×|[Xx]{2}|[*＊]{2}|[○〇]{2}"),
+             DETECTORS[9]: re.compile(TERMS_OF_ADDRESS)})
 
 
-def cued(text: str, detectors=DETECTORS) -> list:
-    """The detectors whose cue occurs in text: the others cannot match it, nor any part of it."""
+def findings(text: str, detectors=DETECTORS) -> list[Finding]:
+    """Every suspected piece of personal data, in text order."""
+    folded = read(text)
+    return _scan(folded, cued(folded.text, detectors, already_read=True))
+
+
+def cued(text: str, detectors=DETECTORS, already_read: bool = False) -> list:
+    """The detectors whose cue occurs in what text reads as: the others cannot match it, nor any part of it."""
+    if not already_read:
+        text = read_text(text)
     seen: dict = {}
     out = []
     for detector in detectors:
-        cue = CUES[detector[0]]
+        cue = CUES[detector]
         if cue not in seen:
             seen[cue] = cue.search(text) is not None
         if seen[cue]:
@@ -115,20 +184,75 @@ def cued(text: str, detectors=DETECTORS) -> list:
     return out
 
 
-def scan(text: str, detectors=DETECTORS) -> list[tuple[int, str, str]]:
-    """What the given detectors find, the earlier one winning where two overlap."""
-    found: list[tuple[int, str, str]] = []
-    taken: list[range] = []
+def scan(text: str, detectors=DETECTORS) -> list[Finding]:
+    """What the given detectors find, without the cue check, the earlier one winning where two overlap."""
+    return _scan(read(text), detectors)
 
-    def add(match: re.Match, label: str) -> None:
-        span = range(match.start(), match.end())
-        if any(span.start < t.stop and t.start < span.stop for t in taken):
-            return  # one finding per stretch of text: an ID number is not also a bank card
-        taken.append(span)
-        found.append((match.start(), match.group(0), label))
 
-    for pattern, label, holds in detectors:
-        for match in pattern.finditer(text):
-            if holds(match.group(0)):
-                add(match, label)
+def _scan(folded: Folded, detectors) -> list[Finding]:
+    found: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    with_numerals = numerals(folded) if any(isinstance(d, Number) or d.numerals for d in detectors) else folded
+    for detector in detectors:
+        source = with_numerals if isinstance(detector, Number) or detector.numerals else folded
+        for start, end in _matches(detector, source):
+            first, last = source.source(start, end)
+            if any(first < t_end and t_start < last for t_start, t_end in taken):
+                continue  # one finding per stretch of text: an ID number is not also a bank card
+            taken.append((first, last))
+            found.append(Finding(first, folded.original[first:last], detector.label, source.text[start:end]))
     return sorted(found)
+
+
+def _matches(detector, folded: Folded):
+    """(start, end) in folded.text of every match of the detector."""
+    if isinstance(detector, Pattern):
+        for match in detector.pattern.finditer(folded.text):
+            first, last = folded.source(match.start(), match.end())
+            if detector.holds(match.group(), folded.original[first:last]):
+                yield match.span()
+        return
+    text = folded.text
+    for run in _DIGIT_GROUPS.finditer(text):
+        groups = [(run.start() + g.start(), run.start() + g.end()) for g in _GROUP.finditer(run.group())]
+        check = "X" if run.group()[-1] in "Xx" else ""
+        for start, end in _number_windows(detector, text, groups, check, run.end()):
+            yield _with_prefix(text, start, end), end
+
+
+def _with_prefix(text: str, start: int, end: int) -> int:
+    """The start of a number with the + of +86 or the bracket opening (021) before it."""
+    if start and (text[start - 1] == "+" or (text[start - 1] in "(（" and re.search("[)）]", text[start:end]))):
+        return start - 1
+    return start
+
+
+def _number_windows(detector: Number, text: str, groups: list[tuple[int, int]], check: str, run_end: int):
+    """Every stretch of whole groups whose digits the detector accepts: the first (shortest) one
+    from each group on, none overlapping."""
+    next_free = 0
+    for i, (start, _) in enumerate(groups):
+        if start < next_free:
+            continue
+        if not detector.letters and start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+            continue
+        digits = ""
+        best = None
+        for j in range(i, len(groups)):
+            digits += text[groups[j][0]:groups[j][1]]
+            if len(digits) > LONGEST_NUMBER:
+                break
+            candidates = [(digits, groups[j][1])]
+            if check and j == len(groups) - 1:
+                candidates.insert(0, (digits + check, run_end))
+            for number, end in candidates:
+                if detector.pattern.fullmatch(number) and detector.holds(number, j - i + 1) \
+                        and (detector.letters or not _letter_at(text, end)):
+                    best = best or (start, end)
+        if best:
+            yield best
+            next_free = best[1]
+
+
+def _letter_at(text: str, index: int) -> bool:
+    return index < len(text) and text[index].isascii() and text[index].isalpha()

@@ -15,7 +15,7 @@ from .checkcache import CheckMemo, context_key
 from .doccache import PARALLEL_FROM
 from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
 from .load import Document, load_file
-from ..core.problems import Problem, ProblemsFound, display_path
+from ..core.problems import Problem, ProblemsFound, display_path, printable
 from .provenance import page_problems, statement_problems
 from .schemas import validate_document
 
@@ -418,7 +418,8 @@ def string_problems(doc: Document, allowed: set[str] = frozenset(), personal: bo
     """One walk over every string of the file: empty values, live markup (raw HTML, javascript:
     and similar links) and, if `personal`, suspected personal data, each at its own line and column."""
     problems = []
-    strings = _strings(doc.data, (), [])
+    numbers: list[tuple[tuple, str]] = []
+    strings = _strings(doc.data, (), [], numbers)
     # Cues looked for once in all the file's strings together: most files have none of them.
     everything = "\n".join(text for _, text in strings)
     detectors = privacy.cued(everything) if personal else []
@@ -427,23 +428,51 @@ def string_problems(doc: Document, allowed: set[str] = frozenset(), personal: bo
         if not text.strip():
             problems.append(doc.problem(path, EMPTY))
         if detectors:
-            for _, found, label in privacy.findings(text, detectors):
-                if found.strip() not in allowed:
-                    problems.append(doc.problem_at(path, found, f"疑似{label}：“{found}”。不得公开信访人的个人信息，请删除或改写"
-                                                                "（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"))
+            problems += _personal_data(doc, path, text, allowed, detectors)
         if maybe_markup:
             problems += [doc.problem_at(path, finding.text, finding.message) for finding in markup.findings(text)]
+    if personal:  # a phone or card number written as a bare number is read as one
+        for path, number in numbers:
+            problems += _personal_data(doc, path, number, allowed, privacy.DETECTORS)
     return problems
 
 
-def _strings(value, path: tuple, out: list) -> list[tuple[tuple, str]]:
-    """(path, text) of every string inside value, in document order."""
+GUARD = "不得公开信访人的个人信息，请删除或改写（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"
+
+
+def _personal_data(doc: Document, path: tuple, text: str, allowed, detectors) -> list[Problem]:
+    problems = []
+    for finding in privacy.findings(text, detectors):
+        if finding.text.strip() in allowed or finding.reading.strip() in allowed:
+            continue
+        problems.append(doc.problem_at(path, finding.text, f"疑似{finding.label}：{quoted(finding)}。{GUARD}",
+                                       occurrence=text[:finding.offset].count(finding.text)))
+    return problems
+
+
+def quoted(finding) -> str:
+    """The finding as written, invisible characters shown as escapes, and what it reads as when that differs."""
+    written = printable(finding.text, invisible=True)
+    reading = printable(finding.reading)
+    return f"“{written}”" + (f"（读作“{reading}”）" if finding.reading != finding.text else "")
+
+
+def personal_data_problems(doc: Document, allowed: set[str] = frozenset()) -> list[Problem]:
+    """Only the suspected personal data of a document (for imports, before anything is written)."""
+    return [p for p in string_problems(doc, allowed) if p.message.endswith(GUARD)]
+
+
+def _strings(value, path: tuple, out: list, numbers: list | None = None) -> list[tuple[tuple, str]]:
+    """(path, text) of every string inside value, in document order; with `numbers`, the (path,
+    digits) of every integer of seven digits or more go there (none is a count or a year)."""
     if isinstance(value, str):
         out.append((path, value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            _strings(item, path + (key,), out)
+            _strings(item, path + (key,), out, numbers)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _strings(item, path + (i,), out)
+            _strings(item, path + (i,), out, numbers)
+    elif numbers is not None and isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1_000_000:
+        numbers.append((path, str(abs(value))))
     return out

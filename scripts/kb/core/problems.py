@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .textfold import IGNORABLE
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +22,33 @@ class Problem:
     def format(self) -> str:
         label = "" if self.severity == "error" else "（提醒）"
         field = self.field or "-"
-        return f"{self.file}:{self.line}:{self.column}  {field}  {label}{self.message}"
+        return terminal_safe(f"{self.file}:{self.line}:{self.column}  {field}  {label}{self.message}")
+
+
+# Control characters (a terminal obeys ESC, CSI, BEL …) and the bidirectional overrides that make
+# a line show other than it reads; with invisible=True also zero-width and other invisible characters.
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{_CONTROL}]")
+_UNPRINTABLE = re.compile(f"[{_CONTROL}\t\n]")
+_INVISIBLE = re.compile(f"[{_CONTROL}\t\n{IGNORABLE}]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def terminal_safe(text: str) -> str:
+    """text with every control character (but line breaks and tabs) written as an escape, for printing."""
+    return _UNSAFE.sub(_escaped, text) if _UNSAFE.search(text) else text
+
+
+def printable(text: str, invisible: bool = False) -> str:
+    """text on one line, every control character (line breaks too) written as an escape; with
+    invisible=True also the characters that show nothing (zero-width space, soft hyphen …)."""
+    return (_INVISIBLE if invisible else _UNPRINTABLE).sub(_escaped, text)
+
+
+def _escaped(match: re.Match) -> str:
+    ch = match.group()
+    code = ord(ch)
+    return _NAMED.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
 
 
 def field_path(path) -> str:
