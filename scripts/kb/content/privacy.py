@@ -15,10 +15,12 @@ content/allowlist.yaml with its source.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from ..core.textfold import Folded, numerals, read, read_text
+from ..core.textfold import Folded, is_plain, numerals, read, read_text  # noqa: F401 (is_plain: for validate)
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
             "任沈姚卢姜崔钟谭陆汪范金廖贾夏韦方白邹孟熊秦邱尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
@@ -39,9 +41,11 @@ SEPARATOR = r"[\s.\-()（）…‥·・•∙‧‐‑‒–—―−]"
 _DIGIT_GROUPS = re.compile(rf"[0-9]+(?:{SEPARATOR}+[0-9]+)*(?:{SEPARATOR}*[Xx](?![A-Za-z0-9]))?")
 _GROUP = re.compile(r"[0-9]+")
 
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+[ \u3000]*(?:@|[\[(（［]\s*(?i:at)\s*[\])）］])[ \u3000]*"
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+[ \u3000]*(?:@|[\[(（［](?i:at)[\])）］])[ \u3000]*"
                     r"[A-Za-z0-9\-]+(?:[.。][A-Za-z0-9\-]+)+")
-_IM_LABEL = (r"(?:[微薇威维]\s*信|[Vv]\s*信|企\s*鹅|扣\s*扣"
+# Each pattern that starts with alternatives is led by a class of their first characters: the
+# regular-expression engine then skips ahead to those instead of trying every alternative everywhere.
+_IM_LABEL = (r"(?=[微薇威维VvWwQq企扣])(?:[微薇威维]\s*信|[Vv]\s*信|企\s*鹅|扣\s*扣"
              r"|(?<![A-Za-z])(?:(?i:we\s*chat|wei\s*xin)|[VvWw][Xx]|[Qq]\s*[Qq]))")
 _IM_ID = re.compile(_IM_LABEL + r"(?:\s*(?:号码|号|账号|帐号|(?i:id)))?\s*[:：=]?\s*[A-Za-z0-9][A-Za-z0-9_\-]{4,19}")
 _ADDRESS = re.compile(r"(?<!\d)(?:\d+\s*弄(?:\s*\d+\s*号)?(?:\s*\d+\s*室)?"
@@ -50,8 +54,9 @@ _ADDRESS = re.compile(r"(?<!\d)(?:\d+\s*弄(?:\s*\d+\s*号)?(?:\s*\d+\s*室)?"
                       r"|\d+\s*单元\s*\d+\s*(?:室|号)?)"
                       r"|(?<![\d一二三四五六七八九十])\d{3,4}\s*室")
 _MASK = r"(?:某某?(?![些种个项类地处单部人件次年月日天区镇县市乡村街道社居小楼])|××?|[Xx]{2}|[*＊]{2,3}|[○〇]{2})"
-_SOMEONE = re.compile(rf"{SURNAME}{_GAP}{_MASK}")
-_ADDRESSED = re.compile(rf"{SURNAME}{_GAP}(?:{TERMS_OF_ADDRESS})")
+_SURNAME_FIRST = "(?=[" + SURNAMES + "".join(c[0] for c in COMPOUND_SURNAMES.split("|")) + "])"
+_SOMEONE = re.compile(rf"{_SURNAME_FIRST}{SURNAME}{_GAP}{_MASK}")
+_ADDRESSED = re.compile(rf"{_SURNAME_FIRST}{SURNAME}{_GAP}(?:{TERMS_OF_ADDRESS})")
 
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK = "10X98765432"
@@ -103,21 +108,23 @@ class Finding(NamedTuple):
     reading: str     # what the guard read there (differs from text when folded)
 
 
-class Number(NamedTuple):
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: looked up for every string
+class Number:
     """A detector of numbers: the digits of a stretch of whole groups must match `pattern` and
     pass `holds(digits, groups)`; `letters` says whether a letter may touch the number."""
     label: str
     pattern: re.Pattern
-    holds: object
+    holds: Callable
     letters: bool = True
 
 
-class Pattern(NamedTuple):
+@dataclass(frozen=True, eq=False)
+class Pattern:
     """A detector of text: `pattern` over the read text (numerals: with Chinese digits as
     digits), each match passing `holds(read, original)`."""
     label: str
     pattern: re.Pattern
-    holds: object = _always
+    holds: Callable = _always
     numerals: bool = False
 
 
@@ -146,27 +153,49 @@ def _door_number(found: str, original: str) -> bool:
 DETECTORS = [
     _ID18, _ID15, _MOBILE, _CARD, _LANDLINE,
     Pattern("电子邮箱", _EMAIL), Pattern("微信/QQ 号", _IM_ID),
-    Pattern("门牌地址", _ADDRESS, _door_number, numerals=True),
+    _DOOR := Pattern("门牌地址", _ADDRESS, _door_number, numerals=True),
     Pattern("信访人姓氏（某某）", _SOMEONE), Pattern("信访人称呼", _ADDRESSED),
 ]
 
-# What any match of a detector contains, looked for in the read text (before Chinese digits
-# become digits): text without it is not searched by that detector. Most strings have none.
+class Cue:
+    """What any match of a detector contains: one of `literals` (looked for with `in`, faster
+    than a regular expression) or a match of one of `patterns`."""
+
+    def __init__(self, *literals: str, patterns: tuple[str, ...] = ()):
+        self.literals = literals
+        self.patterns = [re.compile(pattern) for pattern in patterns]
+
+    def search(self, text: str) -> bool:
+        return any(literal in text for literal in self.literals) or any(p.search(text) for p in self.patterns)
+
+
+# Each detector's cue, looked for in the read text (before Chinese digits become digits): text
+# without it is not searched by that detector. Most strings have none.
 _NUMERAL = "0-9〇○◯零洞一幺壹二两兩贰貳三叁參四肆五伍六陆陸七柒拐八捌九玖勾"
-_SEVEN_DIGITS = re.compile(rf"[{_NUMERAL}](?:{SEPARATOR}*[{_NUMERAL}]){{6}}")  # IDs, phones and cards have 7 or more
-CUES = {_ID18: _SEVEN_DIGITS, _ID15: _SEVEN_DIGITS, _MOBILE: _SEVEN_DIGITS, _CARD: _SEVEN_DIGITS,
-        _LANDLINE: _SEVEN_DIGITS}
-CUES.update({DETECTORS[5]: re.compile(r"@|[\[(（［]\s*(?i:at)\s*[\])）］]"),
-             DETECTORS[6]: re.compile(r"[微薇威维企扣信]|(?i:x|q|chat)"),
-             DETECTORS[7]: re.compile(rf"[{_NUMERAL}十百千拾佰仟]\s*[弄号室栋幢单]"),
-             DETECTORS[8]: re.compile(r"某|×|[Xx]{2}|[*＊]{2}|[○〇]{2}"),
-             DETECTORS[9]: re.compile(TERMS_OF_ADDRESS)})
+# The shortest number a detector of numbers takes is a landline number: 0 + area code + 7 digits.
+_TEN_DIGITS = Cue(patterns=(rf"[{_NUMERAL}](?:{SEPARATOR}*[{_NUMERAL}]){{9}}",))
+CUES = {_ID18: _TEN_DIGITS, _ID15: _TEN_DIGITS, _MOBILE: _TEN_DIGITS, _CARD: _TEN_DIGITS, _LANDLINE: _TEN_DIGITS,
+        DETECTORS[5]: Cue("@", patterns=(r"[Aa][Tt][\])）］]",)),
+        DETECTORS[6]: Cue(patterns=(_IM_LABEL,)),
+        _DOOR: Cue(patterns=(rf"[{_NUMERAL}十百千拾佰仟]\s*[弄号室栋幢单]",)),
+        DETECTORS[8]: Cue("某", patterns=("[×*＊○〇]", "[Xx][Xx]")),
+        DETECTORS[9]: Cue(patterns=(TERMS_OF_ADDRESS,))}
 
 
-def findings(text: str, detectors=DETECTORS) -> list[Finding]:
-    """Every suspected piece of personal data, in text order."""
-    folded = read(text)
-    return _scan(folded, cued(folded.text, detectors, already_read=True))
+_COSTLY = frozenset([_ID18, _ID15, _MOBILE, _CARD, _LANDLINE, _DOOR])
+
+
+def findings(text: str, detectors=DETECTORS, as_written: bool = False) -> list[Finding]:
+    """Every suspected piece of personal data, in text order. `detectors`: those whose cue occurs
+    in a text that holds this one (see cued). The cues of those that read Chinese numerals as
+    digits are looked for again in this text alone: only they cost more than their cue.
+    as_written: text is known to read as written (is_plain), so it is not looked through again."""
+    folded = Folded(text, text) if as_written else read(text)
+    if not _COSTLY.isdisjoint(detectors):
+        numbers = _TEN_DIGITS.search(folded.text)
+        door = _DOOR in detectors and CUES[_DOOR].search(folded.text)
+        detectors = [d for d in detectors if d not in _COSTLY or (door if d is _DOOR else numbers)]
+    return _scan(folded, detectors)
 
 
 def cued(text: str, detectors=DETECTORS, already_read: bool = False) -> list:
@@ -178,7 +207,7 @@ def cued(text: str, detectors=DETECTORS, already_read: bool = False) -> list:
     for detector in detectors:
         cue = CUES[detector]
         if cue not in seen:
-            seen[cue] = cue.search(text) is not None
+            seen[cue] = bool(cue.search(text))
         if seen[cue]:
             out.append(detector)
     return out
@@ -192,7 +221,7 @@ def scan(text: str, detectors=DETECTORS) -> list[Finding]:
 def _scan(folded: Folded, detectors) -> list[Finding]:
     found: list[Finding] = []
     taken: list[tuple[int, int]] = []
-    with_numerals = numerals(folded) if any(isinstance(d, Number) or d.numerals for d in detectors) else folded
+    with_numerals = numerals(folded) if not _COSTLY.isdisjoint(detectors) else folded
     for detector in detectors:
         source = with_numerals if isinstance(detector, Number) or detector.numerals else folded
         for start, end in _matches(detector, source):

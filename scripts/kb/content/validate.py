@@ -422,13 +422,14 @@ def string_problems(doc: Document, allowed: set[str] = frozenset(), personal: bo
     strings = _strings(doc.data, (), [], numbers)
     # Cues looked for once in all the file's strings together: most files have none of them.
     everything = "\n".join(text for _, text in strings)
-    detectors = privacy.cued(everything) if personal else []
+    as_written = personal and privacy.is_plain(everything)
+    detectors = privacy.cued(everything, already_read=as_written) if personal else []
     maybe_markup = "<" in everything or "]" in everything
     for path, text in strings:
         if not text.strip():
             problems.append(doc.problem(path, EMPTY))
         if detectors:
-            problems += _personal_data(doc, path, text, allowed, detectors)
+            problems += _personal_data(doc, path, text, allowed, detectors, as_written)
         if maybe_markup:
             problems += [doc.problem_at(path, finding.text, finding.message) for finding in markup.findings(text)]
     if personal:  # a phone or card number written as a bare number is read as one
@@ -440,9 +441,9 @@ def string_problems(doc: Document, allowed: set[str] = frozenset(), personal: bo
 GUARD = "不得公开信访人的个人信息，请删除或改写（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"
 
 
-def _personal_data(doc: Document, path: tuple, text: str, allowed, detectors) -> list[Problem]:
+def _personal_data(doc: Document, path: tuple, text: str, allowed, detectors, as_written=False) -> list[Problem]:
     problems = []
-    for finding in privacy.findings(text, detectors):
+    for finding in privacy.findings(text, detectors, as_written):
         if finding.text.strip() in allowed or finding.reading.strip() in allowed:
             continue
         problems.append(doc.problem_at(path, finding.text, f"疑似{finding.label}：{quoted(finding)}。{GUARD}",

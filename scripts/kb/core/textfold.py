@@ -24,8 +24,35 @@ from functools import lru_cache
 
 from .unicode_tables import IGNORABLE, SUSPICIOUS, UNICODE_VERSION  # noqa: F401 (IGNORABLE: for problems.py)
 
-_SUSPICIOUS = re.compile(f"[{SUSPICIOUS}]")
+
+
+def _bmp_part(chars: str) -> str:
+    """The part of a class body (characters and a-b ranges) below U+10000: a class of those alone
+    is matched by a bitmap; one reaching beyond is tried range by range, many times slower."""
+    out, i = [], 0
+    while i < len(chars):
+        low, high = chars[i], chars[i]
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            high = chars[i + 2]
+            i += 3
+        else:
+            i += 1
+        if ord(low) <= 0xFFFF:
+            out.append(low if low == high else f"{low}-{chr(min(ord(high), 0xFFFF))}")
+    return "".join(out)
+
+
+_SUSPICIOUS_BMP = re.compile(f"[{_bmp_part(SUSPICIOUS)}]")
+_SUSPICIOUS_ALL = re.compile(f"[{SUSPICIOUS}]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _IGNORABLE = re.compile(f"[{IGNORABLE}]")
+
+
+def _suspicious(text: str) -> re.Pattern | None:
+    """The pattern that finds text's suspicious characters, or None if it has none."""
+    if _ASTRAL.search(text):
+        return _SUSPICIOUS_ALL if _SUSPICIOUS_ALL.search(text) else None
+    return _SUSPICIOUS_BMP if _SUSPICIOUS_BMP.search(text) else None
 
 # Read digit by digit (phone numbers, room numbers): each stands for one digit.
 CHINESE_DIGITS = {**dict.fromkeys("〇○◯零洞", "0"), **dict.fromkeys("一幺壹", "1"), **dict.fromkeys("二两兩贰貳", "2"),
@@ -59,14 +86,21 @@ class Folded:
 
 def read(text: str) -> Folded:
     """The text as a reader sees it (see the module's docstring), with where each character came from."""
-    if not _SUSPICIOUS.search(text):
+    pattern = _suspicious(text)
+    if pattern is None:
         return Folded(text, text)
-    return _replaced(Folded(text, text), [(m.start(), m.end(), plain(m.group())) for m in _SUSPICIOUS.finditer(text)])
+    return _replaced(Folded(text, text), [(m.start(), m.end(), plain(m.group())) for m in pattern.finditer(text)])
+
+
+def is_plain(text: str) -> bool:
+    """Whether text reads as written (read(text).text == text)."""
+    return _suspicious(text) is None
 
 
 def read_text(text: str) -> str:
     """read(text).text, without keeping where each character came from."""
-    return _SUSPICIOUS.sub(lambda m: plain(m.group()), text) if _SUSPICIOUS.search(text) else text
+    pattern = _suspicious(text)
+    return pattern.sub(lambda m: plain(m.group()), text) if pattern else text
 
 
 def numerals(folded: Folded) -> Folded:
