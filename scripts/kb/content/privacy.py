@@ -149,7 +149,7 @@ def _door_number(found: str, original: str) -> bool:
     return len(written) >= 2
 
 
-# In order of precedence: where two overlap, the earlier one is reported (an ID is not also a card).
+# In order of precedence: where two equally long matches overlap, the earlier one is reported.
 DETECTORS = [
     _ID18, _ID15, _MOBILE, _CARD, _LANDLINE,
     Pattern("电子邮箱", _EMAIL), Pattern("微信/QQ 号", _IM_ID),
@@ -219,17 +219,22 @@ def scan(text: str, detectors=DETECTORS) -> list[Finding]:
 
 
 def _scan(folded: Folded, detectors) -> list[Finding]:
-    found: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    """One finding per stretch of text: where matches overlap, the longest is reported, and of
+    equally long ones the earlier detector's (an ID number is not also a bank card; a card
+    number holding eleven digits that look like a phone number is a card number)."""
     with_numerals = numerals(folded) if not _COSTLY.isdisjoint(detectors) else folded
-    for detector in detectors:
+    candidates = []
+    for rank, detector in enumerate(detectors):
         source = with_numerals if isinstance(detector, Number) or detector.numerals else folded
         for start, end in _matches(detector, source):
             first, last = source.source(start, end)
-            if any(first < t_end and t_start < last for t_start, t_end in taken):
-                continue  # one finding per stretch of text: an ID number is not also a bank card
+            candidates.append((first - last, rank, first, last, detector.label, source.text[start:end]))
+    found: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for _, _, first, last, label, reading in sorted(candidates):
+        if not any(first < t_end and t_start < last for t_start, t_end in taken):
             taken.append((first, last))
-            found.append(Finding(first, folded.original[first:last], detector.label, source.text[start:end]))
+            found.append(Finding(first, folded.original[first:last], label, reading))
     return sorted(found)
 
 
@@ -257,8 +262,8 @@ def _with_prefix(text: str, start: int, end: int) -> int:
 
 
 def _number_windows(detector: Number, text: str, groups: list[tuple[int, int]], check: str, run_end: int):
-    """Every stretch of whole groups whose digits the detector accepts: the first (shortest) one
-    from each group on, none overlapping."""
+    """Every stretch of whole groups whose digits the detector accepts: the longest one from
+    each group on, none overlapping."""
     next_free = 0
     for i, (start, _) in enumerate(groups):
         if start < next_free:
@@ -277,7 +282,7 @@ def _number_windows(detector: Number, text: str, groups: list[tuple[int, int]], 
             for number, end in candidates:
                 if detector.pattern.fullmatch(number) and detector.holds(number, j - i + 1) \
                         and (detector.letters or not _letter_at(text, end)):
-                    best = best or (start, end)
+                    best = (start, end)
         if best:
             yield best
             next_free = best[1]

@@ -203,7 +203,7 @@ def _class(codes: set[int]) -> str:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    return "".join(_escape(low) if low == high else f"{_escape(low)}-{_escape(high)}" for low, high in ranges)
+    return "".join(chr(low) if low == high else f"{chr(low)}-{chr(high)}" for low, high in ranges)
 
 
 def _escape(code: int) -> str:
@@ -226,7 +226,10 @@ def write_tables(path=None) -> None:
 
 
 def _wrapped(body: str, width: int = 100) -> str:
-    parts = re.findall(r"\\[uU][0-9a-f]+(?:-\\[uU][0-9a-f]+)?", body)
+    """The class body as string literals of escapes (all its characters are beyond ASCII, so
+    every "-" in it joins a range), one range never split across two lines."""
+    escaped = "".join("-" if ch == "-" else _escape(ord(ch)) for ch in body)
+    parts = re.findall(r"\\[uU][0-9a-f]+(?:-\\[uU][0-9a-f]+)?", escaped)
     lines, line = [], ""
     for part in parts:
         if len(line) + len(part) > width:
