@@ -281,6 +281,58 @@ def test_control_character_is_refused_at_its_position():
     assert (problem.file, problem.line, problem.column) == (FILE, 2, 9)
 
 
+@pytest.mark.parametrize("escape, code", [("\\e", "U+001B"), ("\\a", "U+0007"), ("\\0", "U+0000"), ("\\x9b", "U+009B"),
+                                          ("\\N", "U+0085"), ("\\r", "U+000D"), ("\\u007f", "U+007F")])
+def test_a_control_character_written_as_an_escape_is_refused_at_the_escape(escape, code):
+    text = f'id: a\ntitle: "标题{escape}后"\n'
+    [problem] = problems_of(text)
+    assert (problem.line, problem.column, problem.field) == (2, 11, "title")
+    assert problem.message == f"“{escape}”写出的是控制字符 {code}：页面、导出和终端都不接受，请删除这个转义"
+
+
+def test_tab_and_line_break_escapes_stay_text():
+    assert value('"甲\\t乙\\n丙"') == "甲\t乙\n丙"
+
+
+@pytest.mark.parametrize("text", ['"\\ud800"', '"\\udfff后"', '"\\ud83d\\ude00"'])
+def test_a_lone_surrogate_is_refused(text):
+    [problem] = problems_of(f"id: a\ntitle: {text}\n")
+    assert (problem.line, problem.column, problem.field) == (2, 9, "title")
+    assert "半个字符" in problem.message
+
+
+@pytest.mark.parametrize("digits", [16, 30, 5000])
+def test_an_integer_longer_than_fifteen_digits_is_refused_not_a_traceback(digits):
+    [problem] = problems_of(f"id: a\nvalue: {'7' * digits}\n")
+    assert (problem.line, problem.column, problem.field) == (2, 8, "value")
+    assert problem.message.startswith(f"数字太长（{digits} 位）：最多 15 位")
+
+
+def test_fifteen_digits_and_quoted_long_numbers_load():
+    assert value("999999999999999") == 999999999999999
+    assert value('"' + "7" * 5000 + '"') == "7" * 5000
+
+
+def test_a_float_too_large_to_hold_is_refused():
+    [problem] = problems_of("id: a\nvalue: 1e999\n")
+    assert problem.line == 2 and "数字太大" in problem.message
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("text, column", [("x: " + "[" * 1000 + "]" * 1000, 53), ("x: " + "{a: " * 1000 + "}" * 1000, 200),
+                                          ("- " * 1000 + "x", 101), ("x: " + "[" * 100_000, 53)])
+def test_deep_nesting_is_refused_with_its_position_on_both_parsers(monkeypatch, fast, text, column):
+    if not fast:
+        monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    [problem] = problems_of(text + "\n")
+    assert (problem.line, problem.column) == (1, column)
+    assert problem.message.startswith("嵌套太深（超过 50 层）")
+
+
+def test_fifty_levels_load():
+    assert load_text("x: " + "[" * 49 + "1" + "]" * 49 + "\n", FILE).data["x"] is not None
+
+
 def test_non_text_key_is_refused():
     [problem] = problems_of("id: a\n2007: 报道年份\n")
     assert problem.line == 2
@@ -353,7 +405,8 @@ def test_problem_format_is_file_line_column_field_message():
 YAML12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=30).filter(
     lambda s: not YAML12_NUMBER.fullmatch(s))
-VALUES = st.one_of(TEXT, st.integers(), st.booleans(), st.lists(TEXT, max_size=4))
+# Integers up to the loader's limit of 15 digits (longer ones are refused: see below).
+VALUES = st.one_of(TEXT, st.integers(-(10**15 - 1), 10**15 - 1), st.booleans(), st.lists(TEXT, max_size=4))
 MAPPINGS = st.dictionaries(TEXT, VALUES, max_size=8)
 
 

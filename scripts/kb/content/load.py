@@ -5,6 +5,7 @@ later stage can point an editor at the exact place of a problem.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,27 @@ _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 
 BOM = b"\xef\xbb\xbf"
+
+# Content is a few levels deep (a course: modules → lessons → quiz → options → fields); deeper
+# nesting is a typo or an attack, and past a thousand levels the parsers themselves give up.
+MAX_DEPTH = 50
+# Excel keeps 15 significant digits and a browser's JavaScript 2^53 (16 digits): a longer
+# integer would come back changed from an export or a page, and Python refuses to read one of
+# more than 4,300 digits at all. A code or a number of that length is text: it wants quotes.
+MAX_INT_DIGITS = 15
+# Control characters can only come from escapes in double quotes ("\e", "\a", "\0", "\x85"):
+# a terminal obeys them and exports break on them. Tab and line break are text. A lone
+# surrogate ("\ud800") is half a character that no file can hold.
+_REFUSED_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+
+
+_YAML_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "n": "\n", "v": "\x0b", "f": "\x0c", "r": "\r",
+                 "e": "\x1b", "N": "\x85"}
+
+
+class NumberTooLong(ValueError):
+    """An integer of more than MAX_INT_DIGITS digits, or a number too large to hold."""
 
 
 @dataclass
@@ -79,14 +101,29 @@ class _AliasRefused(yaml.MarkedYAMLError):
     pass
 
 
+class _TooDeep(yaml.MarkedYAMLError):
+    pass
+
+
+TOO_DEEP = f"嵌套太深（超过 {MAX_DEPTH} 层）：内容文件用不到这么多层，请检查是否多写了“[”“{{”或“- ”"
+
+
 class _StrictLoader(yaml.SafeLoader):
     """Composes nodes only; refuses aliases and marks untagged plain scalars."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _AliasRefused(None, None, "alias", event.start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:  # the top collection is at depth 1, as in _convert
+            if self.depth > MAX_DEPTH and not self.check_event(yaml.ScalarEvent):
+                raise _TooDeep(None, None, "too deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and implicit[0]:
@@ -150,6 +187,9 @@ def load_text(text: str, file: str) -> Document:
         mark = err.problem_mark
         raise ProblemsFound([Problem(file, mark.line + 1, mark.column + 1, "",
                                      "不允许使用锚点引用（*别名）：请把内容直接写出来")]) from None
+    except _TooDeep as err:
+        mark = err.problem_mark
+        raise ProblemsFound([Problem(file, mark.line + 1, mark.column + 1, "", TOO_DEEP)]) from None
     except yaml.reader.ReaderError as err:
         raise ProblemsFound([_reader_problem(err, text, file)]) from None
     except yaml.MarkedYAMLError as err:
@@ -205,16 +245,19 @@ def _describe(err: yaml.MarkedYAMLError) -> str:
 _KEY = object()  # marks the position of a mapping key while it is being converted
 
 
-def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
+def _convert(node, path: tuple, doc: Document, problems: list[Problem], depth: int = 1):
     doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+        problems.append(Problem(doc.file, node.start_mark.line + 1, node.start_mark.column + 1, "", TOO_DEEP))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == PLAIN:  # an untagged scalar key: nothing to report while reading it
-                key = plain_value(key_node.value)
+            if key_node.tag == PLAIN and not _NUMBER_START.match(key_node.value):  # plain text: nothing to report
+                key = key_node.value
             else:
-                key = _convert(key_node, path + (_KEY,), doc, problems)
+                key = _convert(key_node, path + (_KEY,), doc, problems, depth + 1)
             line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key, str):
                 problems.append(Problem(doc.file, line, column, field_path(path), f"字段名必须是文字，不能是 {key!r}"))
@@ -224,33 +267,67 @@ def _convert(node, path: tuple, doc: Document, problems: list[Problem]):
                                         f"字段「{key}」重复出现（第一次在第 {key_lines[key]} 行）"))
                 continue
             key_lines[key] = line
-            result[key] = _convert(value_node, path + (key,), doc, problems)
+            result[key] = _convert(value_node, path + (key,), doc, problems, depth + 1)
         doc.positions.pop(path + (_KEY,), None)
         doc.spans.pop(path + (_KEY,), None)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
+        return [_convert(item, path + (i,), doc, problems, depth + 1) for i, item in enumerate(node.value)]
     return _scalar(node, path, doc, problems)
 
 
 def _scalar(node: yaml.ScalarNode, path: tuple, doc: Document, problems: list[Problem]):
     value = node.value
     doc.spans[path] = (node.start_mark.index, node.end_mark.index)
+    if node.style == '"' and _REFUSED_CHARACTER.search(value):
+        problems.append(_character_problem(node, path, doc))
+        return ""
     tag = node.tag
-    if tag == PLAIN:
-        return plain_value(value)
-    if tag == "tag:yaml.org,2002:str":
+    try:
+        if tag == PLAIN:
+            return plain_value(value)
+        if tag == "tag:yaml.org,2002:str":
+            return value
+        parser = {"tag:yaml.org,2002:int": _int, "tag:yaml.org,2002:float": _float,
+                  "tag:yaml.org,2002:bool": _bool, "tag:yaml.org,2002:null": _null}.get(tag)
+        if parser is None:
+            problems.append(doc.problem(path, f"不支持的类型标记 {tag}"))
+            return value
+        ok, parsed = parser(value)
+    except NumberTooLong:
+        digits = len(value.strip().lstrip("+-"))
+        problems.append(doc.problem(path, f"数字太长（{digits} 位）：最多 {MAX_INT_DIGITS} 位（Excel 和网页只能原样保存这么长的数字）；"
+                                          "编号、号码等请加引号写成文字" if _INT.match(value) else
+                                          "数字太大，无法保存：请改写成文字（加引号）"))
         return value
-    parser = {"tag:yaml.org,2002:int": _int, "tag:yaml.org,2002:float": _float,
-              "tag:yaml.org,2002:bool": _bool, "tag:yaml.org,2002:null": _null}.get(tag)
-    if parser is None:
-        problems.append(doc.problem(path, f"不支持的类型标记 {tag}"))
-        return value
-    ok, parsed = parser(value)
     if not ok:
         problems.append(doc.problem(path, f"“{value}”与类型标记 !!{tag.rsplit(':', 1)[1]} 不符"))
         return value
     return parsed
+
+
+def _character_problem(node: yaml.ScalarNode, path: tuple, doc: Document) -> Problem:
+    """Where the first escape that makes a refused character is written, and what it makes."""
+    start = node.start_mark.index
+    written = doc.text[start:node.end_mark.index]
+    for match in _ESCAPE.finditer(written):
+        escape = match.group()
+        made = chr(int(escape[2:], 16)) if escape[1] in "xuU" else _YAML_ESCAPES.get(escape[1], "")
+        if made and _REFUSED_CHARACTER.search(made):
+            before = doc.text[: start + match.start()]
+            line, column = before.count("\n") + 1, start + match.start() - (before.rfind("\n") + 1) + 1
+            return Problem(doc.file, line, column, field_path(path), _character_message(match.group(), made))
+    bad = _REFUSED_CHARACTER.search(node.value).group()
+    return Problem(doc.file, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path),
+                   _character_message(None, bad))
+
+
+def _character_message(escape: str | None, made: str) -> str:
+    code = f"U+{ord(made):04X}"
+    written = f"“{escape}”" if escape else "这段文字中"
+    if "\ud800" <= made <= "\udfff":
+        return f"{written}是半个字符（{code}，单独的代理码）：请直接写出这个字，或用 \\U0001F600 这样的 8 位写法"
+    return f"{written}写出的是控制字符 {code}：页面、导出和终端都不接受，请删除这个转义"
 
 
 # Every plain scalar that reads as null, a yes/no or a number starts with one of these.
@@ -278,9 +355,21 @@ def _bool(value: str):
     return (True, False) if _FALSE.match(value) else (False, None)
 
 
+_NUMBER_START = re.compile(r"[-+.0-9]")
+
+
 def _int(value: str):
-    return (True, int(value)) if _INT.match(value) else (False, None)
+    if not _INT.match(value):
+        return False, None
+    if len(value.lstrip("+-")) > MAX_INT_DIGITS:
+        raise NumberTooLong(value)
+    return True, int(value)
 
 
 def _float(value: str):
-    return (True, float(value)) if _FLOAT.match(value) else (False, None)
+    if not _FLOAT.match(value):
+        return False, None
+    parsed = float(value)
+    if math.isinf(parsed):
+        raise NumberTooLong(value)
+    return True, parsed
