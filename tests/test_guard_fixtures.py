@@ -93,6 +93,30 @@ def test_a_symlink_leaving_content_is_reported_and_not_read(tmp_path):
     assert len(corpus.cases) == 2
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_named_pipe_or_folder_named_yaml_is_reported_not_waited_on(tmp_path, monkeypatch, parallel):
+    import os
+    import threading
+
+    from kb import doccache
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    os.mkfifo(content / "cases" / "shanghai" / "pipe.yaml")
+    os.mkfifo(content / "allowlist.yaml")
+    (content / "cases" / "shanghai" / "folder.yaml").mkdir()
+    monkeypatch.setattr(doccache, "PARALLEL_FROM", 1 if parallel else 10**9)
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(found=check(content, tmp_path / "cache.marshal")), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "kb validate waited on a named pipe"
+    corpus, problems = result["found"]
+    message = "这不是普通文件（是文件夹、命名管道或设备），不会读取：请删除它，或换成同名的内容文件"
+    assert sorted((Path(p.file).name, p.message) for p in problems if p.message == message) == [
+        ("allowlist.yaml", message), ("folder.yaml", message), ("pipe.yaml", message)]
+    assert len(corpus.cases) == 2
+
+
 def test_public_text_on_the_allow_list_passes_and_nothing_else_does(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "content", content)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import Document, load_file
+from .load import NOT_A_FILE, Document, load_file
 from ..core.problems import Problem, ProblemsFound, display_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -118,7 +119,13 @@ def read_corpus(content_dir: Path = CONTENT_DIR, entries: bool = True, documents
 def _unreadable(path: Path, shown: str, content_dir: Path, real_dirs: dict[Path, str]) -> Problem | None:
     if not _inside(_real_path(path, real_dirs), _real_path(content_dir, real_dirs)):
         return Problem(shown, 1, 1, "", "这是指向 content/ 以外的链接，不会读取：请把文件本身放进 content/")
-    size = path.stat().st_size
+    try:
+        found = path.stat()
+    except OSError:
+        return Problem(shown, 1, 1, "", "读不到这个文件（可能是断开的链接，或没有读取权限）")
+    if not stat.S_ISREG(found.st_mode):
+        return Problem(shown, 1, 1, "", NOT_A_FILE)
+    size = found.st_size
     if size > MAX_FILE_BYTES:
         return Problem(shown, 1, 1, "", f"文件太大（{size // 1024} KB），一个内容文件最多 {MAX_FILE_BYTES // 1024} KB："
                                        "请删去粘贴进来的原文，或把内容拆成几个条目")

@@ -17,7 +17,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .load import Document, decode, load_text
+from .load import Document, decode, load_text, read_regular
 from ..core.digests import add_sources
 from ..core.problems import ProblemsFound
 
@@ -146,7 +146,7 @@ class DocumentCache:
 
     def load(self, path: Path, display: str | None = None) -> Document:
         file = display or Path(path).as_posix()
-        raw = Path(path).read_bytes()
+        raw = read_regular(path, file)
         digest = hashlib.blake2b(raw, digest_size=20).hexdigest()
         cached, stored = self.entries.get(file), _stored_entry(self.stored.get(file))
         if cached and cached[0] == digest:
@@ -217,7 +217,7 @@ def _parse(files: list[tuple[Path, str, object]], max_bytes: int, then=None) -> 
         try:
             if Path(path).is_symlink():
                 continue
-            raw = Path(path).read_bytes()
+            raw = read_regular(path, file)
             if len(raw) > max_bytes:
                 continue
             doc = load_text(decode(raw, file), file)

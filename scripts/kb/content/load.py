@@ -6,7 +6,9 @@ later stage can point an editor at the exact place of a problem.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,7 +224,23 @@ def _reader_problem(err: yaml.reader.ReaderError, text: str, file: str) -> Probl
 
 def load_file(path: Path, display: str | None = None) -> Document:
     file = display or Path(path).as_posix()
-    return load_text(decode(Path(path).read_bytes(), file), file)
+    return load_text(decode(read_regular(path, file), file), file)
+
+
+NOT_A_FILE = "这不是普通文件（是文件夹、命名管道或设备），不会读取：请删除它，或换成同名的内容文件"
+
+
+def read_regular(path: Path, file: str | None = None) -> bytes:
+    """The bytes of a regular file. Anything else (a named pipe, a device, a folder) is refused
+    without waiting on it: opened without blocking, and checked on the opened file itself."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ProblemsFound([Problem(file or Path(path).as_posix(), 1, 1, "", NOT_A_FILE)])
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(descriptor)
 
 
 def _describe(err: yaml.MarkedYAMLError) -> str:
