@@ -43,6 +43,22 @@ EXPECTED = {
     "summary-link-scheme-broken-by-line.yaml": [f"11:10  summary  链接不能用“javascript:”：{LINK}"],
     "summary-link-definition-on-next-line.yaml": [f"14:3  summary  链接不能用“javascript:”：{LINK}"],
     "source-note-link-scheme-broken-by-crlf.yaml": [f"7:16  note  链接不能用“javascript:”：{LINK}"],
+    # issue 24: the guard reads what a reader sees; load refuses what no page should hold
+    "summary-fullwidth-mobile.yaml": [f"10:14  summary  疑似手机号码：“１３９１２３４５６７８”（读作“13912345678”）。{GUARD}"],
+    "summary-zero-width-mobile.yaml": [f"10:14  summary  疑似手机号码：“139\\u200b1234\\xad5678”（读作“13912345678”）。{GUARD}"],
+    "summary-chinese-numeral-mobile.yaml": [f"10:14  summary  疑似手机号码：“幺三九一二三四五六七八”（读作“13912345678”）。{GUARD}"],
+    "summary-ideographic-space-landline.yaml": [f"10:14  summary  疑似固定电话号码：“021\u300062345678”。{GUARD}"],
+    "summary-fullwidth-at-email.yaml": [f"10:14  summary  疑似电子邮箱：“xinfang＠example.com”（读作“xinfang@example.com”）。{GUARD}"],
+    "summary-vx-label.yaml": [f"10:11  summary  疑似微信/QQ 号：“VX：zhang_san88”。{GUARD}"],
+    "summary-chinese-door-number.yaml": [f"10:18  summary  疑似门牌地址：“一百二十三弄”（读作“123弄”）。{GUARD}"],
+    "summary-zero-width-mou-name.yaml": [f"10:13  summary  疑似信访人姓氏（某某）：“张\\u200b某某”（读作“张某某”）。{GUARD}"],
+    "summary-literal-block-mobile.yaml": [f"11:23  summary  疑似手机号码：“139\\n1234 5678”。{GUARD}"],
+    "summary-escape-control.yaml": ["10:27  summary  “\\e”写出的是控制字符 U+001B：页面、导出和终端都不接受，请删除这个转义"],
+    "summary-lone-surrogate.yaml": ["10:27  summary  “\\ud800”是半个字符（U+D800，单独的代理码）：请直接写出这个字，"
+                                    "或用 \\U0001F600 这样的 8 位写法"],
+    "summary-huge-integer.yaml": ["9:43  period.reported_year  数字太长（5000 位）：最多 15 位（Excel 和网页只能原样保存这么长的数字）；"
+                                  "编号、号码等请加引号写成文字"],
+    "deep-nesting.yaml": ["8:58  -  嵌套太深（超过 50 层）：内容文件用不到这么多层，请检查是否多写了“[”“{”或“- ”"],
 }
 
 
