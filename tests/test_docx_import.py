@@ -246,3 +246,21 @@ def test_importing_the_same_file_twice_writes_a_second_draft_beside_the_first(co
 def test_lessons_of_the_document_cite_the_document_itself(imported):
     data = imported[0]
     assert {(l["basis"], l["source"]) for l in data["lessons"]} == {("source", data["sources"][0]["source"])}
+
+
+def test_personal_data_in_any_spelling_is_refused_before_anything_is_written(content_copy, tmp_path):
+    document = Document()
+    document.add_paragraph("长宁区信访代理工作")
+    document.add_heading("一、基本情况", level=1)
+    document.add_paragraph("信访人张\u200b某某反映问题，联系电话１３９\u00ad１２３４ ５６７８。")
+    document.add_heading("二、主要做法", level=1)
+    document.add_paragraph("1.建立代理站。街道和居委会都设站。")
+    path = tmp_path / "个人信息.docx"
+    document.save(str(path))
+    before = _files(content_copy)
+    result = CliRunner().invoke(main, ["--content", str(content_copy), "import", str(path)])
+    assert result.exit_code == 1
+    assert "没有写入任何文件" in result.output
+    assert "background：疑似手机号码：“１３９\\u00ad１２３４ ５６７８”（读作“1391234 5678”）" in result.output
+    assert "background：疑似信访人姓氏（某某）：“张\\u200b某某”（读作“张某某”）" in result.output
+    assert _files(content_copy) == before

@@ -45,7 +45,7 @@ EXPECTED = {
     "source-note-link-scheme-broken-by-crlf.yaml": [f"7:16  note  链接不能用“javascript:”：{LINK}"],
     # issue 24: the guard reads what a reader sees; load refuses what no page should hold
     "summary-fullwidth-mobile.yaml": [f"10:14  summary  疑似手机号码：“１３９１２３４５６７８”（读作“13912345678”）。{GUARD}"],
-    "summary-zero-width-mobile.yaml": [f"10:14  summary  疑似手机号码：“139\\u200b1234\\xad5678”（读作“13912345678”）。{GUARD}"],
+    "summary-zero-width-mobile.yaml": [f"10:14  summary  疑似手机号码：“139\\u200b1234\\u00ad5678”（读作“13912345678”）。{GUARD}"],
     "summary-chinese-numeral-mobile.yaml": [f"10:14  summary  疑似手机号码：“幺三九一二三四五六七八”（读作“13912345678”）。{GUARD}"],
     "summary-ideographic-space-landline.yaml": [f"10:14  summary  疑似固定电话号码：“021\u300062345678”。{GUARD}"],
     "summary-fullwidth-at-email.yaml": [f"10:14  summary  疑似电子邮箱：“xinfang＠example.com”（读作“xinfang@example.com”）。{GUARD}"],

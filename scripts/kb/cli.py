@@ -128,6 +128,11 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
     import json as json_module
     from dataclasses import asdict
 
+    from .core.problems import terminal_safe
+
+    def echo(text: str = "", **options) -> None:  # an index built before load refused control characters may hold some
+        click.echo(terminal_safe(text), **options)
+
     from .content.corpus import read_corpus
     from .search.index import Filters, Searcher
     from .content.schemas import labels
@@ -141,7 +146,7 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
     try:
         searcher = Searcher(ctx.obj["build"] / "index")
     except FileNotFoundError as err:
-        click.echo(str(err), err=True)
+        echo(str(err), err=True)
         sys.exit(1)
     query = " ".join(words)
     result = searcher.run(query, filters)
@@ -150,26 +155,26 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
     suggested = [] if ranked else searcher.suggestions(query)
     searcher.close()
     if as_json:
-        click.echo(json_module.dumps({"total": total, "hits": [asdict(h) for h in hits], "facets": facets,
+        echo(json_module.dumps({"total": total, "hits": [asdict(h) for h in hits], "facets": facets,
                                       "query": result.explanation(), "suggestions": suggested},
                                      ensure_ascii=False, indent=2))
         return
     understood = _understood(result.explanation())
     if understood:
-        click.echo(understood)
+        echo(understood)
     if not hits:
-        click.echo("没有找到匹配的案例。" + ("这些词几乎每个案例都有，请写出具体的做法、问题、人群或地区。"
+        echo("没有找到匹配的案例。" + ("这些词几乎每个案例都有，请写出具体的做法、问题、人群或地区。"
                                          if not result.explanation()["concepts"] and result.query["generic"] else ""))
         if suggested:
-            click.echo("可以试试：" + "、".join(suggested))
-        click.echo("也可以在网站上按做法类型、地区或术语表浏览（build/site/types/index.html、regions.html、glossary.html）。")
+            echo("可以试试：" + "、".join(suggested))
+        echo("也可以在网站上按做法类型、地区或术语表浏览（build/site/types/index.html、regions.html、glossary.html）。")
         return
-    click.echo(f"共 {total} 个案例{'，显示前 ' + str(len(hits)) + ' 个' if total > len(hits) else ''}：\n")
+    echo(f"共 {total} 个案例{'，显示前 ' + str(len(hits)) + ' 个' if total > len(hits) else ''}：\n")
     for n, hit in enumerate(hits, 1):
         draft = "［草稿］" if hit.status == "draft" else ""
         notes = ([f"部分匹配：未含{'、'.join(f'“{m}”' for m in hit.missing)}"] if hit.missing else []) + \
             [f"按“{m.split('→')[1]}”匹配（{m.split('→')[0]}）" for m in hit.matched]
-        click.echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {hit.start_year}\n   {hit.snippet}"
+        echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {hit.start_year}\n   {hit.snippet}"
                    + (f"\n   {'；'.join(notes)}" if notes else "") + "\n")
     if show_facets:
         names = {"types": {k: v["name"] for k, v in corpus.taxonomy("practice_type").items()},
@@ -178,7 +183,7 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
                  "level": labels("case", "locality", "level")}
         for key, label in (("types", "类型"), ("regions", "地区"), ("level", "层级"), ("themes", "主题"), ("start_year", "年份")):
             counts = "  ".join(f"{names.get(key, {}).get(k, k)}({n})" for k, n in facets[key].items())
-            click.echo(f"{label}：{counts}")
+            echo(f"{label}：{counts}")
 
 
 def _understood(explained: dict) -> str:

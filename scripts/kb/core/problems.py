@@ -48,7 +48,8 @@ def printable(text: str, invisible: bool = False) -> str:
 def _escaped(match: re.Match) -> str:
     ch = match.group()
     code = ord(ch)
-    return _NAMED.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    # \xNN below DEL, \uNNNN above: in a JSON string (kb search --json) that is still a valid escape
+    return _NAMED.get(ch) or (f"\\x{code:02x}" if code < 0x7F else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
 
 
 def field_path(path) -> str:

@@ -432,8 +432,24 @@ def import_docx(path: Path, content_dir: Path, corpus: Corpus, region: str | Non
     draft = build_draft(blocks, core_title, path.name, corpus, region, today, source)
     case_path = _free_case_path(draft, content_dir, corpus)
     source_path = content_dir / "sources" / f"{draft.source['id']}.yaml" if draft.source else None
+    _refuse_personal_data(draft, path, corpus)
     write_files(_texts(draft, case_path, source_path))  # both files or neither
     return draft, case_path, source_path
+
+
+def _refuse_personal_data(draft: Draft, path: Path, corpus: Corpus) -> None:
+    """The guard of kb validate over the draft and its source stub, before anything is written."""
+    from ..content.load import Document
+    from ..content.validate import allowed_texts, personal_data_problems
+
+    allowed = allowed_texts(corpus)
+    found = personal_data_problems(Document("案例", draft.data), allowed)
+    if draft.source:
+        found += personal_data_problems(Document("资料", draft.source), allowed)
+    if found:
+        lines = "\n".join(f"  {p.field}：{p.message.split('。')[0]}" for p in found)
+        raise ImportFailed(f"{path.name}：文档中有疑似个人信息，没有写入任何文件。请在 Word 文件中删除或改写后再导入"
+                           f"（公开资料点名的公职人员等可登记到 content/allowlist.yaml）：\n{lines}")
 
 
 def _check_figures(blocks: list[Block], name: str) -> None:
