@@ -114,7 +114,7 @@ def test_a_named_pipe_or_folder_named_yaml_is_reported_not_waited_on(tmp_path, m
     import os
     import threading
 
-    from kb import doccache
+    from kb.content import doccache
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "content", content)
     os.mkfifo(content / "cases" / "shanghai" / "pipe.yaml")

@@ -282,7 +282,7 @@ def test_control_character_is_refused_at_its_position():
 
 
 @pytest.mark.parametrize("escape, code", [("\\e", "U+001B"), ("\\a", "U+0007"), ("\\0", "U+0000"), ("\\x9b", "U+009B"),
-                                          ("\\N", "U+0085"), ("\\r", "U+000D"), ("\\u007f", "U+007F")])
+                                          ("\\N", "U+0085"), ("\\v", "U+000B"), ("\\u007f", "U+007F")])
 def test_a_control_character_written_as_an_escape_is_refused_at_the_escape(escape, code):
     text = f'id: a\ntitle: "标题{escape}后"\n'
     [problem] = problems_of(text)

@@ -36,9 +36,10 @@ MAX_DEPTH = 50
 # more than 4,300 digits at all. A code or a number of that length is text: it wants quotes.
 MAX_INT_DIGITS = 15
 # Control characters can only come from escapes in double quotes ("\e", "\a", "\0", "\x85"):
-# a terminal obeys them and exports break on them. Tab and line break are text. A lone
+# a terminal obeys them and exports break on them. Tab and line breaks (\n, and \r of a CRLF,
+# which the link check reads as a browser does) are text; printing escapes \r. A lone
 # surrogate ("\ud800") is half a character that no file can hold.
-_REFUSED_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_REFUSED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
 
 
