@@ -452,3 +452,15 @@ def test_load_text_raises_nothing_but_problems_on_yaml_like_text(text):
         load_text(text, FILE)
     except ProblemsFound as found:
         assert all(isinstance(p, Problem) for p in found.problems)
+
+
+def test_problems_are_printed_without_raw_control_characters():
+    import json
+
+    from kb.core.problems import terminal_safe
+    problem = Problem("content/cases/x\x1b[31m.yaml", 1, 1, "title", "“\x1b]0;标题\x07\x9b2J”\n第二行\t末")
+    printed = problem.format()
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", printed)
+    assert printed == "content/cases/x\\x1b[31m.yaml:1:1  title  “\\x1b]0;标题\\x07\\u009b2J”\n第二行\t末"
+    # kb search --json prints through the same escape: still JSON, still the same text
+    assert json.loads(terminal_safe(json.dumps({"t": "甲\x9b乙\u202e丙"}, ensure_ascii=False))) == {"t": "甲\x9b乙\u202e丙"}

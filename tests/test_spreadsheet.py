@@ -256,3 +256,24 @@ def test_every_export_wraps_its_multi_line_cells(tmp_path):
         header = [c.value for c in workbook["案例"][1]]
         assert workbook["案例"].cell(row=2, column=header.index("标签（tags）") + 1).alignment.wrap_text
         assert workbook["主要措施"]["C2"].alignment.wrap_text
+
+
+def test_personal_data_in_any_spelling_in_a_cell_is_refused_and_nothing_is_written(exported, tmp_path):
+    path, content = exported
+    workbook = load_workbook(path)
+    cases = workbook[CASES_SHEET]
+    header = [c.value for c in cases[1]]
+    summary = header.index("摘要（summary）") + 1
+    cases.cell(row=2, column=summary, value=str(cases.cell(row=2, column=summary).value) + "联系电话１３９\u200b１２３４ ５６７８。")
+    cases.cell(row=3, column=summary, value=str(cases.cell(row=3, column=summary).value) + "信访人王\u200d阿姨家住一百二十三弄。")
+    bad = tmp_path / "个人信息.xlsx"
+    workbook.save(bad)
+    before = _snapshot(content)
+    result = _run("--content", content, "import", bad)
+    assert result.exit_code == 1
+    letter = chr(ord("A") + summary - 1)
+    assert f"案例 行 2 列 {letter} 「摘要」 疑似手机号码：“１３９\\u200b１２３４ ５６７８”（读作“1391234 5678”）" in result.output
+    assert f"案例 行 3 列 {letter} 「摘要」 疑似信访人称呼：“王\\u200d阿姨”（读作“王阿姨”）" in result.output
+    assert f"案例 行 3 列 {letter} 「摘要」 疑似门牌地址：“一百二十三弄”（读作“123弄”）" in result.output
+    assert "没有写入任何文件" in result.output
+    assert _snapshot(content) == before
