@@ -111,6 +111,15 @@ def test_segmentation_prefers_fewest_words_and_keeps_unknown_characters_together
     assert [c["text"] for c in understand('"有信访我代理" 信访代理怎么培训', vocab)["concepts"]] == ["有信访我代理", "信访代理", "培训"]
 
 
+def test_a_long_word_no_case_has_finds_the_cases_words_one_character_away():
+    vocab = Vocabulary({"words": ["三治结合", "三治", "自治结合", "2021年度", "结合"], "stop": [], "generic": [],
+                        "groups": [], "regions": {}, "suggest": [], "borrowed": ["自治结合"]})
+    assert vocab.one_character_away("三治融合") == ["三治结合"]   # not the borrowed word, two characters away
+    assert vocab.one_character_away("三治结合") == []             # a word the cases have is matched as typed
+    assert vocab.one_character_away("治融合") == []               # three characters: too short to guess
+    assert vocab.one_character_away("2022年度") == []             # digits differ: another year, not a variant
+
+
 def test_a_quoted_phrase_is_matched_as_written(searcher, corpus):
     assert ids(searcher.search('"有信访我代理"', limit=None)) == containing(corpus, "有信访我代理")
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import Phase, given, settings, strategies as st
 
 from kb.content.validate import check
-from kb.search.index import Searcher, build_index, case_document
+from kb.search.index import FOUND_AT, NEAR_WEIGHT, Searcher, build_index, case_document, concept_hits
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 # A case on another subject: the two fixture cases alone are too few (a word half the cases hold is generic).
@@ -84,3 +84,18 @@ def test_adding_cases_that_contain_a_query_word_never_removes_other_matching_cas
     after = answer(content, tmp_path_factory.mktemp("build"), word)
     assert set(fixture_answers[word]) <= set(after)
     assert {f"shanghai-changning-jiangsulu-test{n}" for n in range(added)} <= set(after)
+
+
+def test_a_near_synonym_inside_a_named_method_matches_below_the_word_itself(tmp_path):
+    """三级网络 is a named method of a fixture case; 三级网格 is in no case: one character differs."""
+    corpus, _ = check(base_content(tmp_path))
+    build_index(corpus, tmp_path / "index")
+    searcher = Searcher(tmp_path / "index")
+    try:
+        concept = {"text": "三级网格", "variants": ["三级网格"], "kind": "word", "regions": []}
+        hits = concept_hits(concept, {}, searcher.vocab, searcher.matches, expand_below=3)
+        cases = {searcher.stored[d]["id"] for d in hits}
+        assert cases == containing(tmp_path / "content", "三级网络") != set()
+        assert all(h[3] == ["三级网络"] and FOUND_AT <= h[4] == NEAR_WEIGHT < 1 for h in hits.values())
+    finally:
+        searcher.close()

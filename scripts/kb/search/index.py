@@ -365,6 +365,7 @@ def can_overlap(run: str) -> bool:
 COMMON_SYNONYM_WEIGHT = 0.6  # a synonym of a word many cases use as typed
 RELATED_WEIGHT = 0.3       # a word of the same 同义词词林 group
 ABBREVIATION_WEIGHT = 0.7  # the full term of a short form no case uses
+NEAR_WEIGHT = 0.6          # a word of the cases one character away from a long word no case has
 PART_WEIGHT = 0.3          # character pairs of a word no case has, times the share of them present
 FOUND_AT = 0.5            # a concept counts as found in a case matched at least this well (not by thesaurus or parts)
 # No case covering this IDF-weighted share of the query's concepts means the library has no
@@ -382,7 +383,8 @@ def new_hit() -> list:
 def concept_hits(concept: dict, literal: dict, vocab: Vocabulary, matches, expand_below: int) -> dict[int, list]:
     """docnum → hit for a concept: its literal matches and its synonyms (at a lower weight when the
     word as typed is common: its own cases come first), and when it is rare, thesaurus words; a
-    word found no way at all tries the terms it may abbreviate. A case holding the word or a
+    word found no way at all tries the terms it may abbreviate, then (four characters or more) the
+    cases' words one character away from it (三治融合 → 三治结合). A case holding the word or a
     synonym always matches, whatever other cases hold: adding a case never removes another."""
     variants = [(concept["variants"][0], 1.0)]
     if concept["kind"] == "word":
@@ -395,6 +397,8 @@ def concept_hits(concept: dict, literal: dict, vocab: Vocabulary, matches, expan
     if not hits and concept["kind"] == "word":
         terms = vocab.abbreviations.get(concept["text"], [])
         add_matches(hits, [(v, ABBREVIATION_WEIGHT) for t in terms for v in vocab.variants(t)], {}, matches)
+    if not hits and concept["kind"] == "word":
+        add_matches(hits, [(v, NEAR_WEIGHT) for v in vocab.one_character_away(concept["text"])], {}, matches)
     return hits
 
 
@@ -549,8 +553,8 @@ class Searcher:
     def run(self, text: str, filters: Filters | None = None) -> Result:
         """BM25F-like ranking (title > names > body, rarer concepts count more) over every case
         matching some concept: as typed or through a synonym (full weight), a thesaurus word or a
-        short form's full term (lower weights), or, for a word no case has, its character pairs
-        (lowest). Coverage (the IDF-weighted share of the query's concepts a case has) boosts the
+        short form's full term or a word one character away (lower weights), or, for a word no case
+        has, its character pairs (lowest). Coverage (the IDF-weighted share of the query's concepts a case has) boosts the
         score; when no case covers NO_ANSWER of the query, the answer is "库中没有…"."""
         query = understand(text, self.vocab)
         memo: dict[str, dict] = {}

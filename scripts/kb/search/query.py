@@ -261,11 +261,27 @@ class Vocabulary:
         self.related = data.get("related", {})
         self.abbreviations = data.get("abbreviations", {})
         self.borrowed = set(data.get("borrowed", []))
+        self.near: dict[str, list[str]] = {}  # "三治?合" → words of the cases of that shape
+        for word in sorted(self.words - self.borrowed - self.stop):
+            if len(word) >= NEAR_LENGTH and not LATIN_OR_DIGIT.search(word):
+                for i in range(len(word)):
+                    self.near.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
+
+    def one_character_away(self, word: str) -> list[str]:
+        """Words of the cases as long as `word` (NEAR_LENGTH characters or more) that differ from it
+        in exactly one character: 三治融合 → 三治结合, a near-synonym inside a named method. Not for
+        words with Latin letters or digits (2022 is not 2021)."""
+        if len(word) < NEAR_LENGTH or LATIN_OR_DIGIT.search(word):
+            return []
+        found = {w for i in range(len(word)) for w in self.near.get(word[:i] + "?" + word[i + 1:], []) if w != word}
+        return sorted(found)
 
     def variants(self, word: str) -> list[str]:
         return [word] + [w for w in self.group_of.get(word, []) if w != word]
 
 
+LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+NEAR_LENGTH = 4  # shorter words differing in one character are too often different words
 PIECE_COST, BORROWED_COST = 100, 101  # integers: the browser's arithmetic must agree exactly
 
 

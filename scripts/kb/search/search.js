@@ -60,6 +60,24 @@
   var QUOTED = /"([^"]+)"|“([^”]+)”/g, ASCII_OR_NOT = /[a-z0-9]+|[^a-z0-9]+/g;
   var own = Object.prototype.hasOwnProperty;
   function has(table, key) { return own.call(table, key); }
+  // Words of the cases by shape with one character left open (三治?合), for oneCharacterAway.
+  var NEAR_LENGTH = 4, LATIN_OR_DIGIT = /[A-Za-z0-9]/, NEAR = {};
+  Q.words.slice().sort().forEach(function (w) {
+    if (w.length < NEAR_LENGTH || LATIN_OR_DIGIT.test(w) || has(BORROWED, w) || has(STOP, w)) return;
+    for (var i = 0; i < w.length; i++) {
+      var shape = w.slice(0, i) + "?" + w.slice(i + 1);
+      (has(NEAR, shape) ? NEAR[shape] : (NEAR[shape] = [])).push(w);
+    }
+  });
+  function oneCharacterAway(word) {  // mirrors Vocabulary.one_character_away
+    if (word.length < NEAR_LENGTH || LATIN_OR_DIGIT.test(word)) return [];
+    var found = {};
+    for (var i = 0; i < word.length; i++) {
+      var shape = word.slice(0, i) + "?" + word.slice(i + 1);
+      (has(NEAR, shape) ? NEAR[shape] : []).forEach(function (w) { if (w !== word) found[w] = true; });
+    }
+    return Object.keys(found).sort();
+  }
 
   function variantsOf(word) {
     return [word].concat((has(GROUP, word) ? GROUP[word] : []).filter(function (w) { return w !== word; }));
@@ -217,7 +235,7 @@
   }
 
   // Match weights and the no-answer threshold: mirror the constants of kb/search/index.py.
-  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.28,
+  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, NEAR_WEIGHT = 0.6, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.28,
       PASSING = 2.0, ABSENT_WEIGHT = 1.0, RELATED = Q.related || {}, ABBREVIATIONS = Q.abbreviations || {};
 
   function newHit() { return [false, false, 0, [], 0]; }
@@ -251,6 +269,8 @@
     addMatches(hits, variants, literal);
     if (!Object.keys(hits).length && c.kind === "word")
       addMatches(hits, abbreviated(c.text).map(function (v) { return [v, ABBREVIATION_WEIGHT]; }), null);
+    if (!Object.keys(hits).length && c.kind === "word")
+      addMatches(hits, oneCharacterAway(c.text).map(function (v) { return [v, NEAR_WEIGHT]; }), null);
     return hits;
   }
 
@@ -315,7 +335,8 @@
         return { concept: c, literal: literal };
       });
       var more = [];
-      steps.forEach(function (s) { more = more.concat(s.concept.variants, relatedOf(s.concept.text), abbreviated(s.concept.text)); });
+      steps.forEach(function (s) { more = more.concat(s.concept.variants, relatedOf(s.concept.text), abbreviated(s.concept.text),
+                                                 oneCharacterAway(s.concept.text)); });
       return ensure(more).then(function () { return steps; });
     }).then(function (steps) {
       var present = [], absent = [];
