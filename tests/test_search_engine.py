@@ -99,3 +99,19 @@ def test_a_near_synonym_inside_a_named_method_matches_below_the_word_itself(tmp_
         assert all(h[3] == ["三级网络"] and FOUND_AT <= h[4] == NEAR_WEIGHT < 1 for h in hits.values())
     finally:
         searcher.close()
+
+
+def test_a_word_nothing_leads_to_does_not_sink_a_query_whose_other_word_the_cases_have(tmp_path):
+    """吵翻 is in no case, nor a synonym, thesaurus word or short form of anything: the cases about
+    信访代理 are still shown, each labelled as lacking it; the word alone finds nothing."""
+    content = base_content(tmp_path)
+    corpus, _ = check(content)
+    build_index(corpus, tmp_path / "index")
+    searcher = Searcher(tmp_path / "index")
+    try:
+        hits = searcher.search("信访代理 吵翻", limit=None)
+        assert {h.id for h in hits} >= containing(content, "信访代理") != set()
+        assert all(h.missing == ["吵翻"] for h in hits)
+        assert searcher.search("吵翻", limit=None) == []
+    finally:
+        searcher.close()

@@ -235,8 +235,8 @@
   }
 
   // Match weights and the no-answer threshold: mirror the constants of kb/search/index.py.
-  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, NEAR_WEIGHT = 0.6, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.28,
-      PASSING = 2.0, ABSENT_WEIGHT = 1.0, RELATED = Q.related || {}, ABBREVIATIONS = Q.abbreviations || {};
+  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, NEAR_WEIGHT = 0.6, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.43,
+      PASSING = 2.0, ABSENT_WEIGHT = 1.0, UNSEEN_WEIGHT = 0.2, RELATED = Q.related || {}, ABBREVIATIONS = Q.abbreviations || {};
 
   function newHit() { return [false, false, 0, [], 0]; }
 
@@ -291,7 +291,7 @@
 
   function rankCases(concepts, N) {  // mirrors rank_cases
     if (!concepts.length) return [];
-    var idfs = concepts.map(function (p) { var f = found(p.hits); return f ? Math.log(1 + N / f) : ABSENT_WEIGHT * Math.log(1 + N); });
+    var idfs = concepts.map(function (p) { var f = found(p.hits); return f ? Math.log(1 + N / f) : (Object.keys(p.hits).length ? ABSENT_WEIGHT : UNSEEN_WEIGHT) * Math.log(1 + N); });
     var whole = 0; idfs.forEach(function (x) { whole += x; });
     var docs = {}, rows = [];
     concepts.forEach(function (p) { Object.keys(p.hits).forEach(function (d) { docs[d] = true; }); });
