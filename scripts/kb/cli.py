@@ -35,23 +35,39 @@ def main(ctx: click.Context, content_dir: Path | None, build_dir: Path | None) -
                "config": project.config if project else None}
 
 
-@main.command(help="检查全部内容文件（格式、必填字段、交叉引用、个人信息），一次列出所有问题。")
+@main.command(help="检查全部内容文件（格式、必填字段、交叉引用、个人信息、照抄原文、成效期间、待填写的占位、站内链接），"
+                   "一次列出所有问题。草稿和待审条目的问题列为提醒：它们暂不进入网站，不妨碍其余内容。")
 @click.option("--report", is_flag=True, help="另外逐案例列出编者分析（资料未作此表述的经验启示和推广条件）。")
 @click.pass_context
 def validate(ctx: click.Context, report: bool) -> None:
     from .content.validate import check, has_errors
+    from .content.lifecycle import publishable
 
     from .content.doccache import DOCUMENT_CACHE
 
     corpus, problems = check(ctx.obj["content"], ctx.obj["build"] / DOCUMENT_CACHE)
-    _print_problems(problems)
+    shown = publishable(corpus, problems, editors=True)
+    held_files = {h.file for h in shown.held}
+    _print_problems([p for p in shown.problems if p.file not in held_files])
+    _print_held(shown.held)
     if report:
         from .content.provenance import editor_report
 
         click.echo(editor_report(corpus))
-    if has_errors(problems):
+    if has_errors(shown.problems):
         sys.exit(1)
-    click.echo(f"检查通过：{len(corpus.cases)} 个案例，{len(corpus.sources)} 个资料来源。")
+    waiting = f"，{len(shown.held)} 个草稿暂不进入网站（见上面的提醒）" if shown.held else ""
+    click.echo(f"检查通过：{len(corpus.cases)} 个案例，{len(corpus.sources)} 个资料来源{waiting}。")
+
+
+def _print_held(held) -> None:
+    """The problems of drafts and review entries, under each file's name: they wait, they do not block."""
+    for entry in held:
+        if not entry.problems:
+            continue
+        click.echo(f"\n{entry.label} {entry.file}（{len(entry.problems)} 个问题；改好之前不进入网站，其余内容照常生成）：", err=True)
+        for problem in entry.problems:
+            click.echo("  " + problem.format(), err=True)
 
 
 def _config(ctx: click.Context) -> dict:
@@ -65,24 +81,32 @@ def _fail(found) -> None:
 
 
 @main.command(help="校验内容并生成网站到 build/site（MkDocs 严格模式；失败时保留上一次的网站）。"
-                   "只重新生成改动涉及的页面；--clean 完整重建。")
+                   "只重新生成改动涉及的页面；--clean 完整重建。有问题的草稿和待审条目不进入网站，其余照常生成。")
 @click.option("--clean", is_flag=True, help="不沿用上一次生成的结果，全部重建。")
+@click.option("--editors", is_flag=True, help="编辑版：待审（review）条目也进入网站，供审核人阅读。")
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="生成网站的程序（两者读同一个 mkdocs.yml）。")
 @click.pass_context
-def build(ctx: click.Context, clean: bool, engine: str) -> None:
+def build(ctx: click.Context, clean: bool, editors: bool, engine: str) -> None:
     from .build.pipeline import Stages
     from .core.problems import ProblemsFound
     from .build.builder import build_site
 
-    stages = Stages()
+    stages, held = Stages(), []
     try:
         site = build_site(ctx.obj["content"], ctx.obj["build"], stages=stages, incremental=not clean, engine=engine,
-                          **_config(ctx))
+                          editors=editors, held=held, **_config(ctx))
     except ProblemsFound as found:
         click.echo("生成失败，build/site 保持原样。", err=True)
         _fail(found)
-    click.echo(f"网站已生成：{site}/index.html")
+    click.echo(f"网站已生成：{site}/index.html" + ("（编辑版，含待审条目）" if editors else ""))
+    left_out = [h for h in held if h.problems]
+    if left_out:
+        click.echo(f"未进入网站的草稿 {len(left_out)} 个（问题见 kb validate 或编辑工作台）：" +
+                   "、".join(h.file for h in left_out), err=True)
+    waiting = [h for h in held if not h.problems]
+    if waiting:
+        click.echo(f"待审条目 {len(waiting)} 个未进入读者版网站（kb review 列出，kb build --editors 生成编辑版）。")
     click.echo(stages.summary())
 
 
@@ -330,6 +354,104 @@ def new_region(ctx: click.Context, name: str, within: tuple[str, ...]) -> None:
     click.echo(f"已加入 {path}：\n" + "\n".join(region_line(e) for e in entries) +
                f"\n案例中写 region: {region_id}，或运行 kb new case --region {region_id} --name 做法名称。"
                "\n编号按拼音生成，遇到多音字（如地名中的“长”“行”）请核对，需要时在 regions.yaml 中改正（尚无案例引用时改动不影响别处）。")
+
+
+@main.command(help="审核：列出待审和草稿条目（各自的问题和完成度）；--submit 编号 把草稿送审，"
+                   "--publish 编号 --by 姓名 审核通过并发布（写入审核人和日期）。")
+@click.option("--submit", "submit_id", metavar="编号", help="把这个草稿送审（status 改为 review）；有错误时不送审。")
+@click.option("--publish", "publish_id", metavar="编号", help="审核通过并发布这个待审条目（status 改为 published）。")
+@click.option("--by", "reviewer", metavar="姓名", help="审核人姓名（与 --publish 一起用）。")
+@click.option("--on", "reviewed_on", metavar="日期", help="审核日期，如 2026-12-04（默认今天）。")
+@click.pass_context
+def review(ctx: click.Context, submit_id: str | None, publish_id: str | None, reviewer: str | None,
+           reviewed_on: str | None) -> None:
+    import datetime
+
+    from .content.lifecycle import STATUS_LABELS
+    from .content.review import ReviewRefused, rewrite, set_status
+    from .content.validate import check
+    from .core.problems import ProblemsFound
+
+    content_dir = ctx.obj["content"]
+    corpus, problems = check(content_dir)
+    docs = {d.data.get("id"): d for d in corpus.cases if isinstance(d.data, dict)}
+    by_file: dict[str, list] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    target = submit_id or publish_id
+    if target is None:
+        web = {i for i, s in corpus.source_map().items() if s.get("kind") == "web"}
+        _list_waiting([d for d in docs.values() if d.data.get("status") in ("review", "draft")], by_file, web)
+        return
+    if submit_id and publish_id:
+        click.echo("--submit 和 --publish 一次只用一个。", err=True)
+        sys.exit(2)
+    doc = docs.get(target)
+    if doc is None:
+        click.echo(f"没有编号为“{target}”的案例（kb review 列出待审和草稿条目）。", err=True)
+        sys.exit(1)
+    status = doc.data.get("status")
+    errors = [p for p in by_file.get(doc.file, []) if p.severity == "error"]
+    if errors:
+        click.echo(f"{doc.file} 还有 {len(errors)} 个问题，改好后才能{'送审' if submit_id else '发布'}：", err=True)
+        _fail(ProblemsFound(errors))
+    if submit_id and status != "draft":
+        click.echo(f"“{target}”现在是{STATUS_LABELS.get(status, status)}，只有草稿可以送审。", err=True)
+        sys.exit(1)
+    if publish_id:
+        if status != "review":
+            click.echo(f"“{target}”现在是{STATUS_LABELS.get(status, status)}：先 kb review --submit {target} 送审，"
+                       "再由审核人发布。", err=True)
+            sys.exit(1)
+        if not reviewer or len(reviewer.strip()) < 2:
+            click.echo("发布要写审核人：kb review --publish 编号 --by 姓名", err=True)
+            sys.exit(2)
+        try:
+            reviewed_on = (datetime.date.fromisoformat(reviewed_on) if reviewed_on else datetime.date.today()).isoformat()
+        except ValueError:
+            click.echo(f"审核日期“{reviewed_on}”应写成 2026-12-04 这样。", err=True)
+            sys.exit(2)
+    path = content_dir.parent / doc.file
+    try:
+        text = set_status(path.read_text(encoding="utf-8-sig"), "review" if submit_id else "published",
+                          reviewer if publish_id else None, reviewed_on if publish_id else None)
+        rewrite(path, doc.file, text)
+    except ReviewRefused as err:
+        click.echo(f"{doc.file}：{err}", err=True)
+        sys.exit(1)
+    except ProblemsFound as found:
+        _fail(found)
+    if submit_id:
+        click.echo(f"已送审：{doc.file}（状态改为待审 review）。审核人用 kb build --editors 生成编辑版网站阅读，"
+                   f"通过后运行 kb review --publish {target} --by 姓名。")
+    else:
+        click.echo(f"已发布：{doc.file}（审核：{reviewer.strip()}，{reviewed_on}）。运行 kb build 更新网站。")
+
+
+def _list_waiting(docs, by_file: dict, web: set) -> None:
+    from .content.lifecycle import STATUS_LABELS
+    from .site.editors import completeness
+
+    if not docs:
+        click.echo("没有待审或草稿条目。")
+        return
+    for status in ("review", "draft"):
+        entries = sorted((d for d in docs if d.data.get("status") == status), key=lambda d: d.file)
+        if not entries:
+            continue
+        click.echo(f"{STATUS_LABELS[status]}（{len(entries)} 个）：")
+        for doc in entries:
+            score, missing = completeness(doc.data, web)
+            found = by_file.get(doc.file, [])
+            errors = [p for p in found if p.severity == "error"]
+            state = f"{len(errors)} 个问题，改好前不进入网站" if errors else "无错误"
+            click.echo(f"  {doc.data.get('id')}  {doc.data.get('title', '')}\n    {doc.file}  完成度 {score}%  {state}")
+            if missing:
+                click.echo("    还缺：" + "、".join(missing))
+            for problem in errors:
+                click.echo("    " + problem.format())
+        click.echo("")
+    click.echo("送审：kb review --submit 编号；审核通过并发布：kb review --publish 编号 --by 姓名")
 
 
 @main.command(help="本地预览网站（http://127.0.0.1:8000），修改 content/ 中的文件后页面自动刷新。")

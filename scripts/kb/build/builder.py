@@ -30,6 +30,7 @@ from ..core.problems import Problem, ProblemsFound, WarningCollector
 from ..search.related import TERM_CACHE, related_cases
 from ..site.render import GLOSSARY_TERMS_CACHE, build_site_model, write_pages
 from ..search.sitesearch import build_site_index
+from ..content.lifecycle import publishable
 from ..content.validate import check, has_errors
 
 ASSETS = PACKAGE_DIR / "site" / "assets"
@@ -39,13 +40,16 @@ DOWNLOADS_SCRIPT = PACKAGE_DIR / "site" / "downloads.js"
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 
 
-def valid_corpus(content_dir: Path, cache_file: Path | None = None) -> Corpus:
-    """The content, loaded (unchanged files from cache_file, if given) and validated; raises
-    ProblemsFound on any error."""
+def valid_corpus(content_dir: Path, cache_file: Path | None = None, editors: bool = False) -> Corpus:
+    """The content, loaded (unchanged files from cache_file, if given) and validated, without the
+    drafts and review entries that have problems (and without review entries unless `editors`):
+    those are in corpus.held. Raises ProblemsFound on any error of the rest."""
     corpus, problems = check(content_dir, cache_file)
-    if has_errors(problems):
-        raise ProblemsFound(problems)
-    return corpus
+    shown = publishable(corpus, problems, editors)
+    if has_errors(shown.problems):
+        raise ProblemsFound(shown.problems)
+    shown.corpus.held = shown.held
+    return shown.corpus
 
 
 def generate_docs(corpus: Corpus, docs_dir: Path, related=None, handouts: bool | None = None,
@@ -182,15 +186,19 @@ def locate_mkdocs_problems(problems: list[Problem], corpus: Corpus) -> list[Prob
 
 def build_site(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR,
                config_file: Path = CONFIG_FILE, stages: "Stages | None" = None,
-               incremental: bool = True, engine: str = "mkdocs") -> Path:
+               incremental: bool = True, engine: str = "mkdocs", editors: bool = False,
+               held: list | None = None) -> Path:
     """validate → (whoosh index for `kb search`, in a second process) → related cases → render →
     MkDocs, then swap in. With incremental (the default) everything identical to the previous
-    build in build_dir is taken over from it, and MkDocs renders only the changed pages."""
+    build in build_dir is taken over from it, and MkDocs renders only the changed pages.
+    Drafts and review entries with problems (and review entries, unless `editors`) are left out;
+    `held`, if given, receives them (lifecycle.HeldEntry)."""
     stages = stages or Stages(quiet=True)
     build_dir = Path(build_dir).resolve()  # MkDocs reads relative folders from mkdocs.yml's, not ours
     build_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_build(build_dir):
-        return _build_locked(content_dir, build_dir, config_file, stages, incremental, engine)
+        return _build_locked(content_dir, build_dir, config_file, stages, incremental, engine, editors,
+                             held if held is not None else [])
 
 
 @contextmanager
@@ -204,7 +212,8 @@ def exclusive_build(build_dir: Path):
         yield
 
 
-def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages, incremental: bool, engine: str) -> Path:
+def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages, incremental: bool, engine: str,
+                  editors: bool, held: list) -> Path:
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=build_dir))
     indexer = searchdata = None
     try:
@@ -213,7 +222,8 @@ def _build_locked(content_dir: Path, build_dir: Path, config_file: Path, stages,
             if not incremental:  # a clean build starts from nothing, and leaves its caches for the next one
                 for old in (cache, recent_file(cache), build_dir / TERM_CACHE, build_dir / GLOSSARY_TERMS_CACHE):
                     old.unlink(missing_ok=True)
-            corpus = valid_corpus(content_dir, cache)
+            corpus = valid_corpus(content_dir, cache, editors)
+            held.extend(corpus.held)
             stage.count = len(corpus.cases)
         digests = case_digests(corpus)
         content = content_digest(corpus, digests)

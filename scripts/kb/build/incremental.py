@@ -122,7 +122,7 @@ def case_inputs(site, own: dict[str, str], shared: str) -> dict[str, str]:
     for case in site.cases:
         named = [[other.id, own[other.id], reason] for other, reason in case.related]
         named += [own[child.id] for child in case.children] + [own[case.parent.id] if case.parent else None]
-        inputs[case.id] = value_digest([own[case.id], shared, named])
+        inputs[case.id] = value_digest([own[case.id], shared, named, case.history])
     members: dict[str, list[str]] = {type_id: [] for type_id in site.types}
     for case in site.cases:
         for term in case.types:

@@ -26,6 +26,7 @@ class Corpus:
     allowlist: Document | None = None
     synonyms: Document | None = None
     load_problems: list[Problem] = field(default_factory=list)
+    held: list = field(default_factory=list)  # lifecycle.HeldEntry: cases left off the site, with their problems
 
     # Convenience views used by the later stages; only meaningful on a valid corpus.
     def case_map(self) -> dict[str, dict]:

@@ -88,7 +88,7 @@ def _page_key(case: Case, shared: tuple) -> tuple:
     if case.parent is not None:
         named.append(case.parent.data)
     return (case.data, case.file, tuple(named), tuple(t["term"] for t in case.terms),
-            tuple(case.citations), shared)
+            tuple(case.citations), tuple(case.history), shared)
 
 
 def quick_pages(last: tuple | None, content_dir: Path, saved: list[Path]) -> dict[str, str] | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..content.lifecycle import STATUS_LABELS, WAITING
 from ..content.schemas import schema
 
 GUIDE_SCHEMAS = [("case", "案例", "content/cases/<省>/<编号>.yaml"), ("source", "资料来源", "content/sources/<编号>.yaml"),
@@ -260,12 +261,15 @@ def dashboard(site, duplicate_groups: list | None = None) -> dict:
                      for c in cases for score, missing in [completeness(c, web)]),
                     key=lambda r: (r["score"], r["case"]["id"]))
     drafts = [dict(r, sections=[t for k, t in SECTIONS.items() if not r["case"].get(k)])
-              for r in scored if r["case"].get("status") == "draft"]
+              for r in scored if r["case"].get("status") in WAITING]
     duplicates = near_duplicates(cases, duplicate_groups)
     criteria_labels = [c.label for c in criteria({}, set())]
+    held = [h for h in site.corpus.held if h.problems]
+    waiting = [h for h in site.corpus.held if not h.problems]
     return {"drafts": drafts[:ROWS], "scored": scored[:ROWS], "criteria": criteria_labels,
+            "held": held[:ROWS], "waiting": waiting[:ROWS], "status_labels": STATUS_LABELS,
             "duplicates": duplicates[:ROWS], "backlog": site.backlog[:ROWS], "rows": ROWS,
-            "totals": {"drafts": len(drafts), "scored": len(scored), "duplicates": len(duplicates),
+            "totals": {"drafts": len(drafts), "held": len(held), "waiting": len(waiting), "scored": len(scored), "duplicates": len(duplicates),
                        "backlog": len(site.backlog)},
             "thresholds": (DUPLICATE_TITLE, DUPLICATE_SUMMARY), "shown_alike": SHOWN_ALIKE}
 

@@ -22,6 +22,7 @@ from ..content.corpus import Corpus
 from ..content.doccache import read_sealed, section, write_sealed
 from .editors import NearDuplicatesBeside, editor_pages
 from .tilemap import map_page
+from ..content.history import content_history
 from ..content.markup import cell as _cell_markdown, inline, prose
 from ..content.prose import plain_prose, unwrap  # noqa: F401 (unwrap: kept importable from here)
 from ..content.schemas import labels
@@ -45,6 +46,7 @@ class Case:
     children: list["Case"] = field(default_factory=list)
     parent: "Case | None" = None
     terms: list[dict] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)  # (date, message) of each commit, newest first
 
     @property
     def id(self) -> str:
@@ -115,19 +117,21 @@ class Site:
 
 
 def build_site_model(corpus: Corpus, related=None, handouts: bool = False, digests: dict[str, str] | None = None,
-                     terms_cache: Path | None = None) -> Site:
+                     terms_cache: Path | None = None, history: dict | None = None) -> Site:
     """`related(case_id) -> [(other_id, reason)]` lets the search stage supply similar cases.
     With the cases' `digests` (incremental.case_digests) and a build's `terms_cache` file, the
-    glossary terms of unchanged cases are taken from the last build."""
+    glossary terms of unchanged cases are taken from the last build. `history` (file → commits,
+    history.content_history) is read from git when not given."""
     types, themes = corpus.taxonomy("practice_type"), corpus.taxonomy("theme")
     sources, articles = corpus.source_map(), corpus.article_map()
     paths = region_paths(corpus)
     cited: dict[tuple, Citation] = {}  # many cases cite the same pages: each reference is formatted once
     cases = []
+    history = content_history(corpus.root) if history is None else history
     for doc in corpus.cases:
         data = doc.data
         cases.append(Case(
-            data=data, file=doc.file,
+            data=data, file=doc.file, history=history.get(doc.file, []),
             regions=paths[data["locality"]["region"]],
             types=[types[t] for t in data["practice_types"]],
             themes=[themes[t] for t in data["themes"]],

@@ -1,0 +1,154 @@
+"""The case lifecycle: draft (草稿) → review (待审) → published (已发布).
+
+A draft or review entry with problems never blocks the others: it is left out of the corpus the
+site is built from, its problems become warnings listed under its file, and references to it from
+the rest of the content are dropped (each reported as a warning). Review entries reach readers
+only in a site built for editors. A published entry with a problem still stops everything.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .corpus import Corpus
+from .load import Document
+from ..core.problems import Problem
+
+WAITING = ("draft", "review")
+STATUS_LABELS = {"draft": "草稿", "review": "待审", "published": "已发布"}
+# The status of a case file that could not be loaded, read from its text.
+STATUS_LINE = re.compile(r"^status:\s*[\"']?(draft|review|published)[\"']?\s*(?:#.*)?$", re.MULTILINE)
+
+
+@dataclass
+class HeldEntry:
+    """A case left off the site: its file, id, title, status and (if any) its problems."""
+    file: str
+    id: str
+    title: str
+    status: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass
+class Publishable:
+    corpus: Corpus              # what the site is built from
+    problems: list[Problem]     # blocking errors and warnings, held entries' problems as warnings
+    held: list[HeldEntry]       # entries left off the site, with their problems
+
+
+def status_of(doc: Document | None, file: str, root: Path) -> str | None:
+    """A case's status from its data, or for a file that could not be loaded, from its text."""
+    if doc is not None and isinstance(doc.data, dict):
+        status = doc.data.get("status")
+        return status if isinstance(status, str) else None
+    try:
+        found = STATUS_LINE.search((root.parent / file).read_text(encoding="utf-8-sig", errors="replace"))
+    except OSError:
+        return None
+    return found.group(1) if found else None
+
+
+def publishable(corpus: Corpus, problems: list[Problem], editors: bool = False) -> Publishable:
+    """Split the checked corpus into what the site shows and what waits (see the module's docstring)."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    cases = {doc.file: doc for doc in corpus.cases}
+    candidates = set(cases) | {p.file for p in corpus.load_problems if p.file.startswith("content/cases/")}
+    held: list[HeldEntry] = []
+    for file in sorted(candidates):
+        doc = cases.get(file)
+        status = status_of(doc, file, corpus.root)
+        errors = [p for p in by_file.get(file, []) if p.severity == "error"]
+        if status not in WAITING or not (errors or (status == "review" and not editors)):
+            continue
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        held.append(HeldEntry(file, str(data.get("id") or Path(file).stem), str(data.get("title") or Path(file).stem),
+                              status, by_file.get(file, [])))
+    held_files = {h.file for h in held}
+    kept = [doc for doc in corpus.cases if doc.file not in held_files]
+    left_out = {h.id for h in held} - {d.data.get("id") for d in kept if isinstance(d.data, dict)}
+    kept, dropped = _without_references(kept, left_out)
+    courses, dropped_in_courses = _courses_without(corpus.courses, left_out)
+    shown = replace(corpus, cases=kept, courses=courses,
+                    load_problems=[p for p in corpus.load_problems if p.file not in held_files])
+    out = [_as_warning(p) if p.file in held_files else p for p in problems]
+    return Publishable(shown, sorted(set(out + dropped + dropped_in_courses)), held)
+
+
+def _as_warning(problem: Problem) -> Problem:
+    return replace(problem, severity="warning") if problem.severity == "error" else problem
+
+
+def _dropped(doc: Document, path: tuple, ident: str) -> Problem:
+    return doc.problem(path, f"案例“{ident}”是草稿或待审、暂不进入网站，这里对它的引用在网站上先略去"
+                             "（它发布后自动恢复）", "warning")
+
+
+def _without_references(cases: list[Document], left_out: set[str]) -> tuple[list[Document], list[Problem]]:
+    """The cases with `related` and `part_of` pointing at left-out cases removed (a copy of each changed one)."""
+    if not left_out:
+        return cases, []
+    out, problems = [], []
+    for doc in cases:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        related = data.get("related") if isinstance(data.get("related"), list) else []
+        gone = [(i, r) for i, r in enumerate(related) if r in left_out]
+        parent_gone = data.get("part_of") in left_out
+        if not gone and not parent_gone:
+            out.append(doc)
+            continue
+        problems += [_dropped(doc, ("related", i), r) for i, r in gone]
+        changed = dict(data)
+        if gone:
+            changed["related"] = [r for r in related if r not in left_out]
+            if not changed["related"]:
+                del changed["related"]
+        if parent_gone:
+            problems.append(_dropped(doc, ("part_of",), data["part_of"]))
+            del changed["part_of"]
+        out.append(replace(doc, data=changed))
+    return out, problems
+
+
+def _courses_without(courses: list[Document], left_out: set[str]) -> tuple[list[Document], list[Problem]]:
+    """Course readings and quiz citations of left-out cases removed (a copy of each changed course)."""
+    if not left_out:
+        return courses, []
+    out, problems = [], []
+    for doc in courses:
+        if not isinstance(doc.data, dict):
+            out.append(doc)
+            continue
+        data, found = _course_copy(doc, left_out)
+        problems += found
+        out.append(replace(doc, data=data) if found else doc)
+    return out, problems
+
+
+def _course_copy(doc: Document, left_out: set[str]) -> tuple[dict, list[Problem]]:
+    import copy
+
+    data, problems = copy.deepcopy(doc.data), []
+    for m, module in enumerate(data.get("modules") or []):
+        for l, lesson in enumerate((module.get("lessons") or []) if isinstance(module, dict) else []):
+            if not isinstance(lesson, dict):
+                continue
+            path = ("modules", m, "lessons", l)
+            readings = lesson.get("readings") if isinstance(lesson.get("readings"), list) else []
+            problems += [_dropped(doc, path + ("readings", i, "case"), r["case"]) for i, r in enumerate(readings)
+                         if isinstance(r, dict) and r.get("case") in left_out]
+            if readings:
+                lesson["readings"] = [r for r in readings if not (isinstance(r, dict) and r.get("case") in left_out)]
+            for q, quiz in enumerate(lesson.get("quiz") or []):
+                cites = quiz.get("cites") if isinstance(quiz, dict) and isinstance(quiz.get("cites"), list) else []
+                problems += [_dropped(doc, path + ("quiz", q, "cites", i), c) for i, c in enumerate(cites) if c in left_out]
+                if cites:
+                    quiz["cites"] = [c for c in cites if c not in left_out]
+    return data, problems

@@ -1,0 +1,144 @@
+"""The case lifecycle on a fixture corpus: drafts with problems wait without blocking anything,
+review entries reach readers only in the editors' build, and `kb review` moves an entry along."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import PROJECT_ROOT, write_file
+from kb.cli import main
+from kb.content.corpus import read_corpus
+from kb.content.lifecycle import publishable
+from kb.content.review import set_status
+from kb.content.validate import check
+
+FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "content"
+
+DRAFT = """\
+# yaml-language-server: $schema=../../../schemas/case.schema.json
+id: shanghai-changning-caogao
+title: 测试区尚未写完的做法
+status: {status}
+locality: {{region: shanghai-changning, level: county}}
+organisation: 长宁区信访办公室
+practice_types: [{practice_type}]
+themes: [jiceng-jichu]
+period: {{reported_year: 2007}}
+summary: 这是一个用于测试的草稿，只写了已知的部分。
+measures:
+  - {{name: 设立窗口, details: 在街道设立接待窗口。}}
+sources:
+  - {{source: test-book-02}}
+"""
+DRAFT_FILE = "content/cases/shanghai/shanghai-changning-caogao.yaml"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def write_draft(content: Path, status: str = "draft", practice_type: str = "buzai-zhege-leibie") -> Path:
+    return write_file(content, "cases/shanghai/shanghai-changning-caogao.yaml",
+                      DRAFT.format(status=status, practice_type=practice_type))
+
+
+def run(content: Path, *args: str):
+    return CliRunner().invoke(main, ["--content", str(content), "--build-dir", str(content.parent / "build"), *args])
+
+
+def test_a_draft_with_a_problem_is_a_warning_under_its_file_and_validate_passes(content):
+    write_draft(content)
+    result = run(content, "validate")
+    assert result.exit_code == 0, result.output
+    heading = next(line for line in result.output.splitlines() if DRAFT_FILE in line and line.startswith("草稿"))
+    assert "不进入网站" in heading
+    assert "buzai-zhege-leibie" in result.output and "检查通过" in result.output
+
+
+def test_a_published_entry_with_the_same_problem_still_fails(content):
+    write_draft(content, status="published")
+    result = run(content, "validate")
+    assert result.exit_code == 1
+    assert f"{DRAFT_FILE}:7:" in result.output
+
+
+def test_a_draft_that_cannot_even_be_read_waits_too(content):
+    path = write_draft(content)
+    path.write_text(path.read_text(encoding="utf-8").replace("summary: 这是", "summary: [这是"), encoding="utf-8")
+    corpus, problems = check(content)
+    shown = publishable(corpus, problems)
+    assert [h.file for h in shown.held] == [DRAFT_FILE]
+    assert not any(p.severity == "error" for p in shown.problems)
+
+
+def test_a_held_draft_leaves_the_corpus_and_references_to_it_are_dropped_with_a_warning(content):
+    write_draft(content)
+    other = content / "cases" / "shanghai" / "shanghai-changning-daili.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("tags: [信访代理]",
+                                                             "related: [shanghai-changning-caogao]\ntags: [信访代理]"),
+                     encoding="utf-8")
+    corpus, problems = check(content)
+    shown = publishable(corpus, problems)
+    ids = {d.data["id"] for d in shown.corpus.cases}
+    assert "shanghai-changning-caogao" not in ids and "shanghai-changning-daili" in ids
+    daili = next(d for d in shown.corpus.cases if d.data["id"] == "shanghai-changning-daili")
+    assert "related" not in daili.data
+    dropped = [p for p in shown.problems if p.file.endswith("shanghai-changning-daili.yaml") and p.field == "related[0]"]
+    assert [p.severity for p in dropped] == ["warning"]
+    # the document in the checked corpus is untouched
+    assert next(d for d in corpus.cases if d.data["id"] == "shanghai-changning-daili").data["related"]
+
+
+def test_a_draft_without_problems_stays_and_a_review_entry_only_for_editors(content):
+    write_draft(content, practice_type="xinfang-daili")
+    corpus, problems = check(content)
+    assert not publishable(corpus, problems).held
+    write_draft(content, status="review", practice_type="xinfang-daili")
+    corpus, problems = check(content)
+    readers, editors = publishable(corpus, problems), publishable(corpus, problems, editors=True)
+    assert [h.id for h in readers.held] == ["shanghai-changning-caogao"] and readers.held[0].problems == []
+    assert "shanghai-changning-caogao" in {d.data["id"] for d in editors.corpus.cases} and not editors.held
+
+
+def test_set_status_changes_only_the_status_and_review_lines():
+    text = DRAFT.format(status="review", practice_type="xinfang-daili")
+    published = set_status(text, "published", "张审核", "2026-12-04")
+    before, after = text.splitlines(), published.splitlines()
+    assert after[3:6] == ["status: published", 'reviewed_by: "张审核"', 'reviewed_on: "2026-12-04"']
+    assert after[:3] + after[6:] == before[:3] + before[4:]
+    assert set_status(published, "published", "李四", "2026-12-05").count("reviewed_by") == 1
+
+
+def test_submit_then_publish_records_the_reviewer(content):
+    write_draft(content, practice_type="xinfang-daili")
+    assert run(content, "review", "--publish", "shanghai-changning-caogao", "--by", "张审核").exit_code == 1  # not in review yet
+    listed = run(content, "review")
+    assert "shanghai-changning-caogao" in listed.output and "完成度" in listed.output
+    assert run(content, "review", "--submit", "shanghai-changning-caogao").exit_code == 0
+    assert "status: review" in (content.parent / DRAFT_FILE).read_text(encoding="utf-8")
+    assert run(content, "review", "--publish", "shanghai-changning-caogao").exit_code == 2  # no reviewer
+    done = run(content, "review", "--publish", "shanghai-changning-caogao", "--by", "张审核", "--on", "2026-12-04")
+    assert done.exit_code == 0, done.output
+    data = next(d.data for d in read_corpus(content).cases if d.data["id"] == "shanghai-changning-caogao")
+    assert (data["status"], data["reviewed_by"], data["reviewed_on"]) == ("published", "张审核", "2026-12-04")
+    assert run(content, "validate").exit_code == 0
+
+
+def test_a_draft_with_problems_cannot_be_submitted(content):
+    write_draft(content)
+    result = run(content, "review", "--submit", "shanghai-changning-caogao")
+    assert result.exit_code == 1 and "status: draft" in (content.parent / DRAFT_FILE).read_text(encoding="utf-8")
+
+
+def test_reviewer_without_date_is_a_schema_error(content):
+    path = write_draft(content, status="published", practice_type="xinfang-daili")
+    path.write_text(path.read_text(encoding="utf-8").replace("status: published", "status: published\nreviewed_by: 张审核"),
+                    encoding="utf-8")
+    _, problems = check(content)
+    assert any(p.file == DRAFT_FILE and "审核日期" in p.message for p in problems if p.severity == "error")
