@@ -142,3 +142,63 @@ def test_reviewer_without_date_is_a_schema_error(content):
                     encoding="utf-8")
     _, problems = check(content)
     assert any(p.file == DRAFT_FILE and "审核日期" in p.message for p in problems if p.severity == "error")
+
+
+def test_the_preview_keeps_serving_and_lists_a_broken_drafts_problems_beside_its_last_page(content, tmp_path):
+    import json
+
+    from kb.build.builder import generate_docs, valid_corpus
+    from kb.preview import server as preview
+    from kb.preview.live import sync_docs
+    from kb.preview.state import PreviewState
+
+    path = write_draft(content, practice_type="xinfang-daili")
+    docs = tmp_path / "docs"
+    generate_docs(valid_corpus(content), docs, handouts=False)
+    state = PreviewState()
+    sync_docs(content, docs, state)
+    page = docs / "cases" / "shanghai-changning-caogao.md"
+    assert page.is_file() and not state.held
+    path.write_text(path.read_text(encoding="utf-8").replace("[xinfang-daili]", "[buzai-zhege-leibie]"), encoding="utf-8")
+    other = next(content.rglob("shanghai-changning-daili.yaml"))
+    other.write_text(other.read_text(encoding="utf-8").replace("title: 测试区", "title: 改过的测试区"), encoding="utf-8")
+    changed = sync_docs(content, docs, state)  # no ProblemsFound: the rest goes on
+    assert "cases/shanghai-changning-daili.md" in changed and page.is_file()
+    assert [h.file for h in state.held] == [DRAFT_FILE]
+    site = tmp_path / "site"
+    site.mkdir()
+    preview.site_dir_known(str(site))
+    preview.clear_problems()
+    preview.show_held(state.held)
+    status = json.loads((site / preview.STATUS_NAME).read_text(encoding="utf-8"))
+    assert status["problems"] == []
+    assert [d["file"] for d in status["drafts"]] == [DRAFT_FILE] and "buzai-zhege-leibie" in status["drafts"][0]["problems"][0]
+    preview.show_held([])
+    path.write_text(path.read_text(encoding="utf-8").replace("level: county", "level: 区县"), encoding="utf-8")
+    preview.quick_check([path], content)  # the saved draft's own slips: a notice, not the covering overlay
+    status = json.loads((site / preview.STATUS_NAME).read_text(encoding="utf-8"))
+    assert status["problems"] == [] and [d["file"] for d in status["drafts"]] == [DRAFT_FILE]
+    preview.clear_problems()
+
+
+def test_build_leaves_a_broken_draft_and_review_entries_out_and_builds_the_rest(content, tmp_path):
+    from kb.build.builder import build_site
+
+    write_draft(content)
+    other = next(content.rglob("shanghai-changning-daili.yaml"))
+    other.write_text(other.read_text(encoding="utf-8").replace("tags: [信访代理]",
+                                                             "related: [shanghai-changning-caogao]\ntags: [信访代理]"),
+                     encoding="utf-8")
+    held = []
+    site = build_site(content, tmp_path / "build", held=held)
+    assert [h.file for h in held] == [DRAFT_FILE]
+    assert (site / "cases" / "shanghai-changning-daili.html").is_file()
+    assert not (site / "cases" / "shanghai-changning-caogao.html").exists()
+    board = (tmp_path / "build" / "docs" / "dashboard.md").read_text(encoding="utf-8")
+    assert "shanghai-changning-caogao.yaml" in board and "buzai-zhege-leibie" in board
+
+    write_draft(content, status="review", practice_type="xinfang-daili")
+    readers = build_site(content, tmp_path / "build")
+    assert not (readers / "cases" / "shanghai-changning-caogao.html").exists()
+    editors = build_site(content, tmp_path / "editors", editors=True)
+    assert (editors / "cases" / "shanghai-changning-caogao.html").is_file()

@@ -475,6 +475,16 @@ def serve(ctx: click.Context, address: str) -> None:
     def quick(changed, seconds):
         click.echo(preview.quick_line(changed, seconds))
 
+    shown_held: list = []
+
+    def held(entries):
+        preview.show_held(entries)
+        waiting = [(h.file, len(h.problems)) for h in entries if h.problems]
+        if waiting != shown_held:
+            shown_held[:] = waiting
+            for file, count in waiting:
+                click.echo(f"  {file}：草稿有 {count} 个问题，暂不进入网站（浏览器右下角列出；其余页面照常更新）")
+
     config_file = ctx.obj.get("config") or CONFIG_FILE
     docs_dir = preview_docs(ctx.obj["build"])
     if preview.port_is_busy(address):
@@ -487,7 +497,7 @@ def serve(ctx: click.Context, address: str) -> None:
         serve_site(ctx.obj["content"], ctx.obj["build"], config_file=config_file, address=address,
                    on_problems=refused, on_synced=synced, mkdocs_options=preview.mkdocs_options(config_file, docs_dir),
                    before_write=preview.pages_written, on_quick=quick, wait_for_build=preview.wait_for_build,
-                   after_write=preview.request_build, convert_now=preview.convert_now)
+                   after_write=preview.request_build, convert_now=preview.convert_now, on_held=held)
     except ProblemsFound as found:
         click.echo("内容有错误，预览没有启动：先按下面的提示改好，再运行 kb serve（改好后预览会一直跟着你的修改更新）。", err=True)
         _fail(found)

@@ -205,13 +205,17 @@ def _function(work: str):
     return getattr(importlib.import_module(module), name)
 
 
-def _from_cache(work: str, content_dir: str, cache_file: str, out: str, target: str, key: str, options: dict) -> None:
+def _from_cache(work: str, content_dir: str, cache_file: str, out: str, target: str, key: str, options: dict,
+                held: list | None = None) -> None:
     """In a fresh process: read the content through the document cache the validation has just
-    written (a second or two), then run work (module.function) on it."""
+    written (a second or two), leave out the `held` (file, id) cases as the validation did, then
+    run work (module.function) on it."""
     from ..content.corpus import read_corpus
     from ..content.doccache import DocumentCache
+    from ..content.lifecycle import leave_out
 
     corpus = read_corpus(Path(content_dir), documents=DocumentCache(Path(cache_file)))
+    corpus, _ = leave_out(corpus, held or [])
     _keyed(_function(work), Path(target), key, corpus, Path(out), **options)
 
 
@@ -235,7 +239,8 @@ def run_beside(name: str, work: str, corpus: Corpus, out: Path, cache_file: Path
     methods = multiprocessing.get_all_start_methods()
     afresh = len(corpus.cases) >= SPAWN_FROM and not (previous is not None and previous.is_dir()) or _segmenter_used()
     if cache_file is not None and afresh and "spawn" in methods:
-        args = (work, str(corpus.root), str(cache_file), str(out), str(target), key, options)
+        args = (work, str(corpus.root), str(cache_file), str(out), str(target), key, options,
+                [(h.file, h.id) for h in corpus.held])
         process = multiprocessing.get_context("spawn").Process(target=_from_cache, args=args)
     elif "fork" in methods:
         process = multiprocessing.get_context("fork").Process(target=_keyed, args=(_function(work), target, key, corpus, out),

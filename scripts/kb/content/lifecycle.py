@@ -71,15 +71,33 @@ def publishable(corpus: Corpus, problems: list[Problem], editors: bool = False) 
         data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
         held.append(HeldEntry(file, str(data.get("id") or Path(file).stem), str(data.get("title") or Path(file).stem),
                               status, by_file.get(file, [])))
+    shown, dropped = leave_out(corpus, [(h.file, h.id) for h in held])
     held_files = {h.file for h in held}
+    out = [_as_warning(p) if p.file in held_files else p for p in problems]
+    shown.held = held
+    return Publishable(shown, sorted(set(out + dropped)), held)
+
+
+def leave_out(corpus: Corpus, held: list[tuple[str, str]]) -> tuple[Corpus, list[Problem]]:
+    """The corpus without the held (file, id) cases and without references to them, and a warning
+    for each reference dropped. A second process that reads the content again repeats it so."""
+    held_files = {file for file, _ in held}
     kept = [doc for doc in corpus.cases if doc.file not in held_files]
-    left_out = {h.id for h in held} - {d.data.get("id") for d in kept if isinstance(d.data, dict)}
+    left_out = {ident for _, ident in held} - {d.data.get("id") for d in kept if isinstance(d.data, dict)}
     kept, dropped = _without_references(kept, left_out)
     courses, dropped_in_courses = _courses_without(corpus.courses, left_out)
     shown = replace(corpus, cases=kept, courses=courses,
                     load_problems=[p for p in corpus.load_problems if p.file not in held_files])
-    out = [_as_warning(p) if p.file in held_files else p for p in problems]
-    return Publishable(shown, sorted(set(out + dropped + dropped_in_courses)), held)
+    return shown, dropped + dropped_in_courses
+
+
+def _with_data(doc: Document, data) -> Document:
+    """A copy of the document (of whatever kind: cached ones unpack positions lazily) with other data."""
+    import copy
+
+    changed = copy.copy(doc)
+    changed.data = data
+    return changed
 
 
 def _as_warning(problem: Problem) -> Problem:
@@ -113,7 +131,7 @@ def _without_references(cases: list[Document], left_out: set[str]) -> tuple[list
         if parent_gone:
             problems.append(_dropped(doc, ("part_of",), data["part_of"]))
             del changed["part_of"]
-        out.append(replace(doc, data=changed))
+        out.append(_with_data(doc, changed))
     return out, problems
 
 
@@ -128,7 +146,7 @@ def _courses_without(courses: list[Document], left_out: set[str]) -> tuple[list[
             continue
         data, found = _course_copy(doc, left_out)
         problems += found
-        out.append(replace(doc, data=data) if found else doc)
+        out.append(_with_data(doc, data) if found else doc)
     return out, problems
 
 

@@ -31,14 +31,17 @@ def sync_docs(content_dir: Path, docs_dir: Path, state=None, before_write=None) 
     else:
         data_changed = state.cases_changed(corpus)
     changed = [rel for rel, text in pages.items() if state.written.get(rel) != text]
-    stale = sorted(set(state.written) - set(pages))
+    # A draft held back for its problems keeps its last good page in the preview, under the notice.
+    kept = {f"cases/{entry.id}.md": state.written[f"cases/{entry.id}.md"] for entry in state.held
+            if f"cases/{entry.id}.md" in state.written}
+    stale = sorted(set(state.written) - set(pages) - set(kept))
     if before_write is not None:
         before_write(changed + stale)
     write_pages({rel: pages[rel] for rel in changed}, docs_dir)
     for rel in stale:
         (docs_dir / rel).unlink(missing_ok=True)
         changed.append(rel)
-    state.written = dict(pages)
+    state.written = {**kept, **pages}
     if changed and data_changed:
         write_data_files(site, docs_dir)
     return changed
@@ -54,13 +57,15 @@ def preview_docs(build_dir: Path) -> Path:
 
 def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_file: Path = CONFIG_FILE,
           address: str = "127.0.0.1:8000", on_problems=print, on_synced=None, mkdocs_options: dict | None = None,
-          before_write=None, on_quick=None, wait_for_build=None, after_write=None, convert_now=None) -> None:
+          before_write=None, on_quick=None, wait_for_build=None, after_write=None, convert_now=None,
+          on_held=None) -> None:
     """Preview with live reload: content/ is watched and re-rendered into preview_docs(build_dir), which MkDocs
     watches. A save shows at once on the saved cases' own pages (`on_quick` is told), then a full
     round in the background brings every page it affects up to date (`on_synced` or `on_problems`),
     once MkDocs has shown the quick pages (`wait_for_build`, if given, waits for that).
     `after_write` is told each time files were written into the docs folder, except when
-    `convert_now(pages)` (if given) has made the saved cases' pages into HTML itself."""
+    `convert_now(pages)` (if given) has made the saved cases' pages into HTML itself. `on_held(entries)`
+    is told after each full round (and at the start) which drafts wait off the site for their problems."""
     import threading
     import time
 
@@ -69,10 +74,12 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
 
     docs_dir = preview_docs(build_dir)
     docs_dir.mkdir(parents=True, exist_ok=True)
-    corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE)
+    corpus = valid_corpus(content_dir, build_dir / DOCUMENT_CACHE, editors=True)  # the preview is the editors' site
     generate_docs(corpus, docs_dir, handouts=False)  # the preview skips PDFs, as sync_docs does
     state = PreviewState(build_dir / DOCUMENT_CACHE)
     sync_docs(content_dir, docs_dir, state)  # fills the state's memory; writes nothing
+    if on_held is not None:
+        on_held(state.held)
 
     saves = Saves(content_dir)  # the editor sees a refused save within 2 s (tests/test_preview.py)
     full_round = threading.Event()
@@ -110,6 +117,8 @@ def serve(content_dir: Path = CONTENT_DIR, build_dir: Path = BUILD_DIR, config_f
                 wrote()
                 if on_synced:
                     on_synced(changed, time.perf_counter() - started)
+                if on_held is not None:
+                    on_held(state.held)
 
     threading.Thread(target=watch, daemon=True).start()
     threading.Thread(target=rounds, daemon=True).start()

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -31,7 +32,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 STATUS_NAME = "kb-preview-status.json"
 
 _lock = threading.Lock()
-_state: dict = {"site_dir": None, "problems": [], "quick": [], "load": {}, "mkdocs": [], "content": None}
+_state: dict = {"site_dir": None, "problems": [], "quick": [], "load": {}, "mkdocs": [], "content": None, "held": []}
 QUICK_INTERVAL = 0.2  # seconds between looks at content/ for the quick per-file check
 
 
@@ -284,6 +285,21 @@ def show_problems(problems: list[Problem]) -> None:
         _write()
 
 
+def show_held(held) -> None:
+    """The drafts left off the preview for their problems (lifecycle.HeldEntry): shown in a corner,
+    over nothing, since the rest of the site is up to date."""
+    with _lock:
+        _state["held"] = [entry for entry in held if entry.problems]
+        _write()
+
+
+def _waiting_case(path: Path, file: str, content_dir: Path) -> bool:
+    """Whether a saved file is a draft or review case, whose problems do not stop the preview."""
+    from ..content.lifecycle import WAITING, status_of
+
+    return path.relative_to(content_dir).parts[0] == "cases" and status_of(None, file, content_dir) in WAITING
+
+
 # Which schema a content file follows, by where it lives (as corpus.read_corpus reads them).
 KINDS = {"cases": "case", "sources": "source", "courses": "course", "taxonomy": "taxonomy",
          "regions.yaml": "regions", "glossary.yaml": "glossary"}
@@ -321,7 +337,8 @@ def quick_check(paths: list[Path], content_dir: Path) -> None:
         file = display_path(path, content_dir.parent)
         files.add(file)
         if path.exists():
-            found += file_problems(path, file, content_dir)
+            own = file_problems(path, file, content_dir)
+            found += [replace(p, severity="warning") for p in own] if _waiting_case(path, file, content_dir) else own
     with _lock:
         before = {_key(p) for f in files for p in _state["load"].get(f, [])}
         now = {_key(p) for p in found}
@@ -348,10 +365,17 @@ def clear_problems() -> None:
     show_problems([])
 
 
-def status(problems: list[Problem]) -> dict:
+def status(problems: list[Problem], held=()) -> dict:
+    """Errors (the overlay covers the page) and the waiting drafts' problems (a corner notice)."""
+    errors = [p for p in problems if p.severity == "error"]
+    quick_held = [p for p in problems if p.severity != "error"]
+    drafts = [{"file": h.file, "label": h.label, "problems": [p.format() for p in h.problems]} for h in held]
+    shown = {h.file for h in held}
+    for file in sorted({p.file for p in quick_held} - shown):
+        drafts.append({"file": file, "label": "草稿", "problems": [p.format() for p in quick_held if p.file == file]})
     return {"problems": [{"file": p.file, "line": p.line, "column": p.column, "field": p.field,
-                          "message": p.message, "text": p.format()} for p in problems],
-            "time": time.time()}
+                          "message": p.message, "text": p.format()} for p in errors],
+            "drafts": drafts, "time": time.time()}
 
 
 def _write() -> None:
@@ -362,7 +386,7 @@ def _write() -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         quick = {_key(p) for p in _state["quick"]}
         shown = _state["quick"] + [p for p in _state["problems"] if _key(p) not in quick] + _state["mkdocs"]
-        json.dump(status(shown), f, ensure_ascii=False)
+        json.dump(status(shown, _state["held"]), f, ensure_ascii=False)
     os.replace(partial, os.path.join(site_dir, STATUS_NAME))
 
 

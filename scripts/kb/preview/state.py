@@ -14,6 +14,7 @@ from ..search.analysis import domain_words
 from ..content.checkcache import CheckMemo
 from ..content.corpus import Corpus, read_corpus
 from ..content.doccache import DocumentCache
+from ..content.lifecycle import publishable
 from ..core.problems import ProblemsFound
 from ..search.related import related_cases
 from ..site.render import Case, Site, build_site_model, render_case_pages, render_list_pages
@@ -30,14 +31,16 @@ class PreviewState:
         self.written: dict[str, str] = {}  # docs-relative path -> text last written (or found)
         self.data_key: tuple | None = None
         self.last: tuple | None = None  # (corpus, related, site) of the last full round
+        self.held: list = []  # drafts left off the preview for their problems (lifecycle.HeldEntry)
 
     def corpus(self, content_dir: Path) -> Corpus:
         self.documents.next_round()
         corpus = read_corpus(content_dir, documents=self.documents)
-        problems = validate(corpus, self.checks)
-        if has_errors(problems):
-            raise ProblemsFound(problems)
-        return corpus
+        shown = publishable(corpus, validate(corpus, self.checks), editors=True)
+        if has_errors(shown.problems):
+            raise ProblemsFound(shown.problems)
+        shown.corpus.held = self.held = shown.held
+        return shown.corpus
 
     def site(self, corpus: Corpus) -> Site:
         dictionary = domain_words(corpus)
