@@ -1,5 +1,5 @@
 """Provenance: every statement says what it rests on, citations claim no more than their sources,
-and the content is checked against the shipped source texts in <project>/../shared/seeds."""
+and the content is checked against the shipped source texts in content/sources/texts."""
 from __future__ import annotations
 
 import re
@@ -18,9 +18,6 @@ from kb.content.corpus import read_corpus
 from kb.site.render import build_site_model, render_pages
 from kb.content.validate import check
 
-SEEDS = provenance.seeds_dir(PROJECT_ROOT)
-needs_seeds = pytest.mark.skipif(
-    not SEEDS.is_dir(), reason=f"原文文本目录 {SEEDS} 不存在：CI 须把 shared/ 放在项目旁（<project>/../shared/seeds）")
 
 CASE = """\
 # yaml-language-server: $schema=../../../schemas/case.schema.json
@@ -256,37 +253,35 @@ def test_new_drafts_appear_on_region_and_practice_type_pages(pages):
 @pytest.fixture(scope="module")
 def texts():
     corpus = read_corpus(SHIPPED_CONTENT)
-    return provenance.shipped_texts(corpus, SEEDS)
+    return provenance.shipped_texts(corpus)
 
 
-@needs_seeds
 def test_every_text_file_named_in_the_sources_is_shipped():
-    assert provenance.missing_text_files(read_corpus(SHIPPED_CONTENT), SEEDS) == []
+    assert provenance.text_file_problems(read_corpus(SHIPPED_CONTENT)) == []
 
 
-@needs_seeds
-def test_no_prose_shares_25_chinese_characters_in_a_row_with_a_source(texts):
-    found = provenance.copied_runs(read_corpus(SHIPPED_CONTENT), texts)
-    assert not found, "\n".join(p.format() for p in found)
-
-
-@needs_seeds
 def test_every_outcome_figure_appears_in_the_cited_source_text(texts):
     found = provenance.unsupported_numbers(read_corpus(SHIPPED_CONTENT), texts)
     assert not found, "\n".join(p.format() for p in found)
 
 
-@needs_seeds
-def test_a_copied_run_is_caught_unless_it_is_quoted(content_copy, texts):
-    copied = "区委区政府制定下发关于建立长宁区社区人民调解信访代理工作室的实施意见"  # 33 characters of seed 000
-    write_case(content_copy, summary=f"测试：{copied}。")
-    found = provenance.copied_runs(read_corpus(content_copy), texts)
-    assert [(p.file, p.field) for p in found] == [(REL, "summary")]
+def test_kb_validate_catches_a_copied_run_unless_it_is_quoted(content_copy):
+    copied = "区委区政府制定下发关于建立长宁区社区人民调解信访代理工作室的实施意见"  # 33 characters of kaituo-yu-chuangxin.txt
+    text = write_case(content_copy, summary=f"测试：{copied}。")
+    found = [p for p in problems_in_case(content_copy) if "连续 25 个" in p.message]
+    assert [(p.file, p.line, p.field) for p in found] == [(REL, line_of(text, "summary:"), "summary")]
+    assert "content/sources/texts/kaituo-yu-chuangxin.txt" in found[0].message
     write_case(content_copy, summary=f"测试：“{copied}”。")
-    assert provenance.copied_runs(read_corpus(content_copy), texts) == []
+    assert not [p for p in problems_in_case(content_copy) if "连续 25 个" in p.message]
 
 
-@needs_seeds
+def test_a_text_that_is_not_shipped_is_reported_at_its_source(content_copy):
+    (content_copy / "sources" / "texts" / "jiamenkou-2023.txt").unlink()
+    _, problems = check(content_copy)
+    found = [p for p in problems if p.file == "content/sources/jiamenkou-2023.yaml"]
+    assert found and all("jiamenkou-2023.txt 不存在" in p.message for p in found) and found[0].line == 7
+
+
 def test_an_outcome_figure_missing_from_the_source_is_caught(content_copy, texts):
     outcome = "outcomes:\n  - {indicator: 代理的矛盾, value: 4321, unit: 起, period: 2006年, evidence: media}"
     write_case(content_copy, extra=outcome)
@@ -298,7 +293,6 @@ def test_an_outcome_figure_missing_from_the_source_is_caught(content_copy, texts
     assert provenance.unsupported_numbers(read_corpus(content_copy), texts) == []
 
 
-@needs_seeds
 def test_course_feedback_rule_agrees_with_the_source(texts):
     assert "调处结果一周内告知代理人" in texts["kaituo-yu-chuangxin-01"]
     corpus = read_corpus(SHIPPED_CONTENT)

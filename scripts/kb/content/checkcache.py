@@ -23,7 +23,8 @@ from ..core.problems import Problem
 from .schemas import SCHEMA_DIR
 
 CHECK_SOURCES = ("content.validate", "content.checkcache", "content.privacy", "core.textfold", "core.unicode_tables", "content.markup", "content.schemas",
-                 "content.hints", "content.load", "core.problems", "content.doccache", "content.prose")
+                 "content.hints", "content.load", "core.problems", "content.doccache", "content.prose", "content.rules",
+                 "content.provenance")
 LIBRARIES = ("jsonschema", "jsonschema-rs", "PyYAML", "Markdown", "pymdown-extensions")  # markup renders links as the site does
 
 
@@ -43,9 +44,11 @@ def code_version() -> bytes:
     return digest.digest()
 
 
-def context_key(allowed: set[str]) -> bytes:
-    """What every document's own checks share: code, schemas, year and the allow-list's texts."""
+def context_key(allowed: set[str], texts: bytes = b"") -> bytes:
+    """What every document's own checks share: code, schemas, year, the allow-list's texts and
+    (`texts`: their digest) the shipped source texts."""
     digest = hashlib.blake2b(code_version())
+    digest.update(texts)
     digest.update(str(date.today().year).encode())
     for text in sorted(allowed):
         digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))

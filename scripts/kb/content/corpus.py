@@ -152,9 +152,10 @@ def _inside(real: str, real_folder: str) -> bool:
 def stray_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
     """Every file in content/ that no stage reads: a wrong extension, a wrong folder, a stray document."""
     problems = []
+    texts = content_dir / "sources" / "texts"
     for path in sorted(content_dir.rglob("*")):
-        if path in expected or path.is_dir():
-            continue
+        if path in expected or path.is_dir() or (path.parent == texts and path.suffix == ".txt"):
+            continue  # the shipped source texts are read by the copying check (rules.source_texts)
         shown = display_path(path, content_dir.parent)
         if path.name.startswith("."):
             problems.append(Problem(shown, 1, 1, "", "隐藏文件不会被读取，可以删除", "warning"))
@@ -164,6 +165,8 @@ def stray_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
             else:
                 problems.append(Problem(shown, 1, 1, "", "这个位置的文件不会被读取：案例放在 content/cases/<省>/，资料来源放在 "
                                                       "content/sources/，分类表放在 content/taxonomy/，课程放在 content/courses/"))
+        elif path.suffix == ".txt" and path.parent.name == "texts":
+            problems.append(Problem(shown, 1, 1, "", "资料原文文本放在 content/sources/texts/ 下（文件名为资料编号.txt）"))
         else:
             problems.append(Problem(shown, 1, 1, "", f"content/ 只放 .yaml 内容文件，{path.suffix or '无扩展名的'} 文件不会被读取："
                                                   "请移到 content/ 之外"))

@@ -119,11 +119,15 @@ def _without_references(cases: list[Document], left_out: set[str]) -> tuple[list
         related = data.get("related") if isinstance(data.get("related"), list) else []
         gone = [(i, r) for i, r in enumerate(related) if r in left_out]
         parent_gone = data.get("part_of") in left_out
-        if not gone and not parent_gone:
+        linked = _unlinked(doc, data, "cases", left_out)
+        if not gone and not parent_gone and linked is None:
             out.append(doc)
             continue
         problems += [_dropped(doc, ("related", i), r) for i, r in gone]
         changed = dict(data)
+        if linked is not None:
+            changed, found = linked
+            problems += found
         if gone:
             changed["related"] = [r for r in related if r not in left_out]
             if not changed["related"]:
@@ -133,6 +137,31 @@ def _without_references(cases: list[Document], left_out: set[str]) -> tuple[list
             del changed["part_of"]
         out.append(_with_data(doc, changed))
     return out, problems
+
+
+def _unlinked(doc: Document, data, folder: str, left_out: set[str]):
+    """(a copy of data with prose links to left-out cases turned into plain text, warnings), or None."""
+    import copy
+
+    from .rules import _strings, unlink_cases
+
+    if doc.text and "](" not in doc.text:
+        return None
+    changes = [(path, unlink_cases(value, folder, left_out)) for path, value in _strings(data, ())]
+    changes = [(path, value) for path, value in changes if value != _at(data, path)]
+    if not changes:
+        return None
+    data = copy.deepcopy(data)
+    for path, value in changes:
+        _at(data, path[:-1])[path[-1]] = value
+    return data, [doc.problem(path, "这里链接的案例是草稿或待审、暂不进入网站：网站上先只显示链接文字（它发布后自动恢复）",
+                              "warning") for path, _ in changes]
+
+
+def _at(data, path: tuple):
+    for key in path:
+        data = data[key]
+    return data
 
 
 def _courses_without(courses: list[Document], left_out: set[str]) -> tuple[list[Document], list[Problem]]:

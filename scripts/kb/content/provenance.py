@@ -1,9 +1,9 @@
 """Provenance: what a case's statements rest on, and checks that the content claims no more than its sources.
 
 Interpretive statements (lessons, transfer conditions) carry a basis: `source` (a cited source whose
-text the editors saw) or `editor` (编者分析). Against the shipped source texts (shared/seeds/ beside the
-project) the tests also check that no prose copies a long run of a source, that outcome figures
-appear in the cited text, and that cited pages lie within the catalogued range of the article.
+text the editors saw) or `editor` (编者分析). The shipped source texts (content/sources/texts/, named by
+each source's text_file) must exist; `kb validate` checks prose against them for copied runs (rules.py),
+and the tests check that outcome figures appear in the cited text.
 """
 from __future__ import annotations
 
@@ -150,25 +150,37 @@ def editor_report(corpus: Corpus) -> str:
 
 # ------------------------------------------------------------------ checks against the shipped texts
 
-def seeds_dir(project_root: Path) -> Path:
-    """The shipped source texts sit beside the project: <project>/../shared/seeds."""
-    return Path(project_root).resolve().parent / "shared" / "seeds"
+def texts_dir(content_dir: Path) -> Path:
+    """The shipped source texts: content/sources/texts/<file named by text_file>."""
+    return Path(content_dir) / "sources" / "texts"
 
 
-def shipped_texts(corpus: Corpus, seeds: Path) -> dict[str, str]:
+def shipped_texts(corpus: Corpus, folder: Path | None = None) -> dict[str, str]:
     """Source or article id -> its shipped text, for every record naming a text_file that exists."""
+    folder = texts_dir(corpus.root) if folder is None else Path(folder)
     texts = {}
     records = list(corpus.source_map().items()) + [(ident, a) for ident, (a, _) in corpus.article_map().items()]
     for ident, record in records:
-        path = Path(seeds) / record["text_file"] if record.get("text_file") else None
+        path = folder / record["text_file"] if isinstance(record.get("text_file"), str) else None
         if path and path.is_file():
-            texts[ident] = path.read_text(encoding="utf-8")
+            texts[ident] = path.read_text(encoding="utf-8-sig")
     return texts
 
 
-def missing_text_files(corpus: Corpus, seeds: Path) -> list[str]:
-    records = list(corpus.source_map().values()) + [a for a, _ in corpus.article_map().values()]
-    return sorted({r["text_file"] for r in records if r.get("text_file") and not (Path(seeds) / r["text_file"]).is_file()})
+def text_file_problems(corpus: Corpus) -> list[Problem]:
+    """Every text_file a source or article names is shipped in content/sources/texts/."""
+    folder = texts_dir(corpus.root)
+    problems = []
+    for doc in corpus.sources:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        places = [(("text_file",), data.get("text_file"))]
+        places += [(("contents", i, "text_file"), a.get("text_file")) for i, a in enumerate(data.get("contents") or [])
+                   if isinstance(a, dict)]
+        for path, name in places:
+            if isinstance(name, str) and not (folder / name).is_file():
+                problems.append(doc.problem(path, f"原文文本 content/sources/texts/{name} 不存在：把资料的正文存成 UTF-8 纯文本放在那里"
+                                                  "（只放资料本身，网页上的广告、导航等删去），或删掉这一行"))
+    return problems
 
 
 def _han_segments(text: str) -> list[str]:
@@ -186,28 +198,6 @@ def _prose(value, path=()):
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _prose(item, path + (i,))
-
-
-def copied_runs(corpus: Corpus, texts: dict[str, str], length: int = COPY_RUN) -> list[Problem]:
-    """Prose that shares `length` or more Chinese characters in a row with a shipped source text."""
-    grams = {}
-    for ident, text in texts.items():
-        han = "".join(HAN.findall(text))
-        for start in range(len(han) - length + 1):
-            grams.setdefault(han[start:start + length], ident)
-    problems = []
-    docs = _cases(corpus) + [d for d in corpus.courses + corpus.taxonomies if isinstance(d.data, dict)]
-    docs += [d for d in (corpus.glossary, corpus.regions) if d and isinstance(d.data, dict)]
-    for doc in docs:
-        for path, value in _prose(doc.data):
-            for segment in _han_segments(value):
-                hit = next((segment[s:s + length] for s in range(len(segment) - length + 1)
-                            if segment[s:s + length] in grams), None)
-                if hit:
-                    problems.append(doc.problem(path, f"与资料“{grams[hit]}”有连续 {length} 个以上汉字相同（“{hit}…”），"
-                                                      "请用自己的话改写，或把引文放进引号"))
-                    break
-    return problems
 
 
 def _number_forms(value: float) -> list[str]:

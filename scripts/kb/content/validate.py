@@ -16,7 +16,8 @@ from .doccache import PARALLEL_FROM
 from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
 from .load import Document, load_file
 from ..core.problems import Problem, ProblemsFound, display_path, printable
-from .provenance import page_problems, statement_problems
+from .provenance import page_problems, statement_problems, text_file_problems
+from .rules import PROSE_KINDS, SourceTexts, case_rule_problems, copied_run_problems, link_problems, source_texts
 from .schemas import validate_document
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
@@ -51,14 +52,15 @@ def _check_in_parallel(content_dir: Path, documents, memo: CheckMemo) -> None:
     except (ProblemsFound, OSError):
         allowlist = None
     allowed = allowed_texts(Corpus(root=content_dir, allowlist=allowlist))
-    own = partial(_own_row, allowed=allowed, context=context_key(allowed))
+    texts = source_texts(content_dir)
+    own = partial(_own_row, allowed=allowed, texts=texts, context=context_key(allowed, texts.digest))
     found = documents.parse_in_parallel([(path, display_path(path, content_dir.parent), kind) for path, kind in files],
                                         MAX_FILE_BYTES, own)
     memo.add(dict(found.values()))
 
 
-def _own_row(doc: Document, kind: str, allowed: set[str], context: bytes) -> tuple:
-    return CheckMemo.key(doc, kind, context), CheckMemo.row(document_problems(doc, kind, allowed))
+def _own_row(doc: Document, kind: str, allowed: set[str], texts: SourceTexts, context: bytes) -> tuple:
+    return CheckMemo.key(doc, kind, context), CheckMemo.row(document_problems(doc, kind, allowed, texts))
 
 
 def validate(corpus: Corpus, memo: CheckMemo | None = None) -> list[Problem]:
@@ -76,21 +78,30 @@ def validate(corpus: Corpus, memo: CheckMemo | None = None) -> list[Problem]:
     problems += _synonym_problems(corpus)
     problems += _course_problems(corpus)
     problems += _allowlist_problems(corpus)
+    problems += link_problems(corpus) + text_file_problems(corpus)
     allowed = allowed_texts(corpus)
-    own = partial(document_problems, allowed=allowed)
+    texts = source_texts(corpus.root)
+    own = partial(document_problems, allowed=allowed, texts=texts)
     if memo is not None:
         memo.begin()
-        context = context_key(allowed)
+        context = context_key(allowed, texts.digest)
     for doc, kind in _documents(corpus):
         problems += memo.problems(doc, kind, context, own) if memo is not None else own(doc, kind)
     problems = drop_references_to_unreadable(problems, corpus.load_problems)
     return sorted(set(drop_format_errors_explained_by_references(problems)))
 
 
-def document_problems(doc: Document, kind: str, allowed: set[str] = frozenset()) -> list[Problem]:
+def document_problems(doc: Document, kind: str, allowed: set[str] = frozenset(),
+                      texts: SourceTexts | None = None) -> list[Problem]:
     """What one document gets wrong on its own: its schema, and in every string personal data
-    (except in the allow-list, which quotes what it allows), live markup and empty values."""
-    return validate_document(doc, kind) + string_problems(doc, allowed, personal=kind != "allowlist")
+    (except in the allow-list, which quotes what it allows), live markup and empty values; in a
+    case, periods without a year and placeholders; in prose, runs copied from the shipped `texts`."""
+    problems = validate_document(doc, kind) + string_problems(doc, allowed, personal=kind != "allowlist")
+    if kind == "case":
+        problems += case_rule_problems(doc)
+    if texts is not None and kind in PROSE_KINDS:
+        problems += copied_run_problems(doc, texts)
+    return problems
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -1,0 +1,191 @@
+"""Editorial rules that once lived only in the tests, now run by `kb validate`:
+no long run copied from a shipped source text, a year in every outcome period, no placeholder
+left in an entry on its way to readers, and every internal link pointing at a page the site has.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .load import Document
+from .provenance import COPY_RUN, HAN, NOT_PROSE, _han_segments, _prose
+from ..core.problems import Problem
+
+TEXTS_DIR = Path("sources") / "texts"  # inside content/: the shipped source texts, one per source
+PLACEHOLDER = re.compile(r"[（(【\[]\s*(?:待填写|待补充|待补|待核实|待定|待查|待确认|此处填写|请填写)[^）)】\]]{0,20}[）)】\]]"
+                         r"|\bTODO\b|\bTBD\b|？？？|\?\?\?")
+YEAR_DIGIT = re.compile(r"\d")
+PROSE_KINDS = ("case", "course", "taxonomy", "glossary", "regions")
+
+
+# --------------------------------------------------------------- copied from a shipped source text
+
+class SourceTexts:
+    """The shipped source texts (content/sources/texts/*.txt): every run of COPY_RUN Chinese
+    characters in them, with the file it comes from."""
+
+    def __init__(self, files: dict[str, str]):
+        self.files = files
+        self.grams: dict[str, str] = {}
+        for name, text in sorted(files.items()):
+            han = "".join(HAN.findall(text))
+            for start in range(len(han) - COPY_RUN + 1):
+                self.grams.setdefault(han[start:start + COPY_RUN], name)
+        digest = hashlib.blake2b(digest_size=16)
+        for name, text in sorted(files.items()):
+            digest.update(name.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
+        self.digest = digest.digest()
+
+
+def source_texts(content_dir: Path) -> SourceTexts:
+    folder = Path(content_dir) / TEXTS_DIR
+    files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    return _read_texts(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+@lru_cache(maxsize=4)
+def _read_texts(stamps: tuple) -> SourceTexts:
+    return SourceTexts({Path(path).name: Path(path).read_text(encoding="utf-8-sig") for path, _, _ in stamps})
+
+
+def copied_run_problems(doc: Document, texts: SourceTexts) -> list[Problem]:
+    """Prose sharing COPY_RUN or more Chinese characters in a row with a shipped source text;
+    quoted names and titles (“…” 《…》) excepted. One problem per field."""
+    if not texts.grams or not isinstance(doc.data, (dict, list)):
+        return []
+    problems = []
+    for path, value in _prose(doc.data):
+        if len(value) < COPY_RUN:
+            continue
+        for segment in _han_segments(value):
+            hit = next((segment[s:s + COPY_RUN] for s in range(len(segment) - COPY_RUN + 1)
+                        if segment[s:s + COPY_RUN] in texts.grams), None)
+            if hit:
+                where = (TEXTS_DIR / texts.grams[hit]).as_posix()
+                problems.append(doc.problem(path, f"与资料原文 content/{where} 有连续 {COPY_RUN} 个以上汉字相同（“{hit}…”）："
+                                                  "请用自己的话改写；确要引用原话的，放进引号“”并写明出处"))
+                break
+    return problems
+
+
+# --------------------------------------------------------------- one entry on its own
+
+def case_rule_problems(doc: Document) -> list[Problem]:
+    """Periods with a year; placeholders only while the entry is a draft."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    problems = []
+    for i, outcome in enumerate(data.get("outcomes") or []):
+        period = outcome.get("period") if isinstance(outcome, dict) else None
+        if isinstance(period, str) and period.strip() and not YEAR_DIGIT.search(period):
+            problems.append(doc.problem(("outcomes", i, "period"), f"统计期“{period}”没有写年份：写明数字所属的年份，"
+                                        "如“2006年”“2006年4月至11月”“截至2007年底”；资料没有写明年份的，这条成效不能作数字统计，"
+                                        "请删去或写进 notes"))
+    return problems + placeholder_problems(doc, data.get("status"))
+
+
+def placeholder_problems(doc: Document, status) -> list[Problem]:
+    """Placeholders such as （待填写） block an entry going to readers; in a draft they are a reminder."""
+    if doc.text and not PLACEHOLDER.search(doc.text):  # most files: one search of the text
+        return []
+    severity = "warning" if status == "draft" else "error"
+    problems = []
+    for path, value in _strings(doc.data, ()):
+        match = PLACEHOLDER.search(value)
+        if match:
+            problems.append(doc.problem_at(path, match.group(0), f"还留着占位文字“{match.group(0)}”：填上内容，或删掉这一项"
+                                           + ("（草稿可以暂留，送审和发布前必须处理）" if severity == "warning" else ""), severity))
+    return problems
+
+
+def _strings(value, path: tuple):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
+
+
+# --------------------------------------------------------------- internal links
+
+LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?[^)\n]*\)")
+FIXED_PAGES = {"index.md", "glossary.md", "sources.md", "search.md", "compare.md", "stats.md", "years.md", "tags.md",
+               "regions.md", "themes.md", "types/index.md", "backlog.md", "editors.md", "dashboard.md", "courses/index.md"}
+
+
+def site_pages(corpus) -> set[str]:
+    """The Markdown pages a built site has (as docs-relative paths) that content may link to."""
+    pages = set(FIXED_PAGES)
+    pages |= {f"cases/{ident}.md" for ident in corpus.case_map()}
+    pages |= {f"types/{ident}.md" for ident in corpus.taxonomy("practice_type")}
+    pages |= {f"themes/{ident}.md" for ident in corpus.taxonomy("theme")}
+    pages |= {f"regions/{ident}.md" for ident in corpus.region_map()}
+    for doc in corpus.courses:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        if isinstance(data.get("id"), str):
+            pages.add(f"courses/{data['id']}.md")
+            for module in data.get("modules") or []:
+                for lesson in (module.get("lessons") or []) if isinstance(module, dict) else []:
+                    if isinstance(lesson, dict) and isinstance(lesson.get("id"), str):
+                        pages.add(f"courses/{data['id']}/{lesson['id']}.md")
+    return pages
+
+
+def link_target(page_dir: str, target: str) -> str | None:
+    """The docs-relative page a relative link leads to, or None for an external or in-page link."""
+    from .markup import url_scheme
+
+    target = target.split("#", 1)[0].split("?", 1)[0]
+    if not target or url_scheme(target) is not None or target.startswith("/"):
+        return None
+    return posixpath.normpath(posixpath.join(page_dir, target))
+
+
+def _page_dirs(doc: Document, kind: str):
+    """Which folder each string of the document is shown from (course lessons have their own)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if kind == "course" and isinstance(data.get("id"), str):
+        for path, value in _strings(data, ()):
+            yield ("courses/" + data["id"] if len(path) > 3 and path[2] == "lessons" else "courses"), path, value
+    else:
+        folder = "cases" if kind == "case" else ""
+        for path, value in _strings(data, ()):
+            yield folder, path, value
+
+
+def link_problems(corpus) -> list[Problem]:
+    """Relative links in cases and courses to pages the site does not have, at the link itself."""
+    pages = None
+    problems = []
+    for doc, kind in [(d, "case") for d in corpus.cases] + [(d, "course") for d in corpus.courses]:
+        if doc.text and "](" not in doc.text:
+            continue
+        pages = site_pages(corpus) if pages is None else pages
+        for folder, path, value in _page_dirs(doc, kind):
+            for match in LINK.finditer(value):
+                page = link_target(folder, match.group(2))
+                if page is None:
+                    continue
+                if not page.endswith(".md"):
+                    problems.append(doc.problem_at(path, match.group(2), f"站内链接“{match.group(2)}”要指向页面的 .md 文件，"
+                                                   "如 ../cases/案例编号.md、../types/类型编号.md"))
+                elif page not in pages:
+                    problems.append(doc.problem_at(path, match.group(2), f"站内链接“{match.group(2)}”指向的页面 {page} 不存在："
+                                                   "请核对编号（案例链接写成 ../cases/案例编号.md），或删掉链接"))
+    return problems
+
+
+def unlink_cases(value: str, folder: str, left_out: set[str]) -> str:
+    """The text with links to left-out cases replaced by their link text."""
+    if "](" not in value:
+        return value
+
+    def plain(match: re.Match) -> str:
+        page = link_target(folder, match.group(2))
+        return match.group(1) if page and page.startswith("cases/") and page[6:-3] in left_out else match.group(0)
+    return LINK.sub(plain, value)
