@@ -16,7 +16,7 @@ from ..core.problems import Problem
 
 TEXTS_DIR = Path("sources") / "texts"  # inside content/: the shipped source texts, one per source
 PLACEHOLDER = re.compile(r"[（(【\[]\s*(?:待填写|待补充|待补|待核实|待定|待查|待确认|此处填写|请填写)[^）)】\]]{0,20}[）)】\]]"
-                         r"|\bTODO\b|\bTBD\b|？？？|\?\?\?")
+                         r"|(?<![A-Za-z])(?:TODO|TBD)(?![A-Za-z])|？？？|\?\?\?")
 YEAR_DIGIT = re.compile(r"\d")
 PROSE_KINDS = ("case", "course", "taxonomy", "glossary", "regions")
 
