@@ -1,6 +1,7 @@
 """`kb new` for every kind of entry, and `kb` working on the project it is run in."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -64,10 +65,12 @@ def test_new_region_already_listed_says_its_id(content_copy):
     assert result.exit_code == 0 and "shanghai-changning-jiangsulu" in result.output
 
 
-def test_new_case_leaves_the_reported_year_for_the_editor(content_copy):
+def test_new_case_invents_no_year(content_copy):
     assert kb(content_copy, "new", "case", "--region", "江苏路街道", "--name", "测试做法名称").exit_code == 0
     found = errors_in(content_copy, "ceshi")
-    assert found["period.reported_year"] == "「报道年份」还没有填写（应为整数）"
+    assert not any(field.startswith("period") for field in found)
+    text = next(content_copy.rglob("*ceshi*.yaml")).read_text(encoding="utf-8")
+    assert "\nperiod: {}\n" in text and not re.search(r"^\s*(start|reported)_year: *\d", text, re.MULTILINE)
 
 
 @pytest.mark.parametrize("kind, needed", [

@@ -95,3 +95,14 @@ def test_a_copied_run_from_a_text_shipped_in_content_is_caught(content):
     edit(content, "summary: 街道设工作室", "summary: 街道设立信访代理工作室并由代理员代群众反映诉求一直跟踪到问题解决为止。街道设工作室")
     found = errors(content)
     assert [p.field for p in found] == ["summary"] and "content/sources/texts/test-book.txt" in found[0].message
+
+
+def test_a_case_whose_years_are_unknown_is_valid_and_its_page_invents_none(content):
+    from kb.content.corpus import read_corpus
+    from kb.site.render import build_site_model, render_case_pages
+
+    edit(content, "period: {start_year: 2004, reported_year: 2007}", "period: {}")
+    assert errors(content) == []
+    site = build_site_model(read_corpus(content), history={})
+    page = render_case_pages(site, site.cases)["cases/shanghai-changning-daili.md"]
+    assert "| 时间 | 年份不详 |" in page and "年报道" not in page

@@ -165,6 +165,10 @@ def _value(key: str, sub: dict, given, indent: int) -> list[str]:
     pad = " " * indent
     kind = sub.get("type")
     if kind == "object":
+        if not sub.get("required") and not given:  # nothing to fill for sure (period: unknown years stay out)
+            names = ", ".join(f"{k}: …" for k in sub.get("properties", {}))
+            return [f"{pad}{key}: {{}}", f"{pad}# 资料写明了的才填，写成 {key}: {{{names}}}（不详的那项不写）"] + \
+                _emit(sub, {}, indent)
         return [f"{pad}{key}:"] + _emit(sub, given or {}, indent + 2)
     if kind == "array":
         items = sub.get("items", {})

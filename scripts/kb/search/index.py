@@ -124,7 +124,7 @@ def case_document(case: dict, corpus: Corpus, types: dict) -> dict:
         "place": place or "全国", "type_names": "、".join(t["name"] for t in (types[i] for i in case["practice_types"])),
         "types": ",".join(case["practice_types"]), "regions": ",".join(r["id"] for r in regions) or "china",
         "level": case["locality"]["level"], "themes": ",".join(case["themes"]),
-        "start_year": period.get("start_year") or period["reported_year"], "year": period["reported_year"],
+        "start_year": period.get("start_year") or period.get("reported_year"), "year": period.get("reported_year"),
         "status": case["status"],
     }
 

@@ -233,7 +233,7 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
             region_ids.index(case["locality"]["region"]),
             case["locality"]["level"],
             [theme_ids.index(t) for t in case["themes"]],
-            period.get("start_year") or period["reported_year"],
+            period.get("start_year") or period.get("reported_year"),
             1 if case["status"] == "draft" else 0,
         ])
         titles.append([case["id"], case["title"]])

@@ -66,7 +66,9 @@ class Case:
         start, end = period.get("start_year"), period.get("end_year")
         if start and end:
             return f"{start}–{end}"
-        return f"{start} 年起" if start else f"{period['reported_year']} 年报道"
+        if start:
+            return f"{start} 年起"
+        return f"{period['reported_year']} 年报道" if period.get("reported_year") else "年份不详"
 
     @property
     def place(self) -> str:
@@ -597,7 +599,7 @@ def timeline(site: Site) -> list[tuple[int, list[tuple[Case, str]]]]:
 
 
 def newest(site: Site, count: int = 8) -> list[Case]:
-    return sorted(site.cases, key=lambda c: (c.data.get("added", ""), c.data["period"]["reported_year"], c.id), reverse=True)[:count]
+    return sorted(site.cases, key=lambda c: (c.data.get("added", ""), c.data["period"].get("reported_year") or 0, c.id), reverse=True)[:count]
 
 
 def tag_index(site: Site) -> list[tuple[str, list[Case]]]:
