@@ -63,7 +63,8 @@ def test_guide_lists_every_schema_field(pages, schema_file):
 
 
 @pytest.mark.parametrize("task", ["添加一个地区", "添加一个资料来源", "添加一个案例", "没有页码的网页", "没有年份",
-                                  "全县（区）的数字", "什么算个人信息", "标记草稿"])
+                                  "全县（区）的数字", "什么算个人信息", "草稿、送审和发布", "原文放进项目",
+                                  "内容规则"])
 def test_guide_has_a_section_for_each_editor_task(pages, task):
     assert any(task in line for line in pages["editors.md"].splitlines() if line.startswith("## "))
 
