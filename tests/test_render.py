@@ -17,7 +17,7 @@ GOLDEN = Path(__file__).parent / "golden"
 def pages():
     corpus, problems = check(FIXTURE)
     assert not [p for p in problems if p.severity == "error"], problems
-    return render_pages(build_site_model(corpus))
+    return render_pages(build_site_model(corpus, history={}))  # the git log is tested on its own (test_history.py)
 
 
 @pytest.mark.parametrize("page", ["cases/shanghai-changning-daili.md", "types/xinfang-daili.md", "backlog.md"])
