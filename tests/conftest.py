@@ -33,6 +33,48 @@ def content_copy(tmp_path: Path) -> Path:
     return target
 
 
+# A valid case written the way a new editor would: common words everywhere (信访、群众、工作、矛盾…).
+# Tests that read the shipped corpus also run with it added (tests/test_content.py, tests/test_search.py),
+# so adding a valid case can never make them fail.
+NEW_CASE_FILE = "cases/shanghai/shanghai-changning-xinzeng-changyong.yaml"
+NEW_CASE = """\
+# yaml-language-server: $schema=../../../schemas/case.schema.json
+id: shanghai-changning-xinzeng-changyong
+title: 街道信访工作群众矛盾调解代理服务
+status: published
+locality: {region: shanghai-changning, level: county}
+organisation: 长宁区信访办公室
+practice_types: [xinfang-daili, tiaojie-xianjie]
+themes: [jiceng-jichu]
+period: {}
+summary: 街道和社区做好信访工作，帮助群众反映问题、调解矛盾，把群众的诉求解决在基层，信访代理员跟踪办理结果。
+measures:
+  - name: 社区信访接待
+    details: 社区工作人员接待来访群众，登记问题并转交有关部门办理，办理情况及时告诉群众。
+  - name: 矛盾调解
+    details: 人民调解员和信访干部一起调解邻里矛盾和物业纠纷，把矛盾化解在社区。
+sources:
+  - {source: kaituo-yu-chuangxin-01}
+added: "2026-12-04"
+"""
+
+
+def with_new_case(content_dir: Path) -> Path:
+    write_file(content_dir, NEW_CASE_FILE, NEW_CASE)
+    return content_dir
+
+
+@pytest.fixture(scope="module", params=["shipped", "with a new case"])
+def any_content(request, tmp_path_factory) -> Path:
+    """The shipped content/, and a copy of it with one more valid case in common words: content
+    tests that take this hold for any valid corpus."""
+    if request.param == "shipped":
+        return SHIPPED_CONTENT
+    target = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(SHIPPED_CONTENT, target)
+    return with_new_case(target)
+
+
 def write_file(content_dir: Path, relative: str, text: str | bytes, encoding: str = "utf-8") -> Path:
     """Write `text` (or raw bytes) to content_dir/relative, creating folders; returns the path."""
     path = Path(content_dir) / relative

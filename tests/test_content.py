@@ -1,18 +1,20 @@
-"""The shipped corpus: the editorial quality bar every entry must meet."""
+"""The shipped corpus: the editorial quality bar every entry must meet. Each check holds for any
+valid corpus: it runs on the shipped content and on a copy with one more valid case (conftest.any_content)."""
 import re
 
 import pytest
 
-from kb.content.corpus import CONTENT_DIR
+from conftest import SHIPPED_CONTENT
 from kb.content.validate import check
 
 NUMBER = re.compile(r"\d")
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    corpus, problems = check(CONTENT_DIR)
-    assert [p.format() for p in problems] == []
+def corpus(any_content):
+    corpus, problems = check(any_content)
+    shipped = any_content == SHIPPED_CONTENT  # a copy elsewhere has no schemas/ beside it: the first-line link warns
+    assert [p.format() for p in problems if shipped or p.severity == "error"] == []
     return corpus
 
 

@@ -627,7 +627,7 @@ class Searcher:
             r = self.stored[docnum]
             pairs = result.found.get(docnum, [])
             terms = sorted({v for _, v in pairs} | {c for c, _ in pairs}, key=len, reverse=True)
-            hits.append(Hit(r["id"], r["title"], r["place"], r["type_names"], r["start_year"], r["year"], r["status"],
+            hits.append(Hit(r["id"], r["title"], r["place"], r["type_names"], r.get("start_year"), r.get("year"), r["status"],
                             round(value, 3), snippet(self.docs[docnum][3], terms),
                             [f"{c}→{v}" for c, v in pairs if v != c], result.missing.get(docnum, [])))
         return hits
@@ -647,7 +647,8 @@ class Searcher:
                 for value in r[key].split(","):
                     counts[key][value] = counts[key].get(value, 0) + 1
             for key in ("level", "start_year"):
-                counts[key][str(r[key])] = counts[key].get(str(r[key]), 0) + 1
+                if r.get(key) is not None:  # a case whose years are unknown is not counted under any year
+                    counts[key][str(r[key])] = counts[key].get(str(r[key]), 0) + 1
         return {k: dict(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in counts.items()}
 
 
