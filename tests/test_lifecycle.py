@@ -184,7 +184,9 @@ def test_the_preview_keeps_serving_and_lists_a_broken_drafts_problems_beside_its
 def test_build_leaves_a_broken_draft_and_review_entries_out_and_builds_the_rest(content, tmp_path):
     from kb.build.builder import build_site
 
-    write_draft(content)
+    write_draft(content, practice_type="xinfang-daili")
+    assert (build_site(content, tmp_path / "build") / "cases" / "shanghai-changning-caogao.html").is_file()
+    write_draft(content)  # now with a problem: the next (incremental) build takes its page away
     other = next(content.rglob("shanghai-changning-daili.yaml"))
     other.write_text(other.read_text(encoding="utf-8").replace("tags: [信访代理]",
                                                              "related: [shanghai-changning-caogao]\ntags: [信访代理]"),
