@@ -106,3 +106,19 @@ def test_a_case_whose_years_are_unknown_is_valid_and_its_page_invents_none(conte
     site = build_site_model(read_corpus(content), history={})
     page = render_case_pages(site, site.cases)["cases/shanghai-changning-daili.md"]
     assert "| 时间 | 年份不详 |" in page and "年报道" not in page
+
+
+def test_the_seeded_lookup_finds_exactly_what_checking_every_position_finds():
+    import random
+
+    from kb.content.rules import COPY_RUN, SourceTexts, _copied
+
+    rng = random.Random(7)
+    source = "".join(chr(0x4e00 + rng.randrange(300)) for _ in range(400))
+    texts = SourceTexts({"x.txt": source})
+    for _ in range(2000):
+        start, length = rng.randrange(len(source) - 50), rng.randrange(COPY_RUN - 5, COPY_RUN + 20)
+        segment = "甲" * rng.randrange(30) + source[start:start + length] + "乙" * rng.randrange(10)
+        every = next((segment[s:s + COPY_RUN] for s in range(len(segment) - COPY_RUN + 1)
+                      if segment[s:s + COPY_RUN] in texts.grams), None)
+        assert _copied(segment, texts) == every

@@ -23,17 +23,25 @@ PROSE_KINDS = ("case", "course", "taxonomy", "glossary", "regions")
 
 # --------------------------------------------------------------- copied from a shipped source text
 
+SEED = 13  # a copied run of COPY_RUN characters holds a SEED-long piece at every SEED_STEP-th position
+SEED_STEP = COPY_RUN - SEED + 1
+
+
 class SourceTexts:
     """The shipped source texts (content/sources/texts/*.txt): every run of COPY_RUN Chinese
-    characters in them, with the file it comes from."""
+    characters in them, with the file it comes from, and every SEED-long run (to look up a
+    document's text at every SEED_STEP-th character only, not at each one)."""
 
     def __init__(self, files: dict[str, str]):
         self.files = files
         self.grams: dict[str, str] = {}
+        self.seeds: set[str] = set()
         for name, text in sorted(files.items()):
             han = "".join(HAN.findall(text))
-            for start in range(len(han) - COPY_RUN + 1):
-                self.grams.setdefault(han[start:start + COPY_RUN], name)
+            for start in range(len(han) - SEED + 1):
+                self.seeds.add(han[start:start + SEED])
+                if start <= len(han) - COPY_RUN:
+                    self.grams.setdefault(han[start:start + COPY_RUN], name)
         digest = hashlib.blake2b(digest_size=16)
         for name, text in sorted(files.items()):
             digest.update(name.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
@@ -61,14 +69,25 @@ def copied_run_problems(doc: Document, texts: SourceTexts) -> list[Problem]:
         if len(value) < COPY_RUN:
             continue
         for segment in _han_segments(value):
-            hit = next((segment[s:s + COPY_RUN] for s in range(len(segment) - COPY_RUN + 1)
-                        if segment[s:s + COPY_RUN] in texts.grams), None)
+            hit = _copied(segment, texts)
             if hit:
                 where = (TEXTS_DIR / texts.grams[hit]).as_posix()
                 problems.append(doc.problem(path, f"与资料原文 content/{where} 有连续 {COPY_RUN} 个以上汉字相同（“{hit}…”）："
                                                   "请用自己的话改写；确要引用原话的，放进引号“”并写明出处"))
                 break
     return problems
+
+
+def _copied(segment: str, texts: SourceTexts) -> str | None:
+    """The first COPY_RUN-long run of `segment` found in a source text, or None. Any such run
+    contains a SEED-long piece starting at a multiple of SEED_STEP: only those are looked up first."""
+    last = len(segment) - COPY_RUN
+    for seed in range(0, len(segment) - SEED + 1, SEED_STEP):
+        if segment[seed:seed + SEED] in texts.seeds:
+            for start in range(max(0, seed - (COPY_RUN - SEED)), min(seed, last) + 1):
+                if segment[start:start + COPY_RUN] in texts.grams:
+                    return segment[start:start + COPY_RUN]
+    return None
 
 
 # --------------------------------------------------------------- one entry on its own
