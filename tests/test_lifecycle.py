@@ -204,3 +204,13 @@ def test_build_leaves_a_broken_draft_and_review_entries_out_and_builds_the_rest(
     assert not (readers / "cases" / "shanghai-changning-caogao.html").exists()
     editors = build_site(content, tmp_path / "editors", editors=True)
     assert (editors / "cases" / "shanghai-changning-caogao.html").is_file()
+
+
+def test_a_draft_with_a_placeholder_is_not_submitted(content):
+    path = write_draft(content, practice_type="xinfang-daili")
+    path.write_text(path.read_text(encoding="utf-8").replace("organisation: 长宁区信访办公室", "organisation: （待填写）"),
+                    encoding="utf-8")
+    assert run(content, "validate").exit_code == 0  # a reminder while it is a draft
+    result = run(content, "review", "--submit", "shanghai-changning-caogao")
+    assert result.exit_code == 1 and "（待填写）" in result.output
+    assert "status: draft" in path.read_text(encoding="utf-8")

@@ -371,6 +371,7 @@ def review(ctx: click.Context, submit_id: str | None, publish_id: str | None, re
 
     from .content.lifecycle import STATUS_LABELS
     from .content.review import ReviewRefused, rewrite, set_status
+    from .content.rules import placeholder_problems
     from .content.validate import check
     from .core.problems import ProblemsFound
 
@@ -394,6 +395,7 @@ def review(ctx: click.Context, submit_id: str | None, publish_id: str | None, re
         sys.exit(1)
     status = doc.data.get("status")
     errors = [p for p in by_file.get(doc.file, []) if p.severity == "error"]
+    errors += [p for p in placeholder_problems(doc, "review") if p.severity == "error" and p not in errors]
     if errors:
         click.echo(f"{doc.file} 还有 {len(errors)} 个问题，改好后才能{'送审' if submit_id else '发布'}：", err=True)
         _fail(ProblemsFound(errors))
