@@ -372,6 +372,7 @@ def review(ctx: click.Context, submit_id: str | None, publish_id: str | None, re
     from .content.lifecycle import STATUS_LABELS
     from .content.review import ReviewRefused, rewrite, set_status
     from .content.rules import placeholder_problems
+    from .core.atomic import WriteFailed
     from .content.validate import check
     from .core.problems import ProblemsFound
 
@@ -420,7 +421,7 @@ def review(ctx: click.Context, submit_id: str | None, publish_id: str | None, re
         text = set_status(path.read_text(encoding="utf-8-sig"), "review" if submit_id else "published",
                           reviewer if publish_id else None, reviewed_on if publish_id else None)
         rewrite(path, doc.file, text)
-    except ReviewRefused as err:
+    except (ReviewRefused, WriteFailed) as err:
         click.echo(f"{doc.file}：{err}", err=True)
         sys.exit(1)
     except ProblemsFound as found:

@@ -2,17 +2,16 @@
 
 Only the `status` line changes and the review lines are added beside it; the rest of the file
 (comments, order, quoting) stays exactly as the editor wrote it. The new text is checked against
-the schema before it replaces the file, in one rename.
+the schema before it replaces the file, in one atomic write.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
-from .load import load_file
+from .load import load_text
 from .schemas import validate_document
+from ..core.atomic import write_file
 from ..core.problems import ProblemsFound
 
 STATUS = re.compile(r"^status:[^\n]*$", re.MULTILINE)
@@ -42,15 +41,10 @@ def _quoted(value: str) -> str:
 
 
 def rewrite(path: Path, shown: str, text: str) -> None:
-    """Replace the file with `text` once it loads and follows the case schema; otherwise raise."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".part", delete=False) as f:
-        f.write(text)
-        partial = Path(f.name)
-    try:
-        doc = load_file(partial, shown)
-        problems = [p for p in validate_document(doc, "case") if p.severity == "error"]
-        if problems:
-            raise ProblemsFound(problems)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    """Replace the file with `text` once it loads and follows the case schema (otherwise raise
+    ProblemsFound, the file untouched), in one atomic write (core.atomic; WriteFailed on failure)."""
+    doc = load_text(text, shown)
+    problems = [p for p in validate_document(doc, "case") if p.severity == "error"]
+    if problems:
+        raise ProblemsFound(problems)
+    write_file(path, text)
