@@ -198,9 +198,7 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
         draft = "［草稿］" if hit.status == "draft" else ""
         notes = ([f"部分匹配：未含{'、'.join(f'“{m}”' for m in hit.missing)}"] if hit.missing else []) + \
             [f"按“{m.split('→')[1]}”匹配（{m.split('→')[0]}）" for m in hit.matched]
-        echo(f"{n}. {hit.title}{draft}
-   {hit.place} · {hit.types} · {hit.start_year or '年份不详'}
-   {hit.snippet}"
+        echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {hit.start_year or '年份不详'}\n   {hit.snippet}"
                    + (f"\n   {'；'.join(notes)}" if notes else "") + "\n")
     if show_facets:
         names = {"types": {k: v["name"] for k, v in corpus.taxonomy("practice_type").items()},
