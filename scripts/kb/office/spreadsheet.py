@@ -431,6 +431,8 @@ def _read_cases(workbook) -> tuple[list[ReadCase], list[CellProblem]]:
                 data[column.path[0]] = []
             if column.kind == "count" and value:
                 counts[column.path[0]] = (value, col)
+        for key in _required_objects():  # all its cells empty: the sheet cannot tell {} from absent, the schema can
+            data.setdefault(key, {})
         case_id = data.get("id")
         if not isinstance(case_id, str):
             problem(CASES_SHEET, row, 1, "案例编号", "缺少案例编号（id）")
@@ -483,6 +485,13 @@ def _read_cases(workbook) -> tuple[list[ReadCase], list[CellProblem]]:
                 problem(CASES_SHEET, case.row, col, f"{title}条数",
                         f"「{title}」表中没有这个案例的行，但条数是 {count}：确要全部删除时请把条数改为 0")
     return cases, sorted(problems)
+
+
+def _required_objects() -> list[str]:
+    """Top-level fields a case must have that are objects whose own fields are all optional (period)."""
+    case = schema("case")
+    return [key for key in case.get("required", []) if _is_object(case["properties"][key])
+            and not case["properties"][key].get("required")]
 
 
 def _field(path) -> str:
