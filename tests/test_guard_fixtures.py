@@ -16,6 +16,9 @@ INVALID = FIXTURES / "invalid"
 GUARD = "不得公开信访人的个人信息，请删除或改写（公开资料点名的公职人员等可登记到 content/allowlist.yaml）"
 TAG = "页面只接受纯文字；要写尖括号请改用全角“＜＞”"
 LINK = "只允许 http(s)、mailto 和站内相对链接"
+SEED = "是编辑的工作用语，读者看不懂：请写资料的题名（如《开拓与创新》），或说“编者所见的文本”"
+FIELD = "是 YAML 字段名，读者看不懂：请用中文说（如“开始年份”“页码”），或"
+HINT = "是编辑工作中的用语或给编辑的提示，读者不需要：请"
 
 EXPECTED = {
     "case-saved-as-yml.yml": ["1:1  -  扩展名应为 .yaml（现在是 .yml），否则不会被读取：请改名为 case-saved-as-yml.yaml"],
@@ -59,6 +62,14 @@ EXPECTED = {
     "summary-huge-integer.yaml": ["9:43  period.reported_year  数字太长（5000 位）：最多 15 位（Excel 和网页只能原样保存这么长的数字）；"
                                   "编号、号码等请加引号写成文字"],
     "deep-nesting.yaml": ["8:58  -  嵌套太深（超过 50 层）：内容文件用不到这么多层，请检查是否多写了“[”“{”或“- ”"],
+    # Editors' working notes in reader-facing fields; a case's notes (编辑说明) are never shown to readers.
+    "summary-seed-name.yaml": [f"10:11  summary  “种子000”{SEED}"],
+    "summary-field-name.yaml": [f"10:21  summary  “start_year”{FIELD}移到编辑说明（notes）",
+                                f"10:37  summary  “reported_year”{FIELD}移到编辑说明（notes）"],
+    "lessons-editor-instruction.yaml": [f"15:17  lessons[0].text  “不要推测”{HINT}移到编辑说明（notes），或改写成读者需要知道的事实"],
+    "notes-working-notes-allowed.yaml": [],
+    "source-note-admin.yaml": [f"7:13  note  “Admin”{HINT}删去，或改写成读者需要知道的事实",
+                               f"7:24  note  “isbn”{FIELD}删去"],
 }
 
 

@@ -23,7 +23,7 @@ from ..core.problems import Problem
 from .schemas import SCHEMA_DIR
 
 CHECK_SOURCES = ("content.validate", "content.checkcache", "content.privacy", "core.textfold", "core.unicode_tables", "content.markup", "content.schemas",
-                 "content.hints", "content.load", "core.problems", "content.doccache", "content.prose", "content.rules",
+                 "content.hints", "content.workingnotes", "content.load", "core.problems", "content.doccache", "content.prose", "content.rules",
                  "content.provenance")
 LIBRARIES = ("jsonschema", "jsonschema-rs", "PyYAML", "Markdown", "pymdown-extensions")  # markup renders links as the site does
 

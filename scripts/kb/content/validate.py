@@ -19,7 +19,9 @@ from ..core.problems import Problem, ProblemsFound, display_path, printable
 from .provenance import page_problems, statement_problems, text_file_problems
 from .rules import PROSE_KINDS, SourceTexts, case_rule_problems, copied_run_problems, link_problems, source_texts
 from .schemas import validate_document
+from .workingnotes import working_note_problems
 
+READER_FACING = {"case", "source", "taxonomy", "course", "regions", "glossary"}  # shown to readers on the site
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
 
 def check(content_dir: Path = CONTENT_DIR, cache_file: Path | None = None) -> tuple[Corpus, list[Problem]]:
@@ -99,6 +101,8 @@ def document_problems(doc: Document, kind: str, allowed: set[str] = frozenset(),
     problems = validate_document(doc, kind) + string_problems(doc, allowed, personal=kind != "allowlist")
     if kind == "case":
         problems += case_rule_problems(doc)
+    if kind in READER_FACING:
+        problems += working_note_problems(doc, kind)
     if texts is not None and kind in PROSE_KINDS:
         problems += copied_run_problems(doc, texts)
     return problems
