@@ -51,7 +51,7 @@ def test_type_page_offers_its_comparison_table_as_xlsx_with_one_row_per_case(bui
     expected = sorted(c.id for c in site_model.cases if type_id in [t["id"] for t in c.types])
     assert list(rows[0]) == COLUMNS
     assert sorted(r[COLUMNS.index("案例编号")] for r in rows[1:]) == expected
-    citations = {c.id: "\n".join(c.citations) for c in site_model.cases}
+    citations = {c.id: "\n".join(f"[{n}] {x}" for n, x in enumerate(c.seen_citations, 1)) for c in site_model.cases}
     assert all(r[COLUMNS.index("资料来源")] == citations[r[COLUMNS.index("案例编号")]] for r in rows[1:])
 
 
@@ -63,7 +63,7 @@ def test_type_page_offers_a_csv_with_bom_that_excel_reads_as_utf8(built_site, do
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == COLUMNS
-    titles = {c.id: c.title for c in site_model.cases}
+    titles = {c.id: c.listed_title for c in site_model.cases}
     assert all(r[0] == titles[r[-1]] for r in rows[1:]) and len(rows) > 2
 
 
@@ -73,11 +73,11 @@ def test_compare_page_downloads_its_selection_as_xlsx_and_csv(built_site, downlo
     url = (built_site / "compare.html").as_uri() + "?ids=" + ",".join(c.id for c in chosen)
     path = download(url, ".kb-download[data-format=xlsx]", wait=".kb-compare")
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[0] == ("字段", *[c.title + ("（草稿）" if c.data["status"] == "draft" else "") for c in chosen])
+    assert rows[0] == ("字段", *[c.listed_title for c in chosen])
     by_field = {r[0]: r[1:] for r in rows}
     assert by_field["案例编号"] == tuple(c.id for c in chosen)
     assert by_field["实施单位"] == tuple(c.data["organisation"] for c in chosen)
-    assert by_field["资料来源"] == tuple("\n".join(c.citations) for c in chosen)
+    assert by_field["资料来源"] == tuple("\n".join(f"[{n}] {x}" for n, x in enumerate(c.seen_citations, 1)) or "—" for c in chosen)
     path = download(url, ".kb-download[data-format=csv]", wait=".kb-compare")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -90,13 +90,13 @@ def test_case_page_downloads_a_docx_with_the_case_and_its_citation(built_site, d
     path = download((built_site / "cases" / f"{case.id}.html").as_uri(), "a[href$='.docx']")
     document = Document(str(path))
     texts = [p.text for p in document.paragraphs]
-    assert document.paragraphs[0].style.name == "Title" and texts[0] == case.title
+    assert document.paragraphs[0].style.name == "Title" and texts[0] == case.listed_title
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["摘要", "背景与问题"]
     for n, measure in enumerate(case.data["measures"], start=1):
         assert any(t.startswith(f"{n}. {measure['name']}：") for t in texts)
-    for n, citation in enumerate(case.citations, start=1):
+    for n, citation in enumerate(case.seen_citations, start=1):
         assert f"[{n}] {citation}" in texts
-    assert document.tables[0].rows[0].cells[1].text == case.place
+    assert document.tables[0].rows[0].cells[1].text == case.place_label
 
 
 def test_content_that_looks_like_a_formula_stays_text():

@@ -8,6 +8,7 @@ and the tests check that outcome figures appear in the cited text.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .corpus import Corpus
@@ -26,6 +27,54 @@ NOT_PROSE = {"section", "source", "id", "region", "file"}
 def statement_text(item) -> str:
     """The text of a lesson or transfer condition (a plain string in older content)."""
     return item.get("text", "") if isinstance(item, dict) else str(item)
+
+
+@dataclass(frozen=True)
+class ReaderStatement:
+    """A lesson or transfer condition as a reader sees it, on the page and in every download:
+    the editors' own analysis labelled 编者按, a sourced statement with the number of its source
+    among the case's seen sources (资料来源 [n]), its pages and section."""
+    text: str
+    editor: bool
+    cite: int | None = None
+    pages: str | None = None
+    section: str | None = None
+
+    def source_label(self) -> str:
+        """据资料 [n]，第 p 页，section — empty for the editors' analysis."""
+        if self.editor or self.cite is None:
+            return ""
+        return "，".join([f"据资料 [{self.cite}]"] + ([f"第 {self.pages} 页"] if self.pages else [])
+                        + ([self.section] if self.section else []))
+
+    def label(self) -> str:
+        """What follows the statement in plain text: （编者按） or （据资料 [n]，…）."""
+        return "（编者按）" if self.editor else (f"（{self.source_label()}）" if self.source_label() else "")
+
+
+EDITOR_NOTE = "标“编者按”的是编者的分析和归纳，资料原文没有这样说，引用时请注明“编者分析”。"
+
+
+def seen_sources(data: dict) -> list[dict]:
+    """The sources the editors read, in the order the page numbers them [1], [2] …"""
+    return [c for c in data.get("sources") or [] if c.get("seen", True)]
+
+
+def reader_statements(data: dict, key: str) -> list[ReaderStatement]:
+    """The case's lessons or transfer conditions in the page's order: sourced ones first, then the
+    editors' analysis. A statement without a stated basis is not attributed to any source."""
+    numbers: dict[str, int] = {}
+    for n, citation in enumerate(seen_sources(data), 1):
+        numbers.setdefault(citation["source"], n)
+    sourced, analysis = [], []
+    for item in data.get(key) or []:
+        if isinstance(item, dict) and item.get("basis") == "source":
+            pages = item.get("pages")
+            sourced.append(ReaderStatement(statement_text(item), False, numbers.get(item.get("source")),
+                                           str(pages) if pages else None, item.get("section") or None))
+        else:
+            analysis.append(ReaderStatement(statement_text(item), True))
+    return sourced + analysis
 
 
 def _cases(corpus: Corpus):

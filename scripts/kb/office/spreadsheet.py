@@ -22,6 +22,7 @@ from .limits import MAX_COLUMNS, MAX_ROWS, XLSX, TooLarge, check_package
 
 CASES_SHEET = "案例"
 GUIDE_SHEET = "说明"
+READER_SHEET = "出处（读者所见）"  # read-only: kb import ignores it
 OPTIONS_SHEET = "选项"
 ID_HEADER = "案例编号（id）"
 _HEADER = re.compile(r"（([A-Za-z0-9_.]+)）$")
@@ -299,6 +300,7 @@ def write_workbook(cases: list[dict], path: Path, options: dict[str, list[tuple[
             if enum and prefix + column.key not in options:
                 labels = column.node.get("x-labels") or column.node.get("items", {}).get("x-labels", {})
                 options[prefix + column.key] = [(v, labels.get(v, "")) for v in enum]
+    _write_reader_view(workbook.create_sheet(READER_SHEET), cases, wrap)
     option_sheet = workbook.create_sheet(OPTIONS_SHEET)
     ranges = {}
     for n, (key, pairs) in enumerate(sorted(options.items())):
@@ -332,6 +334,31 @@ def write_workbook(cases: list[dict], path: Path, options: dict[str, list[tuple[
     return path
 
 
+def _write_reader_view(sheet, cases: list[dict], wrap: dict) -> None:
+    """Each case's statements and sources labelled as its page shows them (provenance.reader_statements):
+    编者按 or the numbered source a statement rests on, and the unseen references apart."""
+    from ..content.provenance import reader_statements, seen_sources, STATEMENT_FIELDS
+
+    _header_row(sheet, [ID_HEADER, "栏目", "网页上的写法"])
+    row = 2
+    for case in cases:
+        lines = [(label, s.text + s.label()) for key, label in STATEMENT_FIELDS.items() for s in reader_statements(case, key)]
+        lines += [("资料来源", f"[{n}] {_source_line(c)}") for n, c in enumerate(seen_sources(case), 1)]
+        lines += [("未见原文，待补", _source_line(c)) for c in case.get("sources") or [] if c.get("seen", True) is False]
+        for label, text in lines:
+            _put(sheet, row, 1, case.get("id"))
+            _put(sheet, row, 2, label)
+            _wrapped(_put(sheet, row, 3, text), wrap)
+            row += 1
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["C"].width = 90
+
+
+def _source_line(citation: dict) -> str:
+    return "，".join([citation["source"]] + ([f"第 {citation['pages']} 页"] if citation.get("pages") else [])
+                    + ([citation["section"]] if citation.get("section") else []))
+
+
 def _write_guide(sheet, columns: list[Column], children: list[ChildSheet]) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -345,6 +372,8 @@ def _write_guide(sheet, columns: list[Column], children: list[ChildSheet]) -> No
         ("引号", "以英文引号开头的单元格按带引号的文字读取（如 \"\" 表示空文字）；以 [ 开头的列表单元格按 JSON 读取。"),
         ("下拉选项", "做法类型、主题、地区和各个选项字段有下拉列表，编号及名称见「选项」表。"),
         ("公式", "所有内容都按文字保存，单元格不会被当作公式。"),
+        ("出处", f"「{READER_SHEET}」表列出每个案例的经验启示、推广条件和资料来源在网页上的写法：编者的分析标“编者按”，"
+                 "有资料依据的标“据资料 [序号]”，只见目录、未读原文的篇目单列为“未见原文，待补”。这张表只供查看，导入时不读。"),
         ("", ""),
         ("列", "说明"),
     ]

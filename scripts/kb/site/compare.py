@@ -6,12 +6,10 @@ import json
 from html import escape
 from pathlib import Path
 
-from ..content.provenance import statement_text
 from .render import Case, Site, outcome_text, plain_prose
-from ..content.schemas import labels
 
 ROWS = ["地区", "实施层级", "实施单位", "时间", "做法类型", "主题", "摘要", "主要措施", "工作流程",
-        "提法与口诀", "成效数据", "人员配置", "经费与条件", "经验启示", "推广条件", "资料来源"]
+        "提法与口诀", "成效数据", "人员配置", "经费与条件", "经验启示", "推广条件", "资料来源", "未见原文，待补"]
 
 
 def _text(value: str) -> str:
@@ -22,10 +20,13 @@ def _list(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>" if items else "—"
 
 
-def _statements(items: list) -> str:
-    """Lessons or transfer conditions; the editors' own analysis is labelled as such."""
-    return _list([_text(statement_text(x)) + ("<small>（编者分析）</small>" if isinstance(x, dict) and x.get("basis") == "editor" else "")
-                  for x in items])
+def _statements(case: Case, key: str) -> str:
+    """Lessons or transfer conditions as the case page shows them: 编者按 or the source they rest on."""
+    return _list([_text(s.text) + (f"<small>{escape(s.label())}</small>" if s.label() else "") for s in case.statements(key)])
+
+
+def _citations(citations: list) -> str:
+    return _list([f"[{n}] {_text(str(c))}" for n, c in enumerate(citations, 1)])
 
 
 def compare_record(case: Case) -> dict:
@@ -34,8 +35,8 @@ def compare_record(case: Case) -> dict:
                for m in data.get("named_methods", [])]
     staffing = [f"{_text(s['role'])}{'：' + _text(s['count']) if s.get('count') else ''}" for s in data.get("staffing", [])]
     fields = {
-        "地区": escape(case.place),
-        "实施层级": labels("case", "locality", "level")[data["locality"]["level"]],
+        "地区": escape(case.place_label),
+        "实施层级": escape(case.level_label),
         "实施单位": _text(data["organisation"]),
         "时间": escape(case.year_label),
         "做法类型": "、".join(escape(t["name"]) for t in case.types),
@@ -47,9 +48,10 @@ def compare_record(case: Case) -> dict:
         "成效数据": _list([_text(outcome_text(o)) for o in data.get("outcomes", [])]),
         "人员配置": _list(staffing),
         "经费与条件": _list([_text(r) for r in data.get("resources", [])]),
-        "经验启示": _statements(data.get("lessons", [])),
-        "推广条件": _statements(data.get("transfer_conditions", [])),
-        "资料来源": _list([_text(str(c)) for c in case.citations if c.seen]),
+        "经验启示": _statements(case, "lessons"),
+        "推广条件": _statements(case, "transfer_conditions"),
+        "资料来源": _citations(case.seen_citations),
+        "未见原文，待补": _list([_text(str(c)) for c in case.unseen_citations]),
     }
     return {"id": case.id, "title": case.title, "draft": data["status"] == "draft", "fields": [fields[r] for r in ROWS]}
 

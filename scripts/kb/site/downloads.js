@@ -14,7 +14,7 @@
 
   function table() {
     var cases = window.KB_COMPARE_SELECTED || [];
-    var rows = [["字段"].concat(cases.map(function (c) { return c.title + (c.draft ? "（草稿）" : ""); }))];
+    var rows = [["字段"].concat(cases.map(function (c) { return c.title + (c.draft ? "［草稿］" : ""); }))];
     window.KB_COMPARE_ROWS.forEach(function (row, i) {
       rows.push([row].concat(cases.map(function (c) { return plain(c.fields[i]); })));
     });

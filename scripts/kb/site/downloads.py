@@ -20,22 +20,27 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .render import Case, Site, outcome_text, plain_prose
+from ..content.provenance import EDITOR_NOTE
 from ..content.schemas import labels
 
+UNSEEN_HEADING = "未见原文，待补"
+UNSEEN_NOTE = "以下篇目只见于目录，编者尚未读到原文；本案例的内容不以它们为依据。"
+
 COLUMNS = ["案例", "状态", "地区", "实施层级", "实施单位", "时间", "做法类型", "主题", "摘要", "主要措施",
-           "成效数据", "人员配置", "经验启示", "推广条件", "资料来源", "案例编号"]
+           "成效数据", "人员配置", "经验启示", "推广条件", "资料来源", UNSEEN_HEADING, "案例编号"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def case_row(case: Case) -> dict[str, str]:
-    """A case's comparison fields as plain text; lists one item per line."""
+    """A case's comparison fields as plain text, with the provenance its page shows: statements
+    labelled 编者按 or with their source, sources numbered as on the page, unseen ones apart."""
     data = case.data
     return {
-        "案例": case.title,
+        "案例": case.listed_title,
         "状态": labels("case", "status").get(data["status"], data["status"]),
-        "地区": case.place,
-        "实施层级": labels("case", "locality", "level")[data["locality"]["level"]],
+        "地区": case.place_label,
+        "实施层级": case.level_label,
         "实施单位": plain_prose(data["organisation"]),
         "时间": case.year_label,
         "做法类型": "、".join(t["name"] for t in case.types),
@@ -44,16 +49,17 @@ def case_row(case: Case) -> dict[str, str]:
         "主要措施": "\n".join(plain_prose(m["name"]) for m in data["measures"]),
         "成效数据": "\n".join(plain_prose(outcome_text(o)) for o in data.get("outcomes", [])),
         "人员配置": "\n".join(s["role"] + (f"：{s['count']}" if s.get("count") else "") for s in data.get("staffing", [])),
-        "经验启示": "\n".join(plain_prose(_text(x)) for x in data.get("lessons", [])),
-        "推广条件": "\n".join(plain_prose(_text(x)) for x in data.get("transfer_conditions", [])),
-        "资料来源": "\n".join(case.citations),
+        "经验启示": _statements(case, "lessons"),
+        "推广条件": _statements(case, "transfer_conditions"),
+        "资料来源": "\n".join(f"[{n}] {c}" for n, c in enumerate(case.seen_citations, 1)),
+        UNSEEN_HEADING: "\n".join(str(c) for c in case.unseen_citations),
         "案例编号": case.id,
     }
 
 
-def _text(item) -> str:
-    """A list item that may be text or an object with a `text` field."""
-    return item.get("text", "") if isinstance(item, dict) else str(item)
+def _statements(case: Case, key: str) -> str:
+    """One statement a line, each followed by （编者按） or （据资料 [n]，…） as on the page."""
+    return "\n".join(plain_prose(s.text) + plain_prose(s.label()) for s in case.statements(key))
 
 
 # ------------------------------------------------------------------ tables
@@ -205,7 +211,7 @@ def _table(pairs: list[tuple[str, str]]) -> str:
 
 def case_document_xml(case: Case) -> str:
     data, row = case.data, case_row(case)
-    body = [_paragraph(case.title + ("（草稿）" if data["status"] == "draft" else ""), "Title"),
+    body = [_paragraph(case.listed_title, "Title"),
             _table([(k, row[k]) for k in ("地区", "实施层级", "实施单位", "时间", "做法类型", "主题")]),
             _paragraph("摘要", "Heading1"), _paragraph(row["摘要"])]
     if data.get("background"):
@@ -213,11 +219,20 @@ def case_document_xml(case: Case) -> str:
     body.append(_paragraph("主要措施", "Heading1"))
     for n, measure in enumerate(data["measures"], start=1):
         body.append(_paragraph(runs=_runs(f"{n}. {plain_prose(measure['name'])}：", bold=True) + _runs(plain_prose(measure["details"]))))
-    for title, key in (("成效数据", "成效数据"), ("经验启示", "经验启示"), ("推广条件", "推广条件")):
-        if row[key]:
-            body += [_paragraph(title, "Heading1")] + [_paragraph(line) for line in row[key].split("\n")]
+    if row["成效数据"]:
+        body += [_paragraph("成效数据", "Heading1")] + [_paragraph(line) for line in row["成效数据"].split("\n")]
+    for title, key in (("经验启示", "lessons"), ("推广条件", "transfer_conditions")):
+        statements = case.statements(key)
+        if statements:
+            body.append(_paragraph(title, "Heading1"))
+            if any(s.editor for s in statements):
+                body.append(_paragraph(EDITOR_NOTE))
+            body += [_paragraph(plain_prose(s.text) + plain_prose(s.label())) for s in statements]
     body.append(_paragraph("资料来源", "Heading1"))
-    body += [_paragraph(f"[{n}] {c}") for n, c in enumerate(case.citations, start=1)]
+    body += [_paragraph(f"[{n}] {c}") for n, c in enumerate(case.seen_citations, start=1)]
+    if case.unseen_citations:
+        body += [_paragraph(UNSEEN_HEADING, "Heading1"), _paragraph(UNSEEN_NOTE)]
+        body += [_paragraph(str(c)) for c in case.unseen_citations]
     body.append(_paragraph(f"引自：信访工作经验库，案例 {case.id}。"))
     section = ('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
                '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>')

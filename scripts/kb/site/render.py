@@ -25,6 +25,7 @@ from .tilemap import map_page
 from ..content.history import content_history
 from ..content.markup import cell as _cell_markdown, inline, prose
 from ..content.prose import plain_prose, unwrap  # noqa: F401 (unwrap: kept importable from here)
+from ..content.provenance import ReaderStatement, reader_statements
 from ..content.schemas import labels
 from ..core.digests import add_sources
 from ..search.index import relation_reason
@@ -32,6 +33,8 @@ from ..search.index import relation_reason
 MAX_RELATED = 5
 PAGE_SIZE = 200  # entries per listing page: long listings are split
 GLOSSARY_CASES = 20  # cases named under a glossary term
+DRAFT_MARK = "［草稿］"  # after a draft's title wherever a case is listed: pages, CLI, downloads
+INFERRED_MARK = "（编者推定）"  # after a header fact the editors inferred rather than read in a source
 
 
 @dataclass
@@ -55,6 +58,25 @@ class Case:
     @property
     def title(self) -> str:
         return self.data["title"]
+
+    @property
+    def draft(self) -> bool:
+        return self.data["status"] == "draft"
+
+    @property
+    def listed_title(self) -> str:
+        """The title as listings show it: drafts marked ［草稿］."""
+        return self.title + (DRAFT_MARK if self.draft else "")
+
+    @property
+    def place_label(self) -> str:
+        """The place, marked when the editors inferred the region (e.g. added the province)."""
+        return self.place + (INFERRED_MARK if self.data["locality"].get("region_inferred") else "")
+
+    @property
+    def level_label(self) -> str:
+        locality = self.data["locality"]
+        return labels("case", "locality", "level")[locality["level"]] + (INFERRED_MARK if locality.get("level_inferred") else "")
 
     @property
     def start_year(self):
@@ -82,6 +104,10 @@ class Case:
     def unseen_citations(self) -> list[Citation]:
         """Listed apart (未见原文，待补): catalogued but unread, so they support nothing on the page."""
         return [c for c in self.citations if not c.seen]
+
+    def statements(self, key: str) -> list[ReaderStatement]:
+        """Lessons or transfer conditions as the page shows them (and every download)."""
+        return reader_statements(self.data, key)
 
     def cite_number(self, ref: str) -> int | None:
         return next((n for n, c in enumerate(self.seen_citations, 1) if c.ref == ref), None)
