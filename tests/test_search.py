@@ -149,10 +149,29 @@ def test_region_filter_includes_lower_levels(searcher, corpus):
     assert "shanghai-changning-jiangsulu-liqin" in ids(hits)  # a street below the district
 
 
-def test_since_filter_uses_the_start_year(searcher, corpus):
-    hits = searcher.search('"信访"', Filters(since=2020), limit=None)
+def test_since_and_until_filter_on_the_start_year_only(searcher, corpus):
+    """A case whose start year is unknown is left out of a --since/--until filter: its reported
+    year says when a source wrote about it, not when it started."""
     cases = corpus.case_map()
-    assert hits and all((cases[h.id]["period"].get("start_year") or cases[h.id]["period"]["reported_year"]) >= 2020 for h in hits)
+    everything = searcher.search('"信访"', limit=None)
+    unknown = {h.id for h in everything if "start_year" not in cases[h.id]["period"]}
+    assert unknown and any(cases[i]["period"]["reported_year"] >= 2005 for i in unknown)
+    hits = searcher.search('"信访"', Filters(since=2005), limit=None)
+    assert hits and all(cases[h.id]["period"].get("start_year", 0) >= 2005 for h in hits)
+    assert not unknown & ids(hits)
+    hits = searcher.search('"信访"', Filters(until=2003), limit=None)
+    assert hits and all(0 < cases[h.id]["period"].get("start_year", 0) <= 2003 for h in hits)
+
+
+def test_hits_and_facets_keep_start_and_reported_year_apart(searcher, corpus):
+    cases = corpus.case_map()
+    hits = searcher.search('"信访"', limit=None)
+    for hit in hits:
+        period = cases[hit.id]["period"]
+        assert (hit.start_year, hit.reported_year) == (period.get("start_year"), period["reported_year"])
+    facets = searcher.facets('"信访"')
+    assert facets["start_year"]["unknown"] == sum(1 for h in hits if h.start_year is None)
+    assert sum(facets["start_year"].values()) == sum(facets["reported_year"].values()) == len(hits)
 
 
 def test_snippet_marks_the_hit(searcher):
@@ -180,8 +199,17 @@ def test_cli_search_prints_json_with_locality_type_year(build_dir):
     output = json.loads(result.output)
     hits = output["hits"]
     assert hits[0]["id"].startswith("shanghai-changning")
-    assert {"place", "types", "start_year", "snippet"} <= set(hits[0])
+    assert {"place", "types", "start_year", "reported_year", "snippet"} <= set(hits[0])
     assert output["total"] == len(hits) and output["facets"]["types"]["xinfang-daili"] == len(hits)
+    assert all(h["start_year"] >= 2004 for h in hits)
+
+
+def test_cli_search_json_says_null_for_an_unknown_start_year(build_dir, corpus):
+    result = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "沈阳", "--json"])
+    hit = next(h for h in json.loads(result.output)["hits"] if h["id"] == "liaoning-shenyang-yizhanshi")
+    assert hit["start_year"] is None and hit["reported_year"] == 2009
+    printed = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "沈阳"]).output
+    assert "2009 年报道（开始年份不详）" in printed and "［草稿］" in printed
 
 
 def test_facets_count_every_matching_case_at_every_region_level(searcher, corpus):

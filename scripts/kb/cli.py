@@ -141,8 +141,8 @@ def _resolve(value: str, table: dict[str, dict], name_key: str = "name") -> str:
 @click.option("--region", "regions", multiple=True, help="地区（编号或名称，含下级地区）。")
 @click.option("--theme", "themes", multiple=True, help="主题（编号或名称）。")
 @click.option("--level", help="实施层级，如 county、township。")
-@click.option("--since", type=int, help="开始年份不早于。")
-@click.option("--until", type=int, help="开始年份不晚于。")
+@click.option("--since", type=int, help="开始年份不早于（只看开始年份；开始年份不详的案例不计入）。")
+@click.option("--until", type=int, help="开始年份不晚于（只看开始年份；开始年份不详的案例不计入）。")
 @click.option("--published-only", is_flag=True, help="不含草稿。")
 @click.option("--limit", type=int, default=10, show_default=True)
 @click.option("--facets", "show_facets", is_flag=True, help="同时列出按类型、地区、层级、主题、年份的计数。")
@@ -198,14 +198,17 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
         draft = "［草稿］" if hit.status == "draft" else ""
         notes = ([f"部分匹配：未含{'、'.join(f'“{m}”' for m in hit.missing)}"] if hit.missing else []) + \
             [f"按“{m.split('→')[1]}”匹配（{m.split('→')[0]}）" for m in hit.matched]
-        echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {hit.start_year or '年份不详'}\n   {hit.snippet}"
+        when = (f"{hit.start_year} 年起" if hit.start_year else
+                f"{hit.reported_year} 年报道（开始年份不详）" if hit.reported_year else "年份不详")
+        echo(f"{n}. {hit.title}{draft}\n   {hit.place} · {hit.types} · {when}\n   {hit.snippet}"
                    + (f"\n   {'；'.join(notes)}" if notes else "") + "\n")
     if show_facets:
         names = {"types": {k: v["name"] for k, v in corpus.taxonomy("practice_type").items()},
                  "regions": {k: v["name"] for k, v in corpus.region_map().items()},
                  "themes": {k: v["name"] for k, v in corpus.taxonomy("theme").items()},
-                 "level": labels("case", "locality", "level")}
-        for key, label in (("types", "类型"), ("regions", "地区"), ("level", "层级"), ("themes", "主题"), ("start_year", "年份")):
+                 "level": labels("case", "locality", "level"), "start_year": {"unknown": "不详"}}
+        for key, label in (("types", "类型"), ("regions", "地区"), ("level", "层级"), ("themes", "主题"),
+                           ("start_year", "开始年份"), ("reported_year", "报道年份")):
             counts = "  ".join(f"{names.get(key, {}).get(k, k)}({n})" for k, n in facets[key].items())
             echo(f"{label}：{counts}")
 

@@ -124,7 +124,8 @@ def case_document(case: dict, corpus: Corpus, types: dict) -> dict:
         "place": place or "全国", "type_names": "、".join(t["name"] for t in (types[i] for i in case["practice_types"])),
         "types": ",".join(case["practice_types"]), "regions": ",".join(r["id"] for r in regions) or "china",
         "level": case["locality"]["level"], "themes": ",".join(case["themes"]),
-        "start_year": period.get("start_year") or period.get("reported_year"), "year": period.get("reported_year"),
+        # never filled from each other: a case whose start is unknown has no start_year (whoosh leaves it out)
+        "start_year": period.get("start_year"), "year": period.get("reported_year"),
         "status": case["status"],
     }
 
@@ -316,14 +317,16 @@ class Filters:
     include_drafts: bool = True
 
 
+UNKNOWN_YEAR = "unknown"  # the start_year facet of cases whose start is not known
+
 @dataclass
 class Hit:
     id: str
     title: str
     place: str
     types: str
-    start_year: int
-    year: int
+    start_year: int | None  # None when the sources do not say when the practice started
+    reported_year: int
     status: str
     score: float
     snippet: str
@@ -640,15 +643,16 @@ class Searcher:
 
     def facet_counts(self, ranked: list[tuple[int, float]]) -> dict[str, dict[str, int]]:
         """Counts of the matching cases by practice type, region (every level), admin level, theme and year."""
-        counts = {"types": {}, "regions": {}, "level": {}, "themes": {}, "start_year": {}}
+        counts = {"types": {}, "regions": {}, "level": {}, "themes": {}, "start_year": {}, "reported_year": {}}
         for docnum, _ in ranked:
             r = self.stored[docnum]
             for key in ("types", "regions", "themes"):
                 for value in r[key].split(","):
                     counts[key][value] = counts[key].get(value, 0) + 1
-            for key in ("level", "start_year"):
-                if r.get(key) is not None:  # a case whose years are unknown is not counted under any year
-                    counts[key][str(r[key])] = counts[key].get(str(r[key]), 0) + 1
+            for key, value in (("level", r["level"]), ("start_year", r.get("start_year", UNKNOWN_YEAR)),
+                               ("reported_year", r.get("year"))):
+                if value is not None:  # a case without a reported year is not counted under any
+                    counts[key][str(value)] = counts[key].get(str(value), 0) + 1
         return {k: dict(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in counts.items()}
 
 

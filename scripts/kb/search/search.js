@@ -21,9 +21,13 @@
     return (chains[r] = out);
   }
 
+  // Start year and reported year stay apart: an unknown start is said so, never filled in.
+  function yearLabel(d) { return d[4] != null ? d[4] + " 年起" : d[6] + " 年报道（开始年份不详）"; }
+  function startKey(d) { return d[4] != null ? String(d[4]) : "unknown"; }
+
   function describe(n) {
     var d = META.docs[n], row = docData[Math.floor(n / META.docsPerShard)][n % META.docsPerShard];
-    return { id: row[0], title: row[1], year: d[4], draft: !!d[5],
+    return { id: row[0], title: row[1], year: yearLabel(d), startYear: d[4], reportedYear: d[6], draft: !!d[5],
       place: regionChain(d[1]).map(function (i) { return META.regions[i][1]; }).join("") || "全国",
       types: d[0].map(function (t) { return META.types[t][1]; }) };
   }
@@ -385,9 +389,9 @@
     if (f.region && regionChain(d[1]).indexOf(+f.region) < 0) return false;
     if (f.theme && d[3].indexOf(+f.theme) < 0) return false;
     if (f.level && d[2] !== f.level) return false;
-    if (f.year && d[4] !== +f.year) return false;
-    if (f.since && d[4] < +f.since) return false;
-    if (f.until && d[4] > +f.until) return false;
+    if (f.year && startKey(d) !== String(f.year)) return false;
+    if (f.since && (d[4] == null || d[4] < +f.since)) return false;  // since/until: start year only
+    if (f.until && (d[4] == null || d[4] > +f.until)) return false;
     return true;
   }
 
@@ -399,7 +403,7 @@
       regionChain(d[1]).forEach(function (g) { counts.region[g] = (counts.region[g] || 0) + 1; });
       d[3].forEach(function (t) { counts.theme[t] = (counts.theme[t] || 0) + 1; });
       counts.level[d[2]] = (counts.level[d[2]] || 0) + 1;
-      counts.year[d[4]] = (counts.year[d[4]] || 0) + 1;
+      counts.year[startKey(d)] = (counts.year[startKey(d)] || 0) + 1;
     });
     return counts;
   }
@@ -552,7 +556,7 @@
   var FACET_LABELS = {
     type: function (k) { return META.types[k][1]; }, region: function (k) { return META.regions[k][1]; },
     level: function (k) { return META.levels[k] || k; }, theme: function (k) { return META.themes[k][1]; },
-    year: function (k) { return k + " 年"; }
+    year: function (k) { return k === "unknown" ? "不详" : k + " 年"; }  // start year; "unknown" when not known
   };
 
   // The facets folded under one line, so that the first results show on the first screen.

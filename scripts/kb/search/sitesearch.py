@@ -233,8 +233,9 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
             region_ids.index(case["locality"]["region"]),
             case["locality"]["level"],
             [theme_ids.index(t) for t in case["themes"]],
-            period.get("start_year") or period.get("reported_year"),
+            period.get("start_year"),  # null when unknown: never the reported year
             1 if case["status"] == "draft" else 0,
+            period.get("reported_year"),
         ])
         titles.append([case["id"], case["title"]])
     search_dir = out_dir / "search"

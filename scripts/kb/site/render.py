@@ -316,6 +316,7 @@ def _environment() -> Environment:
     env.filters["number"] = _number
     env.filters["anchor"] = anchor
     env.filters["tag_page"] = tag_page
+    env.filters["draft"] = lambda case: Markup(DRAFT_MARK) if case.draft else ""
     env.globals["labels"] = labels
     return env
 
@@ -533,17 +534,22 @@ def statistics_charts(site: Site) -> list[str]:
     by_place = Counter(next((r["name"] for r in reversed(c.regions) if r["level"] in ("county", "city")),
                             c.regions[0]["name"] if c.regions else "全国") for c in site.cases)
     by_year = Counter(c.start_year for c in site.cases if c.start_year)
+    by_report = Counter(c.data["period"]["reported_year"] for c in site.cases)
+    total, dated = len(site.cases), sum(by_year.values())
+    with_outcomes = sum(1 for c in site.cases if c.data.get("outcomes"))
     evidence = labels("case", "outcomes", "evidence")
     outcomes: dict[str, Counter] = defaultdict(Counter)
     for case in site.cases:
         for outcome in case.data.get("outcomes", []):
             outcomes[case.types[0]["name"]][outcome["evidence"]] += 1
     return [Markup(svg) for svg in (  # charts.py escapes every label it draws
-        bar_chart(by_type.most_common(), title="各类做法的案例数", unit="个"),
-        bar_chart(by_place.most_common(), title="各地区的案例数（区县或地市）", unit="个"),
-        bar_chart(sorted(by_year.items()), title="做法开始实施的年份", unit="个", horizontal=False),
-        stacked_bar_chart(sorted(outcomes.items(), key=lambda kv: -sum(kv[1].values())),
-                          series=list(evidence.items()), title="成效数据条数：按主要做法类型和数据来源"),
+        bar_chart(by_type.most_common(), title=f"各类做法的案例数（{total} 个案例）", unit="个"),
+        bar_chart(by_place.most_common(), title=f"各地区的案例数（区县或地市，{total} 个案例）", unit="个"),
+        bar_chart(sorted(by_year.items()), title=f"做法开始实施的年份（{total} 个案例中写明的 {dated} 个）",
+                  unit="个", horizontal=False),
+        bar_chart(sorted(by_report.items()), title=f"资料报道的年份（{total} 个案例）", unit="个", horizontal=False),
+        stacked_bar_chart(sorted(outcomes.items(), key=lambda kv: -sum(kv[1].values())), series=list(evidence.items()),
+                          title=f"成效数据条数：按主要做法类型和数据来源（{with_outcomes} 个案例有成效数据）"),
     )]
 
 
@@ -612,12 +618,19 @@ def region_tree(site: Site) -> list[RegionNode]:
     return prune(roots)
 
 
+BY_REPORTED_YEAR = "开始年份不详（按报道年份）"
+
+
 def timeline(site: Site) -> list[tuple[int, list[tuple[Case, str]]]]:
-    """Per year: the practices that started then ("开始实施") and the dated milestones of cases."""
+    """Per year: the practices that started then ("开始实施") and the dated milestones of cases.
+    A case whose start is unknown is placed by the year a source reported it, labelled so: every
+    case is on the timeline, and no start year is made up."""
     years = defaultdict(list)
     for case in site.cases:
         if case.start_year:
             years[case.start_year].append((case, "开始实施"))
+        else:
+            years[case.data["period"]["reported_year"]].append((case, BY_REPORTED_YEAR))
         for milestone in case.data.get("milestones", []):
             month = f"{milestone['month']}月：" if milestone.get("month") else ""
             years[milestone["year"]].append((case, month + milestone["event"]))
