@@ -82,3 +82,16 @@ def test_kb_export_has_a_reader_view_sheet_that_import_ignores(tmp_path):
     assert not any(label == "资料来源" and "test-book-03" in text for label, text in mine)
     result = import_cases(content, tmp_path / "cases.xlsx")
     assert (result.problems, result.written) == ([], [])
+
+
+def test_inferred_header_facts_and_draft_mark_reach_the_downloads(site):
+    case = site.by_id()["shanghai-changning-jiangsulu-gongzuoshi"]  # a draft; region and level inferred
+    row = case_row(case)
+    assert row["案例"] == case.title + "［草稿］"
+    assert row["地区"].endswith("（编者推定）") and row["实施层级"] == "街镇级（编者推定）"
+    document = Document(io.BytesIO(case_docx(case)))
+    assert document.paragraphs[0].text == case.title + "［草稿］"
+    assert document.tables[0].rows[1].cells[1].text == "街镇级（编者推定）"
+    fields = dict(zip(ROWS, compare_record(case)["fields"]))
+    assert fields["实施层级"] == "街镇级（编者推定）" and fields["地区"].endswith("（编者推定）")
+    assert "编者推定" not in case_row(site.by_id()[CASE])["地区"]

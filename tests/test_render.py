@@ -217,3 +217,12 @@ def test_charts_say_how_many_cases_they_cover(pages):
     assert "做法开始实施的年份（2 个案例中写明的 1 个）" in stats
     assert "资料报道的年份（2 个案例）" in stats
     assert "（1 个案例有成效数据）" in stats
+
+
+def test_header_facts_the_editors_inferred_are_labelled(pages):
+    inferred = pages["cases/shanghai-changning-jiangsulu-gongzuoshi.md"]
+    region = next(l for l in inferred.splitlines() if l.startswith("| 地区 |"))
+    level = next(l for l in inferred.splitlines() if l.startswith("| 实施层级 |"))
+    assert region.endswith('<small class="kb-inferred">（编者推定）</small> |')
+    assert level == '| 实施层级 | 街镇级<small class="kb-inferred">（编者推定）</small> |'
+    assert "编者推定" not in pages["cases/shanghai-changning-daili.md"]
