@@ -82,3 +82,12 @@ def test_compare_download_carries_the_page_provenance(built_site, page, site_mod
     assert str(with_unseen.unseen_citations[0]) in rows["未见原文，待补"][1]
     assert str(with_unseen.unseen_citations[0]) not in rows["资料来源"][1]
     assert rows["字段"] == tuple(c.listed_title for c in (with_editor, with_unseen))
+
+
+def test_compare_picker_marks_drafts_and_says_when_the_start_is_unknown(built_site, page):
+    page.goto((built_site / "compare.html").as_uri())
+    page.fill("#kb-compare-picker input", "沈阳")
+    page.press("#kb-compare-picker input", "Enter")
+    page.wait_for_selector("#kb-compare-picker li")
+    line = page.locator("#kb-compare-picker li", has_text="沈阳市整合资源").first.inner_text()
+    assert "［草稿］" in line and "2009 年报道（开始年份不详）" in line

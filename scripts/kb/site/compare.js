@@ -42,7 +42,7 @@
     window.KBSearch.search(input.value).then(function (r) { return window.KBSearch.describe(r.results.slice(0, 10)); }).then(function (rows) {
       list.innerHTML = rows.length ? rows.map(function (d) {
         var chosen = ids.indexOf(d.id) >= 0, full = ids.length >= MAX;
-        return "<li>" + esc(d.title) + " <small>" + esc(d.place) + " · " + d.year + "</small> " +
+        return "<li>" + esc(d.title) + (d.draft ? "［草稿］" : "") + " <small>" + esc(d.place) + " · " + esc(d.year) + "</small> " +
           (chosen ? "（已在对比中）" : full ? "（最多对比 4 个）" :
             '<button type="button" class="md-button kb-compare-add" data-id="' + esc(d.id) + '">加入对比</button>') + "</li>";
       }).join("") : "<li>没有找到匹配的案例。</li>";
