@@ -324,5 +324,6 @@ def test_compare_view_labels_editors_analysis():
     case = next(c for c in build_site_model(corpus).cases if c.id == "shanghai-changning-tiaojie-daili")
     record = compare_record(case)
     lessons = next(f for f in record["fields"] if "便于向其他街镇复制" in f)
-    assert "职责、制度、流程、守则、管理、评估全部统一，便于考核，也便于向其他街镇复制。<small>（编者分析）</small>" in lessons
-    assert "（编者分析）" not in lessons.split("<li>")[1]  # the first lesson is sourced
+    assert "职责、制度、流程、守则、管理、评估全部统一，便于考核，也便于向其他街镇复制。<small>（编者按）</small>" in lessons
+    first = lessons.split("<li>")[1]  # the first lesson is sourced, labelled as on the page
+    assert "（编者按）" not in first and "<small>（据资料 [" in first
