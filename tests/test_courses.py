@@ -108,3 +108,13 @@ def test_handout_html_names_cases_by_title_not_id(shipped):
     html = render_handout(shipped, course, trainer=True)
     assert "shanghai-changning-tiaojie-daili" not in html
     assert "长宁区人民调解与信访代理工作室" in html
+
+
+def test_handout_marks_draft_cases_as_the_site_does(shipped):
+    course = next(d.data for d in shipped.courses if d.data["id"] == "xinren-daili-rumen")
+    html = render_handout(shipped, course, trainer=True)
+    cases = shipped.case_map()
+    for case in cases.values():
+        named = f"《{case['title']}》"
+        if named in html:
+            assert (f"{named}［草稿］" in html) == (case["status"] == "draft"), case["id"]

@@ -11,16 +11,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .browser import CHROMIUM_FLAGS, chromium_path
 from ..content.corpus import Corpus
-from .render import citation_function, course_lessons, plain_prose
+from .render import DRAFT_MARK, citation_function, course_lessons, plain_prose
 
 
 def render_handout(corpus: Corpus, course: dict, trainer: bool) -> str:
-    titles = {case_id: case["title"] for case_id, case in corpus.case_map().items()}
+    # 《title》, and ［草稿］ after a draft's, as every listing of the site marks it
+    titles = {case_id: f"《{case['title']}》" + (DRAFT_MARK if case.get("status") == "draft" else "")
+              for case_id, case in corpus.case_map().items()}
     pattern = re.compile("|".join(sorted(map(re.escape, titles), key=len, reverse=True))) if titles else None
 
     def plain(text: str) -> str:
         text = plain_prose(text)
-        return pattern.sub(lambda m: f"《{titles[m.group(0)]}》", text) if pattern else text
+        return pattern.sub(lambda m: titles[m.group(0)], text) if pattern else text
 
     env = Environment(loader=PackageLoader("kb.site", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
