@@ -22,12 +22,12 @@
   }
 
   // Start year and reported year stay apart: an unknown start is said so, never filled in.
-  function yearLabel(d) { return d[4] != null ? d[4] + " 年起" : d[6] + " 年报道（开始年份不详）"; }
+  function yearLabel(d, reported) { return d[4] != null ? d[4] + " 年起" : reported + " 年报道（开始年份不详）"; }
   function startKey(d) { return d[4] != null ? String(d[4]) : "unknown"; }
 
   function describe(n) {
     var d = META.docs[n], row = docData[Math.floor(n / META.docsPerShard)][n % META.docsPerShard];
-    return { id: row[0], title: row[1], year: yearLabel(d), startYear: d[4], reportedYear: d[6], draft: !!d[5],
+    return { id: row[0], title: row[1], year: yearLabel(d, row[2]), startYear: d[4], reportedYear: row[2], draft: !!d[5],
       place: regionChain(d[1]).map(function (i) { return META.regions[i][1]; }).join("") || "全国",
       types: d[0].map(function (t) { return META.types[t][1]; }) };
   }

@@ -235,9 +235,8 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
             [theme_ids.index(t) for t in case["themes"]],
             period.get("start_year"),  # null when unknown: never the reported year
             1 if case["status"] == "draft" else 0,
-            period.get("reported_year"),
         ])
-        titles.append([case["id"], case["title"]])
+        titles.append([case["id"], case["title"], period.get("reported_year")])
     search_dir = out_dir / "search"
     state = {"code": content_key("", _MODULES), "ids": [c["id"] for c in cases],
              "digests": [_fields_digest(f) for f in fields]}
