@@ -216,7 +216,7 @@ def test_charts_say_how_many_cases_they_cover(pages):
     stats = pages["stats.md"]
     assert "做法开始实施的年份（2 个案例中写明的 1 个）" in stats
     assert "资料报道的年份（2 个案例）" in stats
-    assert "（1 个案例有成效数据）" in stats
+    assert "成效数据条数：按做法类型和来源（1 个案例）" in stats
 
 
 def test_header_facts_the_editors_inferred_are_labelled(pages):

@@ -549,7 +549,7 @@ def statistics_charts(site: Site) -> list[str]:
                   unit="个", horizontal=False),
         bar_chart(sorted(by_report.items()), title=f"资料报道的年份（{total} 个案例）", unit="个", horizontal=False),
         stacked_bar_chart(sorted(outcomes.items(), key=lambda kv: -sum(kv[1].values())), series=list(evidence.items()),
-                          title=f"成效数据条数：按主要做法类型和数据来源（{with_outcomes} 个案例有成效数据）"),
+                          title=f"成效数据条数：按做法类型和来源（{with_outcomes} 个案例）"),
     )]
 
 
