@@ -21,7 +21,7 @@ IDENTIFIER_FIELDS = {"id", "source", "region", "parent", "part_of", "related", "
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 SEED = re.compile(r"种子(?:\d+|资料|文本|原文|中|里|未|没|只|无|所|的)")
-INSTRUCTIONS = re.compile(r"不要推测|勿推测|不得推测|不要猜|待编辑|请编辑|编辑注意|TODO|FIXME|\bAdmin\b", re.IGNORECASE)
+INSTRUCTIONS = re.compile(r"不要推测|勿推测|不得推测|不要猜|待编辑|请编辑|编辑注意|FIXME|\bAdmin\b", re.IGNORECASE)
 _WORD = r"(?<![A-Za-z0-9_/:.=-]){}(?![A-Za-z0-9_/.=-])"  # a word of its own, not part of a link or a code
 
 
