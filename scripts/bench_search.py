@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from kb.content.corpus import CONTENT_DIR, read_corpus
-from kb.search.evaluate import (CATEGORIES, NATURAL_FILE, QUERIES_FILE, SEALED, TUNING_NEW, graded_scores, judged_queries,
+from kb.search.evaluate import (CATEGORIES, NATURAL_FILE, QUERIES_FILE, SEALED, TUNING_FILES, graded_scores, judged_queries,
                                 natural_queries, score)
 from kb.search.index import Searcher, build_index, case_document
 from kb.build.builder import build_site, run_mkdocs
@@ -172,7 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--no-browser", action="store_true", help="skip the site search and lunr (Chromium)")
-    parser.add_argument("--natural", type=Path, nargs="+", default=[NATURAL_FILE, TUNING_NEW],
+    parser.add_argument("--natural", type=Path, nargs="+", default=TUNING_FILES,
                         help="graded natural queries of the tuning half (YAML files)")
     parser.add_argument("--sealed", type=Path, default=SEALED, help="graded natural queries of the sealed half (YAML)")
     parser.add_argument("--quality-only", action="store_true", help="only the shipped corpus, not the synthetic one")

@@ -50,9 +50,9 @@ def test_site_search_returns_nothing_for_a_term_absent_from_the_corpus(site, chr
 
 
 def test_site_search_returns_the_same_ids_in_the_same_order_as_kb_search_on_every_judged_query(site, chromium):
-    from kb.search.evaluate import TUNING_NEW, judged_queries, natural_queries
+    from kb.search.evaluate import TUNING_FILES, judged_queries, natural_queries
     from kb.search.index import Searcher
-    tuning = natural_queries() + natural_queries(TUNING_NEW)
+    tuning = [q for path in TUNING_FILES for q in natural_queries(path)]
     queries = list(dict.fromkeys(q["query"] for q in judged_queries() + tuning))
     page = open_search_page(chromium, site)
     run, _ = run_site_search(page, queries)

@@ -239,7 +239,7 @@
   }
 
   // Match weights and the no-answer threshold: mirror the constants of kb/search/index.py.
-  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, NEAR_WEIGHT = 0.6, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.43,
+  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, NEAR_WEIGHT = 0.6, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.43, ANSWERED_WITH = 3,
       PASSING = 2.0, ABSENT_WEIGHT = 1.0, UNSEEN_WEIGHT = 0.2, RELATED = Q.related || {}, ABBREVIATIONS = Q.abbreviations || {};
 
   function newHit() { return [false, false, 0, [], 0]; }
@@ -297,6 +297,7 @@
     if (!concepts.length) return [];
     var idfs = concepts.map(function (p) { var f = found(p.hits); return f ? Math.log(1 + N / f) : (Object.keys(p.hits).length ? ABSENT_WEIGHT : UNSEEN_WEIGHT) * Math.log(1 + N); });
     var whole = 0; idfs.forEach(function (x) { whole += x; });
+    var held = concepts.filter(function (p) { return found(p.hits) > 0; }).length;
     var docs = {}, rows = [];
     concepts.forEach(function (p) { Object.keys(p.hits).forEach(function (d) { docs[d] = true; }); });
     Object.keys(docs).map(Number).sort(function (a, b) { return a - b; }).forEach(function (doc) {
@@ -312,7 +313,7 @@
       var coverage = mass / whole;
       rows.push({ doc: doc, score: score * (1 + coverage), mass: coverage, complete: have === concepts.length, have: have });
     });
-    if (!rows.length || Math.max.apply(null, rows.map(function (r) { return r.mass; })) < NO_ANSWER) return [];
+    if (!rows.length || (held < ANSWERED_WITH && Math.max.apply(null, rows.map(function (r) { return r.mass; })) < NO_ANSWER)) return [];
     var k = concepts.length;
     if (rows.some(function (r) { return r.complete; })) rows = rows.filter(function (r) { return r.complete || 2 * r.have > k; });
     if (!concepts.some(function (p) { return p.concept.kind === "exact"; })) {
