@@ -14,12 +14,14 @@ import hashlib
 import json
 import math
 import mmap
-from array import array
 import re
 import shutil
 import tempfile
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from whoosh import fields, index
 from whoosh.query import And, NumericRange, Or, Term
@@ -340,8 +342,17 @@ class Result:
     query: dict
     ranked: list[tuple[int, float]]
     absent: list[str]
-    found: dict[int, list[tuple[str, str]]]      # docnum -> [(concept, variant found)]
-    missing: dict[int, list[str]]
+    present_hits: list[tuple[dict, dict]]   # (concept, docnum -> hit) of the concepts some case has
+    absent_hits: list[tuple[dict, dict]]    # and of those no case has (matched at most in part)
+
+    def found(self, docnum: int) -> list[tuple[str, str]]:
+        """[(concept, variant found)] in one case; asked only for the cases shown."""
+        return [(c["text"], hits[docnum][3][0]) for c, hits in self.present_hits if docnum in hits and hits[docnum][3]]
+
+    def missing(self, docnum: int) -> list[str]:
+        """The concepts one case lacks (a partial match)."""
+        return [c["text"] for c, hits in self.present_hits + self.absent_hits
+                if docnum not in hits or hits[docnum][4] < FOUND_AT]
 
     def explanation(self) -> dict:
         q = self.query
@@ -434,12 +445,15 @@ def part_hits(word: str, matches) -> dict[int, list]:
     return hits
 
 
-def rank_cases(concepts: list[tuple[dict, dict]], total: int) -> tuple[list, dict, dict]:
-    """Rows (docnum, score, coverage, complete) of the cases worth showing, unsorted. Partial
-    matches far below the best score only mention some words in passing (kept when a phrase is
-    quoted: then every case containing it is wanted); a case with every concept is always kept."""
+def rank_cases(concepts: list[tuple[dict, dict]], total: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cases worth showing, unsorted, as arrays: docnums, scores, coverage and whether the case
+    has every concept. Partial matches far below the best score only mention some words in passing
+    (kept when a phrase is quoted: then every case containing it is wanted); a case with every
+    concept is always kept. Computed over arrays in the same order of operations as search.js
+    computes per case, so both give the same floating-point scores."""
+    nothing = (np.empty(0, dtype=np.int64), np.empty(0), np.empty(0), np.empty(0, dtype=bool))
     if not concepts:
-        return [], {}, {}
+        return nothing
     idfs, held = [], 0
     for _, hits in concepts:
         found = sum(h[4] >= FOUND_AT for h in hits.values())
@@ -447,29 +461,36 @@ def rank_cases(concepts: list[tuple[dict, dict]], total: int) -> tuple[list, dic
         idfs.append(math.log(1 + total / found) if found else absent)
         held += found > 0
     whole = sum(idfs)
-    docs = sorted(set().union(*(hits for _, hits in concepts)))
-    rows = []
-    for docnum in docs:
-        score, mass, have = 0.0, 0.0, 0
-        for (_, hits), idf in zip(concepts, idfs):
-            h = hits.get(docnum)
-            if h is None:
-                continue
-            prominence = (1 + TITLE_WEIGHT * h[0] + NAMES_WEIGHT * h[1]) * (1 + math.log(h[2]))
-            score += idf * h[4] * prominence
-            mass += idf * h[4] * min(1.0, prominence / PASSING)
-            have += h[4] >= FOUND_AT
-        coverage = mass / whole
-        rows.append((docnum, score * (1 + coverage), coverage, have == len(concepts), have))
-    if not rows or (held < ANSWERED_WITH and max(row[2] for row in rows) < NO_ANSWER):
-        return [], {}, {}
+    docs = np.array(sorted(set().union(*(hits for _, hits in concepts))), dtype=np.int64)
+    if not len(docs):
+        return nothing
+    score, mass, have = np.zeros(len(docs)), np.zeros(len(docs)), np.zeros(len(docs), dtype=np.int64)
+    for (_, hits), idf in zip(concepts, idfs):
+        if not hits:
+            continue
+        at = np.searchsorted(docs, np.fromiter(hits.keys(), dtype=np.int64, count=len(hits)))
+        title, names, count, strength = np.array([(h[0], h[1], h[2], h[4]) for h in hits.values()], dtype=float).T
+        prominence = (1 + TITLE_WEIGHT * title + NAMES_WEIGHT * names) * (1 + _logs(count))
+        score[at] += idf * strength * prominence
+        mass[at] += idf * strength * np.minimum(1.0, prominence / PASSING)
+        have[at] += strength >= FOUND_AT
+    coverage = mass / whole
+    score = score * (1 + coverage)
+    if held < ANSWERED_WITH and coverage.max() < NO_ANSWER:
+        return nothing
     k = len(concepts)
-    if any(row[3] for row in rows):  # some case has every concept: others need more than half of them
-        rows = [row for row in rows if row[3] or 2 * row[4] > k]
+    complete = have == k
+    keep = complete | (2 * have > k) if complete.any() else np.ones(len(docs), dtype=bool)
     if not any(c["kind"] == "exact" for c, _ in concepts):  # partial matches far below the best are dropped
-        top = max(row[1] for row in rows)
-        rows = [row for row in rows if row[3] or row[1] >= SCORE_FLOOR * top]
-    return [row[:4] for row in rows], {}, {}
+        keep &= complete | (score >= SCORE_FLOOR * score[keep].max())
+    return docs[keep], score[keep], coverage[keep], complete[keep]
+
+
+def _logs(counts: np.ndarray) -> np.ndarray:
+    """math.log of each (integer) count: the same values the browser's Math.log gives, which numpy's
+    vectorised log need not match to the last bit."""
+    distinct, where = np.unique(counts, return_inverse=True)
+    return np.array([math.log(c) for c in distinct])[where]
 
 
 class Searcher:
@@ -500,6 +521,9 @@ class Searcher:
         docnum_of_id = {r["id"]: d for d, r in enumerate(self.stored) if r is not None}
         self.docnum_of = [docnum_of_id[row[0]] for row in texts]
         self.identity = self.docnum_of == list(range(len(self.docnum_of)))
+        by_id = sorted(range(len(self.stored)), key=lambda d: self.stored[d]["id"] if self.stored[d] else "")
+        self.id_rank = np.empty(len(self.stored), dtype=np.int64)
+        self.id_rank[by_id] = np.arange(len(by_id))
 
     def concept_text(self, docnum: int) -> str:
         """The document's domain terms as they were indexed (for more-like-this)."""
@@ -597,17 +621,15 @@ class Searcher:
             if not hits and concept["kind"] == "word":
                 hits = part_hits(concept["text"], matches)
             (present if any(h[4] >= FOUND_AT for h in hits.values()) else absent).append((concept, hits))
-        scored, found, missing = rank_cases(present + absent, self.total)
-        scored.sort(key=lambda row: (not row[3], -row[1], self.stored[row[0]]["id"]))
-        for docnum, *_ in scored:
-            found[docnum] = [(c["text"], hits[docnum][3][0]) for c, hits in present if docnum in hits and hits[docnum][3]]
-            missing[docnum] = [c["text"] for c, hits in present + absent
-                               if docnum not in hits or hits[docnum][4] < FOUND_AT]
+        docs, scores, _, complete = rank_cases(present + absent, self.total)
+        order = np.lexsort((self.id_rank[docs], -scores, ~complete))  # every concept first, then score, then id
+        docs, scores = docs[order], scores[order]
         q = self.filter_query(filters or Filters())
         if q is not None:
-            allowed = set(self.searcher.docs_for_query(q))
-            scored = [row for row in scored if row[0] in allowed]
-        return Result(query, [(d, s) for d, s, *_ in scored], [c["text"] for c, _ in absent], found, missing)
+            allowed = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+            kept = np.isin(docs, allowed)
+            docs, scores = docs[kept], scores[kept]
+        return Result(query, list(zip(docs.tolist(), scores.tolist())), [c["text"] for c, _ in absent], present, absent)
 
     def filter_query(self, filters: Filters):
         parts = [Or([Term("types", t) for t in filters.types])] if filters.types else []
@@ -633,11 +655,11 @@ class Searcher:
         hits = []
         for docnum, value in result.ranked[:limit]:
             r = self.stored[docnum]
-            pairs = result.found.get(docnum, [])
+            pairs = result.found(docnum)
             terms = sorted({v for _, v in pairs} | {c for c, _ in pairs}, key=len, reverse=True)
             hits.append(Hit(r["id"], r["title"], r["place"], r["type_names"], r.get("start_year"), r.get("year"), r["status"],
                             round(value, 3), snippet(self.docs[docnum][3], terms),
-                            [f"{c}→{v}" for c, v in pairs if v != c], result.missing.get(docnum, [])))
+                            [f"{c}→{v}" for c, v in pairs if v != c], result.missing(docnum)))
         return hits
 
     def suggestions(self, text: str, count: int = 6) -> list[str]:
