@@ -56,8 +56,7 @@ def worst(run: dict[str, list[str]], queries: list[dict], count: int = 5) -> lis
 NATURAL_FILE = QUERIES_FILE.with_name("natural_queries.yaml")
 JUDGED_DIR = QUERIES_FILE.with_name("judged")
 TUNING_NEW, SEALED = JUDGED_DIR / "natural_tuning_new.yaml", JUDGED_DIR / "natural_sealed.yaml"
-TUNING_FRESH = JUDGED_DIR / "natural_fresh.yaml"
-TUNING_FILES = [NATURAL_FILE, TUNING_NEW, TUNING_FRESH]
+TUNING_FILES = [NATURAL_FILE, TUNING_NEW, JUDGED_DIR / "natural_fresh.yaml", JUDGED_DIR / "natural_fresh2.yaml"]
 CATEGORIES = ["nospace", "synonym", "question", "phrase", "keyword", "abbrev", "colloquial", "situation",
               "verbvariant", "longquestion", "partial", "none"]
 
