@@ -143,8 +143,10 @@ def _computed(dictionary, groups, regions, stop, listed_generic, sample) -> dict
     targets = vocab - set(stop) - set(regions)
     related = thesaurus(targets)
     abbreviated = abbreviations(dictionary, vocab | set(related))
+    words = vocab | set(related) | set(abbreviated)
     return {
-        "words": sorted(vocab | set(related) | set(abbreviated)),
+        "words": sorted(words),
+        "common": common_words(words - set(stop) - set(regions)),
         "borrowed": sorted((set(related) | set(abbreviated)) - vocab),
         "related": related,
         "abbreviations": abbreviated,
@@ -180,6 +182,20 @@ def thesaurus(corpus_words: set[str]) -> dict[str, list[str]]:
             if found:
                 out.setdefault(word, set()).update(found)
     return {word: sorted(found) for word, found in sorted(out.items())}
+
+
+COMMON_AMONG = 10000  # how many of general Chinese's most frequent words count as common
+
+
+def common_words(words: set[str]) -> list[str]:
+    """The words among the COMMON_AMONG most frequent words of general Chinese (jieba's own
+    dictionary, without the domain terms added to it). In a small library an everyday word
+    (安排, 个人, 土地) can be as rare as a named practice; ranking weighs such words less
+    (scripts/kb/search/index.py, COMMON_WEIGHT)."""
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    ranked = sorted((w for w, f in plain.FREQ.items() if f > 0 and len(w) >= 2), key=lambda w: (-plain.FREQ[w], w))
+    return sorted(words & set(ranked[:COMMON_AMONG]))
 
 
 def abbreviations(dictionary: list[str], known: set[str]) -> dict[str, list[str]]:
@@ -261,6 +277,7 @@ class Vocabulary:
         self.related = data.get("related", {})
         self.abbreviations = data.get("abbreviations", {})
         self.borrowed = set(data.get("borrowed", []))
+        self.common = set(data.get("common", []))
         self.near: dict[str, list[str]] = {}  # "三治?合" → words of the cases of that shape
         for word in sorted(self.words - self.borrowed - self.stop):
             if len(word) >= NEAR_LENGTH and not LATIN_OR_DIGIT.search(word):

@@ -59,8 +59,9 @@
   Q.stop.forEach(function (w) { STOP[w] = true; });
   Q.generic.forEach(function (w) { GENERIC[w] = true; });
   Q.groups.forEach(function (g) { g.forEach(function (w) { GROUP[w] = g; }); });
-  var BORROWED = {};
+  var BORROWED = {}, COMMON = {};
   (Q.borrowed || []).forEach(function (w) { BORROWED[w] = true; });
+  (Q.common || []).forEach(function (w) { COMMON[w] = true; });
   var QUOTED = /"([^"]+)"|“([^”]+)”/g, ASCII_OR_NOT = /[a-z0-9]+|[^a-z0-9]+/g;
   var own = Object.prototype.hasOwnProperty;
   function has(table, key) { return own.call(table, key); }
@@ -239,7 +240,7 @@
   }
 
   // Match weights and the no-answer threshold: mirror the constants of kb/search/index.py.
-  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, NEAR_WEIGHT = 0.6, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.43, ANSWERED_WITH = 3,
+  var COMMON_SYNONYM_WEIGHT = 0.6, RELATED_WEIGHT = 0.3, ABBREVIATION_WEIGHT = 0.7, COMMON_WEIGHT = 0.3, NEAR_WEIGHT = 0.6, PART_WEIGHT = 0.3, FOUND_AT = 0.5, NO_ANSWER = 0.43, ANSWERED_WITH = 3,
       PASSING = 2.0, ABSENT_WEIGHT = 1.0, UNSEEN_WEIGHT = 0.2, RELATED = Q.related || {}, ABBREVIATIONS = Q.abbreviations || {};
 
   function newHit() { return [false, false, 0, [], 0]; }
@@ -295,7 +296,10 @@
 
   function rankCases(concepts, N) {  // mirrors rank_cases
     if (!concepts.length) return [];
-    var idfs = concepts.map(function (p) { var f = found(p.hits); return f ? Math.log(1 + N / f) : (Object.keys(p.hits).length ? ABSENT_WEIGHT : UNSEEN_WEIGHT) * Math.log(1 + N); });
+    var idfs = concepts.map(function (p) {
+      var f = found(p.hits);
+      return f ? Math.log(1 + N / f) * (p.concept.common ? COMMON_WEIGHT : 1.0) : (Object.keys(p.hits).length ? ABSENT_WEIGHT : UNSEEN_WEIGHT) * Math.log(1 + N);
+    });
     var whole = 0; idfs.forEach(function (x) { whole += x; });
     var held = concepts.filter(function (p) { return found(p.hits) > 0; }).length;
     var docs = {}, rows = [];
@@ -337,6 +341,7 @@
         if (!Object.keys(literal).length && c.fallback) {
           c.text = c.fallback; c.variants = variantsOf(c.fallback); literal = matches(c.variants[0]);
         }
+        c.common = c.kind === "word" && has(COMMON, c.text);
         return { concept: c, literal: literal };
       });
       var more = [];
