@@ -13,7 +13,7 @@ from kb.cli import main
 from kb.content.corpus import read_corpus
 from kb.content.lifecycle import publishable
 from kb.content.review import set_status
-from kb.content.validate import check
+from kb.content.validate import check, has_errors
 
 FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "content"
 
@@ -214,3 +214,77 @@ def test_a_draft_with_a_placeholder_is_not_submitted(content):
     result = run(content, "review", "--submit", "shanghai-changning-caogao")
     assert result.exit_code == 1 and "（待填写）" in result.output
     assert "status: draft" in path.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ problems a draft causes on other files
+
+PUBLISHED_FILE = "content/cases/shanghai/shanghai-changning-daili.yaml"
+
+
+def errors_by_file(problems) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for p in problems:
+        if p.severity == "error":
+            found.setdefault(p.file, []).append(p.message)
+    return found
+
+
+def test_a_draft_copying_a_published_cases_file_in_another_folder_is_held_and_the_published_one_stays(content):
+    published = (content.parent / PUBLISHED_FILE).read_text(encoding="utf-8")
+    copy = write_file(content, "cases/beijing/shanghai-changning-daili.yaml",  # sorts before shanghai/: read first
+                      published.replace("status: published", "status: draft"))
+    corpus, problems = check(content)
+    assert any("重复" in m for m in errors_by_file(problems)["content/cases/beijing/shanghai-changning-daili.yaml"])
+    assert PUBLISHED_FILE not in errors_by_file(problems)
+    shown = publishable(corpus, problems, editors=True)
+    assert [h.file for h in shown.held] == ["content/cases/beijing/shanghai-changning-daili.yaml"]
+    assert [d.file for d in shown.corpus.cases if d.data["id"] == "shanghai-changning-daili"] == [PUBLISHED_FILE]
+    result = run(content, "validate")
+    assert result.exit_code == 0, result.output
+    assert f"{copy.relative_to(content.parent).as_posix()}:2:" in result.output  # the id line, under the draft
+
+
+def test_a_draft_reusing_a_published_id_under_another_file_name_is_the_one_told(content):
+    published = (content.parent / PUBLISHED_FILE).read_text(encoding="utf-8")
+    write_file(content, "cases/shanghai/a-changning-copy.yaml", published.replace("status: published", "status: draft"))
+    corpus, problems = check(content)
+    messages = errors_by_file(problems)
+    assert any(f"已在 {PUBLISHED_FILE} 中使用" in m for m in messages["content/cases/shanghai/a-changning-copy.yaml"])
+    assert PUBLISHED_FILE not in messages
+    assert not has_errors(publishable(corpus, problems).problems)
+
+
+def test_two_published_entries_with_one_id_still_fail(content):
+    published = (content.parent / PUBLISHED_FILE).read_text(encoding="utf-8")
+    write_file(content, "cases/beijing/shanghai-changning-daili.yaml", published)
+    result = run(content, "validate")
+    assert result.exit_code == 1
+    assert f"{PUBLISHED_FILE}:2:5  id  案例编号“shanghai-changning-daili”重复" in result.output
+
+
+def test_a_part_of_cycle_through_a_draft_is_the_drafts_problem(content):
+    draft = write_draft(content, practice_type="xinfang-daili")
+    draft.write_text(draft.read_text(encoding="utf-8") + "part_of: shanghai-changning-daili\n", encoding="utf-8")
+    other = content.parent / PUBLISHED_FILE
+    other.write_text(other.read_text(encoding="utf-8").replace("tags: [信访代理]",
+                                                             "part_of: shanghai-changning-caogao\ntags: [信访代理]"),
+                     encoding="utf-8")
+    corpus, problems = check(content)
+    messages = errors_by_file(problems)
+    assert any("循环" in m for m in messages[DRAFT_FILE]) and PUBLISHED_FILE not in messages
+    shown = publishable(corpus, problems)
+    assert [h.file for h in shown.held] == [DRAFT_FILE] and not has_errors(shown.problems)
+    daili = next(d for d in shown.corpus.cases if d.file == PUBLISHED_FILE)
+    assert "part_of" not in daili.data  # the link to the held draft goes with it
+
+
+def test_a_part_of_cycle_between_published_cases_still_fails(content):
+    draft = write_draft(content, status="published", practice_type="xinfang-daili")
+    draft.write_text(draft.read_text(encoding="utf-8") + "part_of: shanghai-changning-daili\n", encoding="utf-8")
+    other = content.parent / PUBLISHED_FILE
+    other.write_text(other.read_text(encoding="utf-8").replace("tags: [信访代理]",
+                                                             "part_of: shanghai-changning-caogao\ntags: [信访代理]"),
+                     encoding="utf-8")
+    _, problems = check(content)
+    messages = errors_by_file(problems)
+    assert any("循环" in m for m in messages[DRAFT_FILE]) and any("循环" in m for m in messages[PUBLISHED_FILE])

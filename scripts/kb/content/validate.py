@@ -13,6 +13,7 @@ from . import privacy
 from .corpus import LAYOUT, MAX_FILE_BYTES, SINGLE_FILES, Corpus, read_corpus, CONTENT_DIR
 from .checkcache import CheckMemo, context_key
 from .doccache import PARALLEL_FROM
+from .lifecycle import WAITING
 from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
 from .load import Document, load_file
 from ..core.problems import Problem, ProblemsFound, display_path, printable
@@ -246,16 +247,16 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
     cases = [d for d in corpus.cases if isinstance(d.data, dict)]
     ids = Counter(d.data.get("id") for d in cases)
     known_ids = set(ids)
-    first_seen: dict[str, str] = {}
+    owners = _id_owners(cases)
     parents = {d.data["id"]: d.data.get("part_of") for d in cases if isinstance(d.data.get("id"), str)}
+    waiting = {d.data["id"] for d in cases if _waiting(d) and isinstance(d.data.get("id"), str)}
 
     for doc in cases:
         data = doc.data
         case_id = data.get("id")
         if isinstance(case_id, str):
-            if ids[case_id] > 1 and case_id in first_seen:
-                problems.append(doc.problem(("id",), f"案例编号“{case_id}”重复（已在 {first_seen[case_id]} 中使用）"))
-            first_seen.setdefault(case_id, doc.file)
+            if ids[case_id] > 1 and owners[case_id] != doc.file:
+                problems.append(doc.problem(("id",), f"案例编号“{case_id}”重复（已在 {owners[case_id]} 中使用）"))
             if Path(doc.file).stem != case_id:
                 problems.append(doc.problem(("id",), f"编号“{case_id}”与文件名“{Path(doc.file).name}”不一致：文件应命名为 {case_id}.yaml"))
         locality = data.get("locality") if isinstance(data.get("locality"), dict) else {}
@@ -285,7 +286,7 @@ def _case_problems(corpus: Corpus) -> list[Problem]:
         if isinstance(part_of, str):
             if part_of not in known_ids:
                 problems.append(doc.problem(("part_of",), with_suggestion(f"所属项目“{part_of}”不存在", part_of, corpus.case_map(), "title")))
-            elif _in_cycle(case_id, parents):
+            elif _cycle_blames(doc, _cycle(case_id, parents), waiting):
                 problems.append(doc.problem(("part_of",), "所属项目形成了循环（A 属于 B，B 又属于 A）"))
         period = data.get("period") if isinstance(data.get("period"), dict) else {}
         start, end, reported = period.get("start_year"), period.get("end_year"), period.get("reported_year")
@@ -307,14 +308,33 @@ def _reference_problems(doc: Document, key: str, known: dict, label: str, where:
             for i, value in enumerate(values) if isinstance(value, str) and value not in known]
 
 
-def _in_cycle(start: str, parents: dict) -> bool:
-    seen, node = set(), start
-    while isinstance(node, str) and node in parents:
-        if node in seen:
-            return True
-        seen.add(node)
+def _waiting(doc: Document) -> bool:
+    return doc.data.get("status") in WAITING
+
+
+def _id_owners(cases: list[Document]) -> dict[str, str]:
+    """The file that keeps each case id when several use it: the first published one, else the first
+    file. The others (a draft or review entry copying a published id is the newcomer) are told."""
+    owners: dict[str, str] = {}
+    for doc in sorted(cases, key=_waiting):  # a stable sort: published entries first, each kind in file order
+        if isinstance(doc.data.get("id"), str):
+            owners.setdefault(doc.data["id"], doc.file)
+    return owners
+
+
+def _cycle(start: str, parents: dict) -> set[str]:
+    """The cases of the part_of cycle `start` is in, or nothing (also when it only leads into one)."""
+    path, node = [], start
+    while isinstance(node, str) and node in parents and node not in path:
+        path.append(node)
         node = parents[node]
-    return False
+    return set(path) if node == start else set()
+
+
+def _cycle_blames(doc: Document, cycle: set[str], waiting: set[str]) -> bool:
+    """Whether a part_of cycle is reported on this case: on every case of it, except that a cycle
+    through a draft or review entry is that entry's problem (held off the site, its link goes too)."""
+    return bool(cycle) and (_waiting(doc) or not cycle & waiting)
 
 
 def province_folder(corpus: Corpus, region_id: str) -> str:
