@@ -288,3 +288,97 @@ def test_a_part_of_cycle_between_published_cases_still_fails(content):
     _, problems = check(content)
     messages = errors_by_file(problems)
     assert any("循环" in m for m in messages[DRAFT_FILE]) and any("循环" in m for m in messages[PUBLISHED_FILE])
+
+
+def test_course_readings_and_quiz_citations_of_a_held_draft_are_dropped_with_a_warning(content):
+    write_draft(content)
+    write_file(content, "courses/ceshi-kecheng.yaml", COURSE)
+    corpus, problems = check(content)
+    shown = publishable(corpus, problems)
+    assert not has_errors(shown.problems)
+    lesson = shown.corpus.courses[0].data["modules"][0]["lessons"][0]
+    assert [r.get("case") for r in lesson["readings"]] == ["shanghai-changning-daili"]
+    assert lesson["quiz"][0]["cites"] == ["shanghai-changning-daili"]
+    warned = {p.field for p in shown.problems if p.file == COURSE_FILE and p.severity == "warning"}
+    assert {"modules[0].lessons[0].readings[1].case", "modules[0].lessons[0].quiz[0].cites[1]"} <= warned
+
+
+COURSE_FILE = "content/courses/ceshi-kecheng.yaml"
+COURSE = """\
+# yaml-language-server: $schema=../../schemas/course.schema.json
+id: ceshi-kecheng
+title: 测试课程名称
+audience: 新任信访代理员
+description: 只用于自动测试的一门课程。
+modules:
+  - id: m1
+    title: 第一单元
+    lessons:
+      - id: l1
+        title: 流程
+        objectives: [说出流程的七个环节]
+        key_points:
+          - >-
+            先登记再确定受理部门，
+            做法见[工作室网络](../../cases/shanghai-changning-daili.md)和
+            [尚未写完的做法](../../cases/shanghai-changning-caogao.md)。
+        readings:
+          - {case: shanghai-changning-daili}
+          - {case: shanghai-changning-caogao}
+        quiz:
+          - id: q1
+            kind: single
+            question: 代理员第一步做什么？
+            options:
+              - {text: 填写登记表, correct: true}
+              - {text: 直接归档}
+            explanation: 流程从填写登记表开始。
+            cites: [shanghai-changning-daili, shanghai-changning-caogao]
+"""
+
+
+def test_prose_links_to_a_held_draft_become_plain_text_with_a_warning_at_the_link(content):
+    write_draft(content)
+    write_file(content, "courses/ceshi-kecheng.yaml", COURSE)
+    glossary = content / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "跟踪办理并反馈结果的做法。", "跟踪办理并反馈结果的做法，例如[这一个](cases/shanghai-changning-caogao.md)。"), encoding="utf-8")
+    types = content / "taxonomy" / "practice-types.yaml"
+    types.write_text(types.read_text(encoding="utf-8").replace(
+        "代为向有关部门反映诉求并跟踪反馈。", "代为向有关部门反映诉求并跟踪反馈（见[草稿](../cases/shanghai-changning-caogao.md)）。"),
+        encoding="utf-8")
+    corpus, problems = check(content)
+    assert not has_errors([p for p in problems if p.file != DRAFT_FILE])  # the links themselves are fine
+    shown = publishable(corpus, problems)
+    assert not has_errors(shown.problems)
+
+    point = shown.corpus.courses[0].data["modules"][0]["lessons"][0]["key_points"][0]
+    assert "[工作室网络](../../cases/shanghai-changning-daili.md)" in point and point.endswith(" 尚未写完的做法。")
+    definition = next(t for t in shown.corpus.glossary.data["terms"] if t["term"] == "信访代理")["definition"]
+    assert definition.endswith("例如这一个。")
+    practice_types = next(d for d in shown.corpus.taxonomies if d.data["kind"] == "practice_type")
+    assert practice_types.data["terms"][0]["definition"].endswith("（见草稿）。")
+
+    warnings = {(p.file, p.line) for p in shown.problems if p.severity == "warning" and "只显示链接文字" in p.message}
+    course_line = COURSE.splitlines().index("            [尚未写完的做法](../../cases/shanghai-changning-caogao.md)。") + 1
+    glossary_line = next(n for n, line in enumerate(glossary.read_text(encoding="utf-8").splitlines(), 1) if "这一个" in line)
+    types_line = next(n for n, line in enumerate(types.read_text(encoding="utf-8").splitlines(), 1) if "草稿](" in line)
+    assert warnings == {(COURSE_FILE, course_line), ("content/glossary.yaml", glossary_line),
+                        ("content/taxonomy/practice-types.yaml", types_line)}
+    # the checked corpus keeps the links: they come back when the draft is fixed
+    assert "](cases/shanghai-changning-caogao.md)" in next(t for t in corpus.glossary.data["terms"]
+                                                          if t["term"] == "信访代理")["definition"]
+
+
+def test_a_broken_link_in_a_glossary_or_type_definition_is_an_error_at_its_line(content):
+    glossary = content / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "跟踪办理并反馈结果的做法。", "跟踪办理并反馈结果的做法，例如[这一个](cases/bu-cunzai.md)。"), encoding="utf-8")
+    types = content / "taxonomy" / "practice-types.yaml"
+    types.write_text(types.read_text(encoding="utf-8").replace(
+        "代为向有关部门反映诉求并跟踪反馈。", "代为向有关部门反映诉求并跟踪反馈（见[案例](../cases/shanghai-changning-daili.md)）。"),
+        encoding="utf-8")
+    _, problems = check(content)
+    broken = [p for p in problems if p.severity == "error" and "站内链接" in p.message]
+    assert [(p.file, p.field) for p in broken] == [("content/glossary.yaml", "terms[0].definition")]
+    assert "cases/bu-cunzai.md 不存在" in broken[0].message

@@ -86,9 +86,13 @@ def leave_out(corpus: Corpus, held: list[tuple[str, str]]) -> tuple[Corpus, list
     left_out = {ident for _, ident in held} - {d.data.get("id") for d in kept if isinstance(d.data, dict)}
     kept, dropped = _without_references(kept, left_out)
     courses, dropped_in_courses = _courses_without(corpus.courses, left_out)
-    shown = replace(corpus, cases=kept, courses=courses,
+    taxonomies, unlinked_in_taxonomies = _prose_without(corpus.taxonomies, "taxonomy", left_out)
+    sources, unlinked_in_sources = _prose_without(corpus.sources, "source", left_out)
+    glossary, unlinked_in_glossary = _prose_without([corpus.glossary] if corpus.glossary else [], "glossary", left_out)
+    shown = replace(corpus, cases=kept, courses=courses, taxonomies=taxonomies, sources=sources,
+                    glossary=glossary[0] if glossary else corpus.glossary,
                     load_problems=[p for p in corpus.load_problems if p.file not in held_files])
-    return shown, dropped + dropped_in_courses
+    return shown, dropped + dropped_in_courses + unlinked_in_taxonomies + unlinked_in_sources + unlinked_in_glossary
 
 
 def _with_data(doc: Document, data) -> Document:
@@ -119,7 +123,7 @@ def _without_references(cases: list[Document], left_out: set[str]) -> tuple[list
         related = data.get("related") if isinstance(data.get("related"), list) else []
         gone = [(i, r) for i, r in enumerate(related) if r in left_out]
         parent_gone = data.get("part_of") in left_out
-        linked = _unlinked(doc, data, "cases", left_out)
+        linked = _unlinked(doc, data, "case", left_out)
         if not gone and not parent_gone and linked is None:
             out.append(doc)
             continue
@@ -139,23 +143,44 @@ def _without_references(cases: list[Document], left_out: set[str]) -> tuple[list
     return out, problems
 
 
-def _unlinked(doc: Document, data, folder: str, left_out: set[str]):
-    """(a copy of data with prose links to left-out cases turned into plain text, warnings), or None."""
+def _unlinked(doc: Document, data, kind: str, left_out: set[str]):
+    """(a copy of data with prose links to left-out cases turned into plain text, a warning at each
+    such link), or None when it has none."""
     import copy
 
-    from .rules import _strings, unlink_cases
+    from .rules import page_folders, unlink_cases
 
-    if doc.text and "](" not in doc.text:
+    if not left_out or not isinstance(data, dict) or (doc.text and "](" not in doc.text):
         return None
-    changes = [(path, unlink_cases(value, folder, left_out)) for path, value in _strings(data, ())]
-    changes = [(path, value) for path, value in changes if value != _at(data, path)]
+    changes = []
+    for folders, path, value in page_folders(data, kind):
+        text, links = unlink_cases(value, folders, left_out)
+        if links:
+            changes.append((path, text, links))
     if not changes:
         return None
     data = copy.deepcopy(data)
-    for path, value in changes:
-        _at(data, path[:-1])[path[-1]] = value
-    return data, [doc.problem(path, "这里链接的案例是草稿或待审、暂不进入网站：网站上先只显示链接文字（它发布后自动恢复）",
-                              "warning") for path, _ in changes]
+    problems = []
+    for path, text, links in changes:
+        _at(data, path[:-1])[path[-1]] = text
+        written = [link for link, _ in links]
+        problems += [doc.problem_at(path, link, f"这里链接的案例“{ident}”是草稿或待审、暂不进入网站：网站上先只显示链接文字"
+                                                "（它发布后自动恢复）", "warning", occurrence=written[:i].count(link))
+                     for i, (link, ident) in enumerate(links)]
+    return data, problems
+
+
+def _prose_without(docs: list[Document], kind: str, left_out: set[str]) -> tuple[list[Document], list[Problem]]:
+    """The documents with prose links to left-out cases turned into plain text (a copy of each changed one)."""
+    out, problems = [], []
+    for doc in docs:
+        linked = _unlinked(doc, doc.data, kind, left_out)
+        if linked is None:
+            out.append(doc)
+            continue
+        out.append(_with_data(doc, linked[0]))
+        problems += linked[1]
+    return out, problems
 
 
 def _at(data, path: tuple):
@@ -173,16 +198,19 @@ def _courses_without(courses: list[Document], left_out: set[str]) -> tuple[list[
         if not isinstance(doc.data, dict):
             out.append(doc)
             continue
-        data, found = _course_copy(doc, left_out)
+        linked = _unlinked(doc, doc.data, "course", left_out)
+        data, found = _course_copy(doc, doc.data if linked is None else linked[0], left_out)
+        found += [] if linked is None else linked[1]
         problems += found
         out.append(_with_data(doc, data) if found else doc)
     return out, problems
 
 
-def _course_copy(doc: Document, left_out: set[str]) -> tuple[dict, list[Problem]]:
+def _course_copy(doc: Document, data: dict, left_out: set[str]) -> tuple[dict, list[Problem]]:
+    """A copy of the course's data without readings and quiz citations of left-out cases, and a warning for each."""
     import copy
 
-    data, problems = copy.deepcopy(doc.data), []
+    data, problems = copy.deepcopy(data), []
     for m, module in enumerate(data.get("modules") or []):
         for l, lesson in enumerate((module.get("lessons") or []) if isinstance(module, dict) else []):
             if not isinstance(lesson, dict):

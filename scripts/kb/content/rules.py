@@ -165,46 +165,87 @@ def link_target(page_dir: str, target: str) -> str | None:
     return posixpath.normpath(posixpath.join(page_dir, target))
 
 
-def _page_dirs(doc: Document, kind: str):
-    """Which folder each string of the document is shown from (course lessons have their own)."""
-    data = doc.data if isinstance(doc.data, dict) else {}
+# The folder of the page(s) a taxonomy's definitions are shown on (a theme's also on themes.md, at the top).
+TAXONOMY_FOLDERS = {"practice_type": ("types",), "theme": ("themes", "")}
+
+
+def page_folders(data, kind: str):
+    """(folders, path, text) of every string of a document: the folders of the pages it is shown
+    on, from which its relative links are read (course lessons have their own)."""
+    data = data if isinstance(data, dict) else {}
     if kind == "course" and isinstance(data.get("id"), str):
         for path, value in _strings(data, ()):
-            yield ("courses/" + data["id"] if len(path) > 3 and path[2] == "lessons" else "courses"), path, value
+            yield ("courses/" + data["id"] if len(path) > 3 and path[2] == "lessons" else "courses",), path, value
+        return
+    if kind == "taxonomy":
+        folders = TAXONOMY_FOLDERS.get(data.get("kind"), ("",))
     else:
-        folder = "cases" if kind == "case" else ""
-        for path, value in _strings(data, ()):
-            yield folder, path, value
+        folders = ("cases",) if kind == "case" else ("",)
+    for path, value in _strings(data, ()):
+        yield folders, path, value
+
+
+def linked_documents(corpus):
+    """(document, kind) of every document whose prose is shown with its links on the site."""
+    yield from ((d, "case") for d in corpus.cases)
+    yield from ((d, "course") for d in corpus.courses)
+    yield from ((d, "taxonomy") for d in corpus.taxonomies)
+    yield from ((d, "source") for d in corpus.sources)
+    if corpus.glossary:
+        yield corpus.glossary, "glossary"
 
 
 def link_problems(corpus) -> list[Problem]:
-    """Relative links in cases and courses to pages the site does not have, at the link itself."""
+    """Relative links in prose (cases, courses, definitions, source notes) to pages the site does
+    not have, at the link itself."""
     pages = None
     problems = []
-    for doc, kind in [(d, "case") for d in corpus.cases] + [(d, "course") for d in corpus.courses]:
+    for doc, kind in linked_documents(corpus):
         if doc.text and "](" not in doc.text:
             continue
         pages = site_pages(corpus) if pages is None else pages
-        for folder, path, value in _page_dirs(doc, kind):
+        for folders, path, value in page_folders(doc.data, kind):
             for match in LINK.finditer(value):
-                page = link_target(folder, match.group(2))
-                if page is None:
-                    continue
-                if not page.endswith(".md"):
-                    problems.append(doc.problem_at(path, match.group(2), f"站内链接“{match.group(2)}”要指向页面的 .md 文件，"
-                                                   "如 ../cases/案例编号.md、../types/类型编号.md"))
-                elif page not in pages:
-                    problems.append(doc.problem_at(path, match.group(2), f"站内链接“{match.group(2)}”指向的页面 {page} 不存在："
-                                                   "请核对编号（案例链接写成 ../cases/案例编号.md），或删掉链接"))
+                problem = _link_problem(doc, path, match.group(2), folders, pages)
+                if problem is not None:
+                    problems.append(problem)
     return problems
 
 
-def unlink_cases(value: str, folder: str, left_out: set[str]) -> str:
-    """The text with links to left-out cases replaced by their link text."""
+def _link_problem(doc: Document, path: tuple, target: str, folders: tuple, pages: set[str]) -> Problem | None:
+    for folder in folders:
+        page = link_target(folder, target)
+        if page is None:
+            return None
+        if not page.endswith(".md"):
+            return doc.problem_at(path, target, f"站内链接“{target}”要指向页面的 .md 文件，"
+                                                "如 ../cases/案例编号.md、../types/类型编号.md")
+        if page not in pages:
+            shown = "（这段文字同时显示在两个文件夹的页面上，站内链接在其中一处必然失效：请删掉链接）" if len(folders) > 1 else ""
+            return doc.problem_at(path, target, f"站内链接“{target}”指向的页面 {page} 不存在："
+                                                "请核对编号（案例链接写成 ../cases/案例编号.md），或删掉链接" + shown)
+    return None
+
+
+def linked_case(match: re.Match, folders: tuple) -> str | None:
+    """The id of the case a link (a LINK match) leads to from any of the folders, or None."""
+    for folder in folders:
+        page = link_target(folder, match.group(2))
+        if page and page.startswith("cases/") and page.endswith(".md") and "/" not in page[6:]:
+            return page[6:-3]
+    return None
+
+
+def unlink_cases(value: str, folders: tuple, left_out: set[str]) -> tuple[str, list[tuple[str, str]]]:
+    """The text with links to left-out cases replaced by their link text, and (link as written, case id) of each."""
     if "](" not in value:
-        return value
+        return value, []
+    unlinked = []
 
     def plain(match: re.Match) -> str:
-        page = link_target(folder, match.group(2))
-        return match.group(1) if page and page.startswith("cases/") and page[6:-3] in left_out else match.group(0)
-    return LINK.sub(plain, value)
+        ident = linked_case(match, folders)
+        if ident in left_out:
+            unlinked.append((match.group(0), ident))
+            return match.group(1)
+        return match.group(0)
+    return LINK.sub(plain, value), unlinked
