@@ -382,3 +382,32 @@ def test_a_broken_link_in_a_glossary_or_type_definition_is_an_error_at_its_line(
     broken = [p for p in problems if p.severity == "error" and "站内链接" in p.message]
     assert [(p.file, p.field) for p in broken] == [("content/glossary.yaml", "terms[0].definition")]
     assert "cases/bu-cunzai.md 不存在" in broken[0].message
+
+
+def test_a_course_page_keeps_written_case_links_whole_and_shows_a_held_drafts_link_as_its_text(content):
+    from kb.site.render import build_site_model, render_pages
+
+    write_draft(content)
+    write_file(content, "courses/ceshi-kecheng.yaml", COURSE.replace("受理部门，", "受理部门（shanghai-changning-daili），"))
+    corpus, problems = check(content)
+    page = render_pages(build_site_model(publishable(corpus, problems).corpus))["courses/ceshi-kecheng/l1.md"]
+    point = next(line for line in page.splitlines() if line.startswith("1. 先登记"))
+    # a bare id becomes a link; an id inside a written link's address is left alone
+    assert point.count("](../../cases/shanghai-changning-daili.md)") == 2, point
+    assert "[工作室网络](../../cases/shanghai-changning-daili.md)" in point
+    assert "尚未写完的做法" in point and "shanghai-changning-caogao" not in page
+
+
+def test_a_case_linking_to_a_draft_is_made_again_when_the_draft_is_held_off(content):
+    from kb.build.incremental import case_digests
+
+    other = content.parent / PUBLISHED_FILE
+    other.write_text(other.read_text(encoding="utf-8").replace(
+        "summary: 街道设工作室", "summary: 参见[这个草稿](shanghai-changning-caogao.md)。街道设工作室"), encoding="utf-8")
+    write_draft(content, practice_type="xinfang-daili")
+    before = case_digests(publishable(*check(content)).corpus)
+    write_draft(content)  # now with a problem: held off, the link in the published case becomes text
+    shown = publishable(*check(content)).corpus
+    daili = next(d for d in shown.cases if d.file == PUBLISHED_FILE)
+    assert daili.data["summary"].startswith("参见这个草稿。")
+    assert case_digests(shown)["shanghai-changning-daili"] != before["shanghai-changning-daili"]

@@ -96,7 +96,8 @@ def case_outputs(key: str) -> tuple[str, ...]:
 
 def case_digests(corpus) -> dict[str, str]:
     """Per case id: a digest of its file name and text (as loaded: the text in memory, not read
-    again; a change that leaves the data as it was only costs that case's files being made again)."""
+    again; a change that leaves the data as it was only costs that case's files being made again),
+    and of its data where that differs from the text (links to held-off cases taken out)."""
     return {doc.data["id"]: _text_digest(doc) for doc in corpus.cases}
 
 
@@ -104,6 +105,8 @@ def _text_digest(doc) -> str:
     digest = hashlib.blake2b(doc.file.encode(), digest_size=16)
     digest.update(b"\0")
     digest.update(doc.text.encode())
+    if doc.edited:
+        digest.update(b"\0" + value_digest(doc.data).encode())
     return digest.hexdigest()
 
 

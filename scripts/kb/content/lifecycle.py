@@ -100,7 +100,7 @@ def _with_data(doc: Document, data) -> Document:
     import copy
 
     changed = copy.copy(doc)
-    changed.data = data
+    changed.data, changed.edited = data, True
     return changed
 
 

@@ -60,6 +60,7 @@ class Document:
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     spans: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # scalar path -> (start, end) offsets in text
     text: str = ""
+    edited: bool = False  # data changed after loading (lifecycle: references to held-off cases taken out)
 
     def position(self, path) -> tuple[int, int]:
         """Position of the value at `path`, or of its nearest written ancestor."""

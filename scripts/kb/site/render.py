@@ -26,6 +26,7 @@ from ..content.history import content_history
 from ..content.markup import cell as _cell_markdown, inline, prose
 from ..content.prose import plain_prose, unwrap  # noqa: F401 (unwrap: kept importable from here)
 from ..content.provenance import ReaderStatement, reader_statements
+from ..content.rules import LINK
 from ..content.schemas import labels
 from ..core.digests import add_sources
 from ..search.index import relation_reason
@@ -564,12 +565,18 @@ def course_lessons(course: dict) -> list[dict]:
 
 
 def case_linker(site: Site, prefix: str):
-    """Turns case ids written in course text into links to the case pages."""
+    """Turns case ids written in course text into links to the case pages (not those inside a
+    Markdown link the text already has: its address names the case too)."""
     titles = {c.id: c.title for c in site.cases}
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, titles), key=len, reverse=True)) + r")\b") if titles else None
+    ids = "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
+    pattern = re.compile(f"({LINK.pattern})|\\b({ids})\\b") if titles else None
+
+    def replace(match: re.Match) -> str:
+        ident = match.group(match.re.groups)
+        return f"[{titles[ident]}]({prefix}cases/{ident}.md)" if ident else match.group(0)
 
     def link(text: str) -> str:
-        return pattern.sub(lambda m: f"[{titles[m.group(1)]}]({prefix}cases/{m.group(1)}.md)", text) if pattern else text
+        return pattern.sub(replace, text) if pattern else text
     return link
 
 
