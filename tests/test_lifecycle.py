@@ -185,7 +185,10 @@ def test_build_leaves_a_broken_draft_and_review_entries_out_and_builds_the_rest(
     from kb.build.builder import build_site
 
     write_draft(content, practice_type="xinfang-daili")
-    assert (build_site(content, tmp_path / "build") / "cases" / "shanghai-changning-caogao.html").is_file()
+    write_file(content, "courses/ceshi-kecheng.yaml", COURSE)  # its text links to the draft
+    first = build_site(content, tmp_path / "build")
+    assert (first / "cases" / "shanghai-changning-caogao.html").is_file()
+    assert "shanghai-changning-caogao.html" in (first / "courses" / "ceshi-kecheng" / "l1.html").read_text(encoding="utf-8")
     write_draft(content)  # now with a problem: the next (incremental) build takes its page away
     other = next(content.rglob("shanghai-changning-daili.yaml"))
     other.write_text(other.read_text(encoding="utf-8").replace("tags: [信访代理]",
@@ -196,6 +199,8 @@ def test_build_leaves_a_broken_draft_and_review_entries_out_and_builds_the_rest(
     assert [h.file for h in held] == [DRAFT_FILE]
     assert (site / "cases" / "shanghai-changning-daili.html").is_file()
     assert not (site / "cases" / "shanghai-changning-caogao.html").exists()
+    lesson = (site / "courses" / "ceshi-kecheng" / "l1.html").read_text(encoding="utf-8")
+    assert "尚未写完的做法" in lesson and "shanghai-changning-caogao" not in lesson
     board = (tmp_path / "build" / "docs" / "dashboard.md").read_text(encoding="utf-8")
     assert "shanghai-changning-caogao.yaml" in board and "buzai-zhege-leibie" in board
 
