@@ -339,3 +339,51 @@ def test_build_then_serve_then_build_ships_every_page_with_the_policy(tmp_path):
     assert len(pages) > 15
     assert [p.relative_to(site).as_posix() for p in pages if not carries_policy(p.read_text(encoding="utf-8"))] == []
     assert "（改）" in (site / "cases" / "shanghai-changning-daili.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not chromium_path(), reason="needs Debian's chromium (make system-deps)")
+def test_a_held_drafts_problems_are_a_corner_notice_over_a_page_that_stays_in_view(tmp_path, chromium):
+    """`kb serve` on a fixture corpus: a draft saved with a problem keeps its last page in the
+    preview, its problem in the corner notice, not the covering error list; a fix takes the notice away."""
+    from test_lifecycle import DRAFT, DRAFT_FILE
+
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "content", root / "content")
+    shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    draft = root / DRAFT_FILE
+    draft.write_text(DRAFT.format(status="draft", practice_type="xinfang-daili"), encoding="utf-8")
+    port = free_port()
+    kb = Path(sys.executable).with_name("kb")
+    with open(root / "serve.out", "w+", encoding="utf-8") as out:
+        process = subprocess.Popen([str(kb), "serve", "--address", f"127.0.0.1:{port}"], cwd=root, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_for(f"{url}/cases/shanghai-changning-caogao.html", 60)
+            page = chromium.new_page()
+            page.goto(f"{url}/cases/shanghai-changning-caogao.html")
+            title = page.locator("h1").first.inner_text()
+            assert page.locator("#kb-preview-drafts").count() == 0
+
+            draft.write_text(DRAFT.format(status="draft", practice_type="buzai-zhege-leibie"), encoding="utf-8")
+            page.wait_for_selector("#kb-preview-drafts", timeout=10000)
+            notice = page.locator("#kb-preview-drafts")
+            assert notice.locator("summary").inner_text().startswith("1 个草稿有问题，暂不进入网站")
+            notice.locator("summary").click()  # unfold it
+            problems = notice.locator(".kb-preview-draft-problem").all_inner_texts()
+            assert any(p.startswith(f"{DRAFT_FILE}:7:") and "buzai-zhege-leibie" in p for p in problems), problems
+            assert page.locator("#kb-preview-errors").count() == 0  # nothing covers the page
+            assert page.locator("h1").first.inner_text() == title and page.locator("h1").first.is_visible()
+            on_top = page.evaluate("""() => { const r = document.querySelector("h1").getBoundingClientRect();
+                return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2).closest("h1") !== null; }""")
+            assert on_top  # the heading is what a click there reaches: nothing lies over it
+            box = notice.bounding_box()
+            viewport = page.viewport_size
+            assert box["x"] > viewport["width"] / 3 and box["y"] > 0  # in the corner, not over the whole page
+
+            draft.write_text(DRAFT.format(status="draft", practice_type="xinfang-daili"), encoding="utf-8")
+            page.wait_for_selector("#kb-preview-drafts", state="detached", timeout=10000)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
