@@ -3,9 +3,11 @@
 Prints, in one run: a cold `kb build` with each stage's seconds and the peak RSS, MkDocs alone
 on the same generated pages (the anchor) and the ratio, `kb validate` cold and warm, a one-case
 incremental build, the preview's full round after saving one case, `kb serve` from saving a case
-to its page being served, and the site's size. Figures only, no assertions:
+to its page being served, and the site's size (with --validate-only, only `kb validate` cold and
+warm, and the copied-run rule alone). Figures only, no assertions:
 
     .venv/bin/python scripts/bench_build.py --cases 1000
+    .venv/bin/python scripts/bench_build.py --cases 10000 --validate-only
 """
 from __future__ import annotations
 
@@ -61,9 +63,25 @@ run_mkdocs(Path(sys.argv[1]), Path(sys.argv[2]))
 
 VALIDATE = """
 from pathlib import Path
+from kb.content.lifecycle import publishable
 from kb.content.validate import check
 corpus, problems = check(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
-print(len(corpus.cases), "cases,", len(problems), "problems")
+shown = publishable(corpus, problems, editors=True)  # as kb validate does: drafts with problems wait
+print(len(corpus.cases), "cases,", len(problems), "problems,", len(shown.held), "drafts held")
+"""
+
+COPIED = """
+from pathlib import Path
+from kb.content.corpus import read_corpus
+from kb.content.rules import PROSE_KINDS, copied_run_problems, source_texts
+from kb.content.validate import _documents
+content = Path(sys.argv[1])
+texts = source_texts(content)
+docs = [doc for doc, kind in _documents(read_corpus(content)) if kind in PROSE_KINDS]
+start = time.perf_counter()
+found = sum(len(copied_run_problems(doc, texts)) for doc in docs)
+print(f"{time.perf_counter() - start:.2f} s for {len(docs)} documents against {len(texts.files)} source texts "
+      f"({len(texts.grams)} runs of 25), {found} copied runs found")
 """
 
 SYNC = """
@@ -147,16 +165,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--validate-only", action="store_true", help="only kb validate, cold and warm (and the copied-run rule alone)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     try:
-        run(args.cases, work)
+        run(args.cases, work, args.validate_only)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(count: int, work: Path) -> None:
+def run(count: int, work: Path, validate_only: bool = False) -> None:
     sys.path.insert(0, str(PROJECT / "scripts"))
     from kb.content.corpus import read_corpus
     from kb.content.synthetic import generate
@@ -173,6 +192,10 @@ def run(count: int, work: Path) -> None:
     edit_one_case(content)
     seconds, rss, text = _child(VALIDATE, str(content), str(cache))
     print(f"kb validate, warm (1 edited)   {seconds:7.1f} s  CPU {CPU['last']:7.1f} s  peak RSS {rss:6.0f} MB   {text.strip()}")
+    seconds, rss, text = _child(COPIED, str(content))
+    print(f"  copied-run rule alone, one core: {text.strip()}")
+    if validate_only:
+        return
 
     seconds, rss, text = _child(BUILD, str(content), str(build), "0")
     cold, cold_cpu = seconds, CPU["last"]
