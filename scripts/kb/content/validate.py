@@ -324,11 +324,11 @@ def _id_owners(cases: list[Document]) -> dict[str, str]:
 
 def _cycle(start: str, parents: dict) -> set[str]:
     """The cases of the part_of cycle `start` is in, or nothing (also when it only leads into one)."""
-    path, node = [], start
-    while isinstance(node, str) and node in parents and node not in path:
-        path.append(node)
+    walked, node = set(), start
+    while isinstance(node, str) and node in parents and node not in walked:
+        walked.add(node)
         node = parents[node]
-    return set(path) if node == start else set()
+    return walked if node == start else set()
 
 
 def _cycle_blames(doc: Document, cycle: set[str], waiting: set[str]) -> bool:
