@@ -144,7 +144,7 @@ def test_a_broken_link_is_shown_in_chinese_at_the_content_file_and_the_site_keep
             time.sleep(0.5)
             found = [p for p in status(url) if "banfa.md" in p["message"]]
         assert found, "the broken link never reached the preview's status"
-        assert found[0]["file"] == CASE and found[0]["message"].startswith("链接“banfa.md”指向的页面不存在")
+        assert found[0]["file"] == CASE and found[0]["message"].startswith("站内链接“banfa.md”指向的页面 cases/banfa.md 不存在")
     finally:
         case.write_text(original, encoding="utf-8")
     deadline = time.monotonic() + 60
