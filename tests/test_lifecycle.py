@@ -416,3 +416,25 @@ def test_a_case_linking_to_a_draft_is_made_again_when_the_draft_is_held_off(cont
     daili = next(d for d in shown.cases if d.file == PUBLISHED_FILE)
     assert daili.data["summary"].startswith("参见这个草稿。")
     assert case_digests(shown)["shanghai-changning-daili"] != before["shanghai-changning-daili"]
+
+
+def test_a_link_in_a_theme_definition_must_work_on_both_pages_that_show_it(content):
+    themes = content / "taxonomy" / "themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace(
+        "制度建在街镇和村居一级。", "制度建在街镇和村居一级（见[案例](../cases/shanghai-changning-daili.md)）。"), encoding="utf-8")
+    _, problems = check(content)
+    broken = [p for p in problems if p.severity == "error" and "站内链接" in p.message]
+    assert [(p.file, p.field) for p in broken] == [("content/taxonomy/themes.yaml", "terms[0].definition")]
+    assert "两个文件夹的页面" in broken[0].message  # fine from themes/, broken on themes.md
+
+
+def test_a_source_note_linking_to_a_held_draft_shows_the_link_text(content):
+    write_draft(content)
+    source = content / "sources" / "test-book.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "last_page: 40\n", "last_page: 40\nnote: 其中一篇改写成了[草稿](cases/shanghai-changning-caogao.md)。\n"), encoding="utf-8")
+    corpus, problems = check(content)
+    assert not has_errors([p for p in problems if p.file != DRAFT_FILE])
+    shown = publishable(corpus, problems)
+    assert shown.corpus.sources[0].data["note"] == "其中一篇改写成了草稿。"
+    assert [(p.file, p.line) for p in shown.problems if "只显示链接文字" in p.message] == [("content/sources/test-book.yaml", 11)]
