@@ -438,3 +438,20 @@ def test_a_source_note_linking_to_a_held_draft_shows_the_link_text(content):
     shown = publishable(corpus, problems)
     assert shown.corpus.sources[0].data["note"] == "其中一篇改写成了草稿。"
     assert [(p.file, p.line) for p in shown.problems if "只显示链接文字" in p.message] == [("content/sources/test-book.yaml", 11)]
+
+
+def test_a_held_drafts_id_in_course_text_shows_as_its_title_with_a_warning(content):
+    from kb.site.render import build_site_model, render_pages
+
+    write_draft(content)
+    text = COURSE.replace("            先登记再确定受理部门，\n", "            先登记再确定受理部门\n            （shanghai-changning-caogao），\n")
+    write_file(content, "courses/ceshi-kecheng.yaml", text)
+    corpus, problems = check(content)
+    shown = publishable(corpus, problems)
+    point = shown.corpus.courses[0].data["modules"][0]["lessons"][0]["key_points"][0]
+    assert point.startswith("先登记再确定受理部门 （测试区尚未写完的做法），")
+    line = text.splitlines().index("            （shanghai-changning-caogao），") + 1
+    assert [(p.line, p.severity) for p in shown.problems if p.file == COURSE_FILE and "只显示它的标题" in p.message] \
+        == [(line, "warning")]
+    page = render_pages(build_site_model(shown.corpus))["courses/ceshi-kecheng/l1.md"]
+    assert "shanghai-changning-caogao" not in page

@@ -85,7 +85,10 @@ def leave_out(corpus: Corpus, held: list[tuple[str, str]]) -> tuple[Corpus, list
     kept = [doc for doc in corpus.cases if doc.file not in held_files]
     left_out = {ident for _, ident in held} - {d.data.get("id") for d in kept if isinstance(d.data, dict)}
     kept, dropped = _without_references(kept, left_out)
-    courses, dropped_in_courses = _courses_without(corpus.courses, left_out)
+    titles = {ident: ident for ident in left_out}
+    titles.update({d.data["id"]: str(d.data.get("title") or d.data["id"]) for d in corpus.cases
+                   if d.file in held_files and isinstance(d.data, dict) and d.data.get("id") in left_out})
+    courses, dropped_in_courses = _courses_without(corpus.courses, left_out, titles)
     taxonomies, unlinked_in_taxonomies = _prose_without(corpus.taxonomies, "taxonomy", left_out)
     sources, unlinked_in_sources = _prose_without(corpus.sources, "source", left_out)
     glossary, unlinked_in_glossary = _prose_without([corpus.glossary] if corpus.glossary else [], "glossary", left_out)
@@ -143,30 +146,36 @@ def _without_references(cases: list[Document], left_out: set[str]) -> tuple[list
     return out, problems
 
 
-def _unlinked(doc: Document, data, kind: str, left_out: set[str]):
+def _unlinked(doc: Document, data, kind: str, left_out: set[str], titles: dict[str, str] | None = None):
     """(a copy of data with prose links to left-out cases turned into plain text, a warning at each
-    such link), or None when it has none."""
+    such link), or None when it has none. With `titles` (a course's), the bare ids of left-out cases
+    that the course pages would link are replaced by the cases' titles too."""
     import copy
 
-    from .rules import page_folders, unlink_cases
+    from .rules import names_cases, page_folders, unlink_cases, unname_cases
 
-    if not left_out or not isinstance(data, dict) or (doc.text and "](" not in doc.text):
+    titles = titles if titles and (not doc.text or any(ident in doc.text for ident in titles)) else None
+    if not left_out or not isinstance(data, dict) or (doc.text and "](" not in doc.text and titles is None):
         return None
     changes = []
     for folders, path, value in page_folders(data, kind):
         text, links = unlink_cases(value, folders, left_out)
-        if links:
-            changes.append((path, text, links))
+        named = unname_cases(text, titles) if titles is not None and names_cases(path) else (text, [])
+        if links or named[1]:
+            changes.append((path, named[0], links, named[1]))
     if not changes:
         return None
     data = copy.deepcopy(data)
     problems = []
-    for path, text, links in changes:
+    for path, text, links, named in changes:
         _at(data, path[:-1])[path[-1]] = text
         written = [link for link, _ in links]
         problems += [doc.problem_at(path, link, f"这里链接的案例“{ident}”是草稿或待审、暂不进入网站：网站上先只显示链接文字"
                                                 "（它发布后自动恢复）", "warning", occurrence=written[:i].count(link))
                      for i, (link, ident) in enumerate(links)]
+        problems += [doc.problem_at(path, ident, f"这里提到的案例“{ident}”是草稿或待审、暂不进入网站：网站上先只显示它的标题，"
+                                                 "不链接（它发布后自动恢复）", "warning", occurrence=named[:i].count(ident))
+                     for i, ident in enumerate(named)]
     return data, problems
 
 
@@ -189,8 +198,9 @@ def _at(data, path: tuple):
     return data
 
 
-def _courses_without(courses: list[Document], left_out: set[str]) -> tuple[list[Document], list[Problem]]:
-    """Course readings and quiz citations of left-out cases removed (a copy of each changed course)."""
+def _courses_without(courses: list[Document], left_out: set[str], titles: dict[str, str]) -> tuple[list[Document], list[Problem]]:
+    """Course readings and quiz citations of left-out cases removed, links to them and their ids in
+    the text made plain (a copy of each changed course)."""
     if not left_out:
         return courses, []
     out, problems = [], []
@@ -198,7 +208,7 @@ def _courses_without(courses: list[Document], left_out: set[str]) -> tuple[list[
         if not isinstance(doc.data, dict):
             out.append(doc)
             continue
-        linked = _unlinked(doc, doc.data, "course", left_out)
+        linked = _unlinked(doc, doc.data, "course", left_out, titles)
         data, found = _course_copy(doc, doc.data if linked is None else linked[0], left_out)
         found += [] if linked is None else linked[1]
         problems += found

@@ -249,3 +249,25 @@ def unlink_cases(value: str, folders: tuple, left_out: set[str]) -> tuple[str, l
             return match.group(1)
         return match.group(0)
     return LINK.sub(plain, value), unlinked
+
+
+# Course fields whose case ids the course pages turn into links to the cases (lesson.md.j2's `cases` filter).
+def names_cases(path: tuple) -> bool:
+    return (len(path) >= 2 and path[-2] == "key_points") or (bool(path) and path[-1] in ("situation", "model_answer", "explanation"))
+
+
+def unname_cases(value: str, titles: dict[str, str]) -> tuple[str, list[str]]:
+    """The text with the bare ids of left-out cases (outside Markdown links) replaced by the
+    cases' titles (`titles`: id -> title, the id itself when none is known), and those ids."""
+    if not titles or not any(ident in value for ident in titles):
+        return value, []
+    ids = "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
+    found = []
+
+    def plain(match: re.Match) -> str:
+        ident = match.group(match.re.groups)
+        if not ident:
+            return match.group(0)
+        found.append(ident)
+        return titles[ident]
+    return re.sub(f"({LINK.pattern})|(?<![\\w-])({ids})(?![\\w-])", plain, value), found
