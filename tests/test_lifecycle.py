@@ -440,7 +440,7 @@ def test_a_source_note_linking_to_a_held_draft_shows_the_link_text(content):
     assert [(p.file, p.line) for p in shown.problems if "只显示链接文字" in p.message] == [("content/sources/test-book.yaml", 11)]
 
 
-def test_a_held_drafts_id_in_course_text_shows_as_its_title_with_a_warning(content):
+def test_a_held_drafts_id_in_course_text_shows_as_plain_words_with_a_warning(content):
     from kb.site.render import build_site_model, render_pages
 
     write_draft(content)
@@ -449,9 +449,9 @@ def test_a_held_drafts_id_in_course_text_shows_as_its_title_with_a_warning(conte
     corpus, problems = check(content)
     shown = publishable(corpus, problems)
     point = shown.corpus.courses[0].data["modules"][0]["lessons"][0]["key_points"][0]
-    assert point.startswith("先登记再确定受理部门 （测试区尚未写完的做法），")
+    assert point.startswith("先登记再确定受理部门 （暂未发布的案例），")  # not the draft's unchecked title
     line = text.splitlines().index("            （shanghai-changning-caogao），") + 1
-    assert [(p.line, p.severity) for p in shown.problems if p.file == COURSE_FILE and "只显示它的标题" in p.message] \
+    assert [(p.line, p.severity) for p in shown.problems if p.file == COURSE_FILE and "暂未发布的案例" in p.message] \
         == [(line, "warning")]
     page = render_pages(build_site_model(shown.corpus))["courses/ceshi-kecheng/l1.md"]
     assert "shanghai-changning-caogao" not in page

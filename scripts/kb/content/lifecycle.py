@@ -17,6 +17,7 @@ from ..core.problems import Problem
 
 WAITING = ("draft", "review")
 STATUS_LABELS = {"draft": "草稿", "review": "待审", "published": "已发布"}
+UNPUBLISHED = "暂未发布的案例"  # what course text shows for the id of a case held off the site
 # The status of a case file that could not be loaded, read from its text.
 STATUS_LINE = re.compile(r"^status:\s*[\"']?(draft|review|published)[\"']?\s*(?:#.*)?$", re.MULTILINE)
 
@@ -85,10 +86,7 @@ def leave_out(corpus: Corpus, held: list[tuple[str, str]]) -> tuple[Corpus, list
     kept = [doc for doc in corpus.cases if doc.file not in held_files]
     left_out = {ident for _, ident in held} - {d.data.get("id") for d in kept if isinstance(d.data, dict)}
     kept, dropped = _without_references(kept, left_out)
-    titles = {ident: ident for ident in left_out}
-    titles.update({d.data["id"]: str(d.data.get("title") or d.data["id"]) for d in corpus.cases
-                   if d.file in held_files and isinstance(d.data, dict) and d.data.get("id") in left_out})
-    courses, dropped_in_courses = _courses_without(corpus.courses, left_out, titles)
+    courses, dropped_in_courses = _courses_without(corpus.courses, left_out)
     taxonomies, unlinked_in_taxonomies = _prose_without(corpus.taxonomies, "taxonomy", left_out)
     sources, unlinked_in_sources = _prose_without(corpus.sources, "source", left_out)
     glossary, unlinked_in_glossary = _prose_without([corpus.glossary] if corpus.glossary else [], "glossary", left_out)
@@ -146,36 +144,38 @@ def _without_references(cases: list[Document], left_out: set[str]) -> tuple[list
     return out, problems
 
 
-def _unlinked(doc: Document, data, kind: str, left_out: set[str], titles: dict[str, str] | None = None):
+def _unlinked(doc: Document, data, kind: str, left_out: set[str], named: bool = False):
     """(a copy of data with prose links to left-out cases turned into plain text, a warning at each
-    such link), or None when it has none. With `titles` (a course's), the bare ids of left-out cases
-    that the course pages would link are replaced by the cases' titles too."""
+    such link), or None when it has none. With `named` (a course), the bare ids of left-out cases
+    that the course pages would link are replaced by UNPUBLISHED too (not by the case's title: a
+    held draft's title has not passed the checks)."""
     import copy
 
     from .rules import names_cases, page_folders, unlink_cases, unname_cases
 
-    titles = titles if titles and (not doc.text or any(ident in doc.text for ident in titles)) else None
-    if not left_out or not isinstance(data, dict) or (doc.text and "](" not in doc.text and titles is None):
+    replacements = {ident: UNPUBLISHED for ident in left_out
+              if named and (not doc.text or ident in doc.text)} or None
+    if not left_out or not isinstance(data, dict) or (doc.text and "](" not in doc.text and replacements is None):
         return None
     changes = []
     for folders, path, value in page_folders(data, kind):
         text, links = unlink_cases(value, folders, left_out)
-        named = unname_cases(text, titles) if titles is not None and names_cases(path) else (text, [])
-        if links or named[1]:
-            changes.append((path, named[0], links, named[1]))
+        text, ids = unname_cases(text, replacements) if replacements is not None and names_cases(path) else (text, [])
+        if links or ids:
+            changes.append((path, text, links, ids))
     if not changes:
         return None
     data = copy.deepcopy(data)
     problems = []
-    for path, text, links, named in changes:
+    for path, text, links, ids in changes:
         _at(data, path[:-1])[path[-1]] = text
         written = [link for link, _ in links]
         problems += [doc.problem_at(path, link, f"这里链接的案例“{ident}”是草稿或待审、暂不进入网站：网站上先只显示链接文字"
                                                 "（它发布后自动恢复）", "warning", occurrence=written[:i].count(link))
                      for i, (link, ident) in enumerate(links)]
-        problems += [doc.problem_at(path, ident, f"这里提到的案例“{ident}”是草稿或待审、暂不进入网站：网站上先只显示它的标题，"
-                                                 "不链接（它发布后自动恢复）", "warning", occurrence=named[:i].count(ident))
-                     for i, ident in enumerate(named)]
+        problems += [doc.problem_at(path, ident, f"这里提到的案例“{ident}”是草稿或待审、暂不进入网站：网站上先显示为"
+                                                 f"“{UNPUBLISHED}”（它发布后自动恢复）", "warning", occurrence=ids[:i].count(ident))
+                     for i, ident in enumerate(ids)]
     return data, problems
 
 
@@ -198,7 +198,7 @@ def _at(data, path: tuple):
     return data
 
 
-def _courses_without(courses: list[Document], left_out: set[str], titles: dict[str, str]) -> tuple[list[Document], list[Problem]]:
+def _courses_without(courses: list[Document], left_out: set[str]) -> tuple[list[Document], list[Problem]]:
     """Course readings and quiz citations of left-out cases removed, links to them and their ids in
     the text made plain (a copy of each changed course)."""
     if not left_out:
@@ -208,7 +208,7 @@ def _courses_without(courses: list[Document], left_out: set[str], titles: dict[s
         if not isinstance(doc.data, dict):
             out.append(doc)
             continue
-        linked = _unlinked(doc, doc.data, "course", left_out, titles)
+        linked = _unlinked(doc, doc.data, "course", left_out, named=True)
         data, found = _course_copy(doc, doc.data if linked is None else linked[0], left_out)
         found += [] if linked is None else linked[1]
         problems += found

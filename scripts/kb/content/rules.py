@@ -256,12 +256,12 @@ def names_cases(path: tuple) -> bool:
     return (len(path) >= 2 and path[-2] == "key_points") or (bool(path) and path[-1] in ("situation", "model_answer", "explanation"))
 
 
-def unname_cases(value: str, titles: dict[str, str]) -> tuple[str, list[str]]:
-    """The text with the bare ids of left-out cases (outside Markdown links) replaced by the
-    cases' titles (`titles`: id -> title, the id itself when none is known), and those ids."""
-    if not titles or not any(ident in value for ident in titles):
+def unname_cases(value: str, replacements: dict[str, str]) -> tuple[str, list[str]]:
+    """The text with the bare ids of left-out cases (outside Markdown links) replaced by what
+    `replacements` (id -> text) gives for each, and the ids replaced."""
+    if not replacements or not any(ident in value for ident in replacements):
         return value, []
-    ids = "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
+    ids = "|".join(sorted(map(re.escape, replacements), key=len, reverse=True))
     found = []
 
     def plain(match: re.Match) -> str:
@@ -269,5 +269,5 @@ def unname_cases(value: str, titles: dict[str, str]) -> tuple[str, list[str]]:
         if not ident:
             return match.group(0)
         found.append(ident)
-        return titles[ident]
+        return replacements[ident]
     return re.sub(f"({LINK.pattern})|(?<![\\w-])({ids})(?![\\w-])", plain, value), found
