@@ -455,3 +455,19 @@ def test_a_held_drafts_id_in_course_text_shows_as_plain_words_with_a_warning(con
         == [(line, "warning")]
     page = render_pages(build_site_model(shown.corpus))["courses/ceshi-kecheng/l1.md"]
     assert "shanghai-changning-caogao" not in page
+
+
+def test_the_dashboard_lists_a_held_drafts_personal_data_problems_without_quoting_them(content):
+    """The dashboard is a page of the site: a draft held off for suspected personal data must not
+    bring that data onto the site through its list of problems or its title."""
+    from kb.build.builder import valid_corpus
+    from kb.site.render import build_site_model, render_pages
+
+    path = write_draft(content, practice_type="xinfang-daili")
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 测试区", "title: 13912345678测试区")
+                    .replace("只写了已知的部分。", "联系电话13812345678。"), encoding="utf-8")
+    board = render_pages(build_site_model(valid_corpus(content)))["dashboard.md"]
+    row = next(line for line in board.splitlines() if DRAFT_FILE in line)
+    assert "13912345678" not in board and "13812345678" not in board
+    assert "第 3 行 title：疑似个人信息" in row and "第 10 行 summary：疑似个人信息" in row
+    assert run(content, "validate").output.count("13812345678") == 1  # the editor still sees it in kb validate

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..content.lifecycle import STATUS_LABELS, WAITING
+from ..content.validate import GUARD
 from ..content.schemas import schema
 
 GUIDE_SCHEMAS = [("case", "案例", "content/cases/<省>/<编号>.yaml"), ("source", "资料来源", "content/sources/<编号>.yaml"),
@@ -264,7 +265,7 @@ def dashboard(site, duplicate_groups: list | None = None) -> dict:
               for r in scored if r["case"].get("status") in WAITING]
     duplicates = near_duplicates(cases, duplicate_groups)
     criteria_labels = [c.label for c in criteria({}, set())]
-    held = [h for h in site.corpus.held if h.problems]
+    held = [without_personal_data(h) for h in site.corpus.held if h.problems]
     waiting = [h for h in site.corpus.held if not h.problems]
     return {"drafts": drafts[:ROWS], "scored": scored[:ROWS], "criteria": criteria_labels,
             "held": held[:ROWS], "waiting": waiting[:ROWS], "status_labels": STATUS_LABELS,
@@ -272,6 +273,21 @@ def dashboard(site, duplicate_groups: list | None = None) -> dict:
             "totals": {"drafts": len(drafts), "held": len(held), "waiting": len(waiting), "scored": len(scored), "duplicates": len(duplicates),
                        "backlog": len(site.backlog)},
             "thresholds": (DUPLICATE_TITLE, DUPLICATE_SUMMARY), "shown_alike": SHOWN_ALIKE}
+
+
+PERSONAL_DATA_HIDDEN = "疑似个人信息（原文不在网页上显示）：运行 kb validate 查看，删除或改写"
+
+
+def without_personal_data(entry):
+    """A held entry as the dashboard (a page of the site) may show it: every problem of a field with
+    suspected personal data says so without quoting it, and a title holding some gives way to the file name."""
+    private = {p.field for p in entry.problems if p.message.endswith(GUARD)}
+    if not private:
+        return entry
+    problems = list(dict.fromkeys(replace(p, column=1, message=PERSONAL_DATA_HIDDEN) if p.field in private else p
+                                  for p in entry.problems))
+    title = entry.file.rsplit("/", 1)[-1] if "title" in private else entry.title
+    return replace(entry, title=title, problems=problems)
 
 
 def editor_pages(site, env, common: dict, duplicate_groups: list | None = None) -> dict[str, str]:
