@@ -226,3 +226,22 @@ def test_header_facts_the_editors_inferred_are_labelled(pages):
     assert region.endswith('<small class="kb-inferred">（编者推定）</small> |')
     assert level == '| 实施层级 | 街镇级<small class="kb-inferred">（编者推定）</small> |'
     assert "编者推定" not in pages["cases/shanghai-changning-daili.md"]
+
+
+def test_a_case_with_no_year_at_all_is_listed_apart_from_the_timeline_and_counted_in_the_charts(tmp_path):
+    """`period: {}` is valid (the sources give no year): the site is still made, and no year is made up."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    draft = content / "cases" / "shanghai" / "shanghai-changning-jiangsulu-gongzuoshi.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("period: {reported_year: 2007}", "period: {}"), encoding="utf-8")
+    corpus, problems = check(content)
+    assert not [p for p in problems if p.severity == "error"], problems
+    pages = render_pages(build_site_model(corpus, history={}))
+    assert not [p for p, text in pages.items() if p.startswith("years/") and "shanghai-changning-jiangsulu-gongzuoshi" in text]
+    undated = pages["years.md"].split("## 年份不详", 1)[1]
+    assert "(cases/shanghai-changning-jiangsulu-gongzuoshi.md)［草稿］" in undated
+    assert "shanghai-changning-daili" not in undated
+    assert "资料报道的年份（2 个案例中写明的 1 个）" in pages["stats.md"]
+    assert "年份不详" in pages["cases/shanghai-changning-jiangsulu-gongzuoshi.md"]

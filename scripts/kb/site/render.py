@@ -468,7 +468,7 @@ def _list_pages(site: Site, reuse, duplicates: NearDuplicatesBeside) -> dict[str
         pages.update(paginated(env, "region.md.j2", f"regions/{node.region['id']}", node.cases, reuse=reuse,
                                common=common, node=node, ancestors=ancestors))
     years = timeline(site)
-    pages["years.md"] = env.get_template("years.md.j2").render(timeline=years, **common)
+    pages["years.md"] = env.get_template("years.md.j2").render(timeline=years, undated=undated(site), **common)
     for year, entries in years:
         pages.update(paginated(env, "year.md.j2", f"years/{year}", entries, reuse=reuse, common=common, year=year))
     tags = tag_index(site)
@@ -535,8 +535,8 @@ def statistics_charts(site: Site) -> list[str]:
     by_place = Counter(next((r["name"] for r in reversed(c.regions) if r["level"] in ("county", "city")),
                             c.regions[0]["name"] if c.regions else "全国") for c in site.cases)
     by_year = Counter(c.start_year for c in site.cases if c.start_year)
-    by_report = Counter(c.data["period"]["reported_year"] for c in site.cases)
-    total, dated = len(site.cases), sum(by_year.values())
+    by_report = Counter(c.data["period"]["reported_year"] for c in site.cases if c.data["period"].get("reported_year"))
+    total, dated, reported = len(site.cases), sum(by_year.values()), sum(by_report.values())
     with_outcomes = sum(1 for c in site.cases if c.data.get("outcomes"))
     evidence = labels("case", "outcomes", "evidence")
     outcomes: dict[str, Counter] = defaultdict(Counter)
@@ -548,7 +548,8 @@ def statistics_charts(site: Site) -> list[str]:
         bar_chart(by_place.most_common(), title=f"各地区的案例数（区县或地市，{total} 个案例）", unit="个"),
         bar_chart(sorted(by_year.items()), title=f"做法开始实施的年份（{total} 个案例中写明的 {dated} 个）",
                   unit="个", horizontal=False),
-        bar_chart(sorted(by_report.items()), title=f"资料报道的年份（{total} 个案例）", unit="个", horizontal=False),
+        bar_chart(sorted(by_report.items()), unit="个", horizontal=False,
+                  title=f"资料报道的年份（{total} 个案例{'' if reported == total else f'中写明的 {reported} 个'}）"),
         stacked_bar_chart(sorted(outcomes.items(), key=lambda kv: -sum(kv[1].values())), series=list(evidence.items()),
                           title=f"成效数据条数：按做法类型和来源（{with_outcomes} 个案例）"),
     )]
@@ -630,18 +631,23 @@ BY_REPORTED_YEAR = "开始年份不详（按报道年份）"
 
 def timeline(site: Site) -> list[tuple[int, list[tuple[Case, str]]]]:
     """Per year: the practices that started then ("开始实施") and the dated milestones of cases.
-    A case whose start is unknown is placed by the year a source reported it, labelled so: every
-    case is on the timeline, and no start year is made up."""
+    A case whose start is unknown is placed by the year a source reported it, labelled so; a case
+    with neither year is left to `undated`: no year is made up."""
     years = defaultdict(list)
     for case in site.cases:
         if case.start_year:
             years[case.start_year].append((case, "开始实施"))
-        else:
+        elif case.data["period"].get("reported_year"):
             years[case.data["period"]["reported_year"]].append((case, BY_REPORTED_YEAR))
         for milestone in case.data.get("milestones", []):
             month = f"{milestone['month']}月：" if milestone.get("month") else ""
             years[milestone["year"]].append((case, month + milestone["event"]))
     return sorted(years.items())
+
+
+def undated(site: Site) -> list[Case]:
+    """The cases whose sources give neither a start nor a reported year: the timeline lists them apart."""
+    return [c for c in site.cases if not c.start_year and not c.data["period"].get("reported_year")]
 
 
 def newest(site: Site, count: int = 8) -> list[Case]:
