@@ -166,21 +166,23 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     parser.add_argument("--validate-only", action="store_true", help="only kb validate, cold and warm (and the copied-run rule alone)")
+    parser.add_argument("--content", type=Path, default=PROJECT / "content",
+                        help="the content whose taxonomies, regions and sources the synthetic cases use")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     try:
-        run(args.cases, work, args.validate_only)
+        run(args.cases, work, args.validate_only, args.content)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(count: int, work: Path, validate_only: bool = False) -> None:
+def run(count: int, work: Path, validate_only: bool = False, source: Path = PROJECT / "content") -> None:
     sys.path.insert(0, str(PROJECT / "scripts"))
     from kb.content.corpus import read_corpus
     from kb.content.synthetic import generate
 
-    content = generate(read_corpus(PROJECT / "content"), work, count)
+    content = generate(read_corpus(source), work, count)
     build = work / "build"
     shutil.rmtree(build, ignore_errors=True)
     print(f"{count} synthetic cases in {content}")

@@ -1,14 +1,31 @@
-"""Shared fixtures: a throw-away copy of the shipped content that a test may break."""
+"""Shared fixtures and the two corpora tests read.
+
+LIVE_CONTENT is the project's content/ as editors leave it. Editors add cases there, so the only tests
+that read it are the ones that hold for ANY valid corpus: `kb validate` passes on it
+(tests/test_validate.py), and the editorial checks of tests/test_content.py, which run on it and on a
+copy with one more valid case (`any_content`) and assert no counts and no particular ids.
+
+PINNED_CONTENT is a copy of only the files listed in tests/fixtures/pinned_content.txt (the content
+the engine and page tests were written against), made once per run beside a link to schemas/ and a copy
+of mkdocs.yml (so `kb` run in PINNED_CONTENT.parent finds it as its project). Every test that counts
+cases or expects particular ids, search results or pages reads PINNED_CONTENT, builds it (`built_site`)
+or a copy of it (`content_copy`), or passes it to `kb` with --content: adding a valid case to content/
+never changes what those tests see, and editors adding a case never need to touch a test.
+"""
 from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHIPPED_CONTENT = PROJECT_ROOT / "content"
+LIVE_CONTENT = PROJECT_ROOT / "content"
+PINNED_LIST = PROJECT_ROOT / "tests" / "fixtures" / "pinned_content.txt"
+PINNED_PROJECT = Path(tempfile.mkdtemp(prefix="kb-pinned-"))  # filled by pytest_configure, removed at the end
+PINNED_CONTENT = PINNED_PROJECT / "content"
 
 try:  # the package is normally installed editable; fall back to the source tree
     import kb  # noqa: F401
@@ -25,17 +42,56 @@ except ImportError:  # pragma: no cover
     pass
 
 
+class PinnedFileMissing(Exception):
+    """A file the pinned list names is not in content/."""
+
+
+def pinned_paths(list_file: Path = PINNED_LIST) -> list[str]:
+    """The relative paths the list names, one a line; blank lines and # comments are skipped."""
+    lines = (line.strip() for line in list_file.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def pin_content(source: Path, target: Path, list_file: Path = PINNED_LIST) -> Path:
+    """Copy the files list_file names from the content folder `source` into `target`, and only those."""
+    paths = pinned_paths(list_file)
+    missing = [path for path in paths if not (source / path).is_file()]
+    if missing:
+        raise PinnedFileMissing(
+            f"{list_file} names {len(missing)} file(s) missing from {source}: {', '.join(missing)}. "
+            "The engine and page tests are written against these files; restore them, or move the tests "
+            "that use them to other content and take them off the list.")
+    for path in paths:
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / path, target / path)
+    return target
+
+
+def pytest_configure(config):
+    try:
+        pin_content(LIVE_CONTENT, PINNED_CONTENT)
+    except PinnedFileMissing as missing:
+        raise pytest.UsageError(str(missing)) from None
+    (PINNED_PROJECT / "schemas").symlink_to(PROJECT_ROOT / "schemas", target_is_directory=True)
+    shutil.copy2(PROJECT_ROOT / "mkdocs.yml", PINNED_PROJECT / "mkdocs.yml")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(PINNED_PROJECT, ignore_errors=True)
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped content/ at tmp_path/"content"; problems then name "content/…" files."""
+    """A copy of the pinned content at tmp_path/"content", for a test to change; problems then name
+    "content/…" files."""
     target = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT, target)
+    shutil.copytree(PINNED_CONTENT, target)
     return target
 
 
 # A valid case written the way a new editor would: common words everywhere (信访、群众、工作、矛盾…).
-# Tests that read the shipped corpus also run with it added (tests/test_content.py, tests/test_search.py),
-# so adding a valid case can never make them fail.
+# The checks of the live corpus also run with it added (any_content), and the search tests run on the
+# pinned corpus with and without it (pinned_and_grown): a case in everyday words must not upset them.
 NEW_CASE_FILE = "cases/shanghai/shanghai-changning-xinzeng-changyong.yaml"
 NEW_CASE = """\
 # yaml-language-server: $schema=../../../schemas/case.schema.json
@@ -64,14 +120,25 @@ def with_new_case(content_dir: Path) -> Path:
     return content_dir
 
 
-@pytest.fixture(scope="module", params=["shipped", "with a new case"])
+@pytest.fixture(scope="module", params=["live", "live with a new case"])
 def any_content(request, tmp_path_factory) -> Path:
-    """The shipped content/, and a copy of it with one more valid case in common words: content
+    """The live content/, and a copy of it with one more valid case in common words: content
     tests that take this hold for any valid corpus."""
-    if request.param == "shipped":
-        return SHIPPED_CONTENT
+    if request.param == "live":
+        return LIVE_CONTENT
     target = tmp_path_factory.mktemp("content") / "content"
-    shutil.copytree(SHIPPED_CONTENT, target)
+    shutil.copytree(LIVE_CONTENT, target)
+    return with_new_case(target)
+
+
+@pytest.fixture(scope="module", params=["pinned", "pinned with a new case"])
+def pinned_and_grown(request, tmp_path_factory) -> Path:
+    """The pinned content, and a copy of it with one more valid case in common words: engine tests
+    that take this expect the same answers whether or not such a case is added."""
+    if request.param == "pinned":
+        return PINNED_CONTENT
+    target = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(PINNED_CONTENT, target)
     return with_new_case(target)
 
 
@@ -88,10 +155,10 @@ def write_file(content_dir: Path, relative: str, text: str | bytes, encoding: st
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The shipped content built once for the whole run (strict MkDocs); returns build/site."""
+    """The pinned content built once for the whole run (strict MkDocs); returns build/site."""
     from kb.build.builder import build_site
 
-    return build_site(SHIPPED_CONTENT, tmp_path_factory.mktemp("build"))
+    return build_site(PINNED_CONTENT, tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from conftest import SHIPPED_CONTENT
+from conftest import PINNED_CONTENT
 from docx_samples import jingyan_cailiao
 from kb.core.atomic import WriteFailed, write_file, write_files
 from kb.cli import main
@@ -190,7 +190,7 @@ def test_word_import_writes_the_draft_and_its_source_or_neither(content_copy, tm
 @pytest.fixture(scope="module")
 def shipped_export(tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "案例表.xlsx"
-    result = kb("--content", SHIPPED_CONTENT, "export", path)
+    result = kb("--content", PINNED_CONTENT, "export", path)
     assert result.exit_code == 0, result.output
     return path
 
@@ -218,7 +218,7 @@ def test_excel_import_of_many_cases_applies_all_or_none(shipped_export, content_
 
 def test_excel_export_that_cannot_write_leaves_no_partial_workbook(tmp_path, monkeypatch):
     fail_on_call(monkeypatch, "replace", 1)
-    result = kb("--content", SHIPPED_CONTENT, "export", tmp_path / "表.xlsx")
+    result = kb("--content", PINNED_CONTENT, "export", tmp_path / "表.xlsx")
     assert result.exit_code == 1
     assert result.output.strip() == f"导出失败：写入失败：{tmp_path / '表.xlsx'}{DISK_FULL}"
     assert list(tmp_path.iterdir()) == []
@@ -226,7 +226,7 @@ def test_excel_export_that_cannot_write_leaves_no_partial_workbook(tmp_path, mon
 
 def test_an_export_to_a_name_too_long_for_the_file_system_says_so(tmp_path):
     target = tmp_path / ("表" * 100 + ".xlsx")  # 305 bytes
-    result = kb("--content", SHIPPED_CONTENT, "export", target)
+    result = kb("--content", PINNED_CONTENT, "export", target)
     assert result.exit_code == 1
     assert result.output == f"导出失败：写入失败：{target}（文件名太长）。原有文件没有改动，也没有留下写了一半的文件。\n"
     assert list(tmp_path.iterdir()) == []

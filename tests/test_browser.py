@@ -4,7 +4,7 @@ import zipfile
 import pytest
 
 from kb.site.browser import chromium_path, open_search_page, run_site_search, wait_until
-from kb.content.corpus import CONTENT_DIR
+from conftest import PINNED_CONTENT
 from kb.search.index import case_document
 from kb.build.builder import package_site
 from kb.content.validate import check
@@ -19,7 +19,7 @@ def site(built_site):
 
 @pytest.fixture(scope="module")
 def corpus():
-    corpus, _ = check(CONTENT_DIR)
+    corpus, _ = check(PINNED_CONTENT)
     return corpus
 
 

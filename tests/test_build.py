@@ -1,4 +1,4 @@
-"""The site build: strict MkDocs on the shipped content, reachability, offline, atomicity."""
+"""The site build: strict MkDocs on the pinned content (conftest), reachability, offline, atomicity."""
 import re
 import shutil
 from pathlib import Path
@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from kb.content.corpus import CONTENT_DIR
+from conftest import PINNED_CONTENT
 from kb.core.problems import ProblemsFound
 from kb.build.builder import CONFIG_FILE, build_site
 
@@ -32,9 +32,9 @@ def crawl(site: Path, start: str = "index.html") -> set[str]:
     return seen
 
 
-def test_every_shipped_case_is_reachable_from_the_home_page(built):
+def test_every_pinned_case_is_reachable_from_the_home_page(built):
     reached = crawl(built)
-    cases = {f"cases/{p.stem}.html" for p in CONTENT_DIR.glob("cases/*/*.yaml")}
+    cases = {f"cases/{p.stem}.html" for p in PINNED_CONTENT.glob("cases/*/*.yaml")}
     assert cases and cases <= reached
 
 
@@ -63,7 +63,7 @@ def _break_a_case(content: Path) -> None:
 
 def test_failed_validation_leaves_the_previous_site_untouched(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, content)
+    shutil.copytree(PINNED_CONTENT, content)
     site = build_site(content, tmp_path / "build")
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     _break_a_case(content)
@@ -75,12 +75,12 @@ def test_failed_validation_leaves_the_previous_site_untouched(tmp_path):
 
 
 def test_mkdocs_strict_failure_leaves_the_previous_site_untouched(tmp_path):
-    site = build_site(CONTENT_DIR, tmp_path / "build")
+    site = build_site(PINNED_CONTENT, tmp_path / "build")
     index_before = (site / "index.html").read_bytes()
     config = tmp_path / "mkdocs.yml"
     config.write_text(CONFIG_FILE.read_text(encoding="utf-8").replace("  - 首页: index.md", "  - 首页: index.md\n  - 不存在: missing.md"),
                       encoding="utf-8")
     with pytest.raises(ProblemsFound) as failure:
-        build_site(CONTENT_DIR, tmp_path / "build", config)
+        build_site(PINNED_CONTENT, tmp_path / "build", config)
     assert any("missing.md" in p.message for p in failure.value.problems)
     assert (site / "index.html").read_bytes() == index_before

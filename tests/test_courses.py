@@ -7,7 +7,7 @@ import yaml
 
 from conftest import write_file
 from kb.site.browser import chromium_path
-from kb.content.corpus import CONTENT_DIR
+from conftest import PINNED_CONTENT
 from kb.site.handout import make_handouts, render_handout
 from kb.site.render import build_site_model, course_lessons, render_pages
 from kb.content.validate import check
@@ -70,7 +70,7 @@ def test_course_id_must_match_the_file_name(content_copy):
 
 @pytest.fixture(scope="module")
 def shipped():
-    corpus, problems = check(CONTENT_DIR)
+    corpus, problems = check(PINNED_CONTENT)
     assert not [p for p in problems if p.severity == "error"]
     return corpus
 

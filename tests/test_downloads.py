@@ -10,7 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from kb.site.browser import chromium_path
-from kb.content.corpus import CONTENT_DIR
+from conftest import PINNED_CONTENT
 from kb.site.downloads import COLUMNS, csv_safe, table_csv, table_xlsx
 from kb.site.render import build_site_model
 from kb.content.validate import check
@@ -20,7 +20,7 @@ browser_only = pytest.mark.skipif(not chromium_path(), reason="needs Debian's ch
 
 @pytest.fixture(scope="module")
 def site_model():
-    corpus, _ = check(CONTENT_DIR)
+    corpus, _ = check(PINNED_CONTENT)
     return build_site_model(corpus)
 
 

@@ -16,7 +16,7 @@ from kb.site.render import build_site_model, render_pages
 from kb.content.schemas import SCHEMA_DIR
 from kb.content.validate import check
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from conftest import PINNED_CONTENT, PROJECT_ROOT
 
 
 def commands(group: click.Group, prefix: str = "kb") -> list[str]:
@@ -44,7 +44,7 @@ def schema_keys(node) -> set[str]:
 
 @pytest.fixture(scope="module")
 def pages():
-    corpus, _ = check(PROJECT_ROOT / "content")
+    corpus, _ = check(PINNED_CONTENT)
     return render_pages(build_site_model(corpus))
 
 
@@ -138,7 +138,7 @@ def test_vscode_maps_every_kind_of_content_file_to_its_schema():
     assert {Path(s).name for s in mapping} == {p.name for p in SCHEMA_DIR.glob("*.schema.json")}
     for schema_path, pattern in mapping.items():
         assert (PROJECT_ROOT / schema_path).is_file()
-        files = list(PROJECT_ROOT.glob(pattern))
+        files = list(PINNED_CONTENT.parent.glob(pattern))  # the pinned project: content/ beside schemas/
         assert files, pattern
         for file in files:  # the file's own first line names the same schema
             assert file.read_text(encoding="utf-8").splitlines()[0].endswith(Path(schema_path).name)
@@ -152,11 +152,10 @@ def test_bigram_numbers_are_the_bigrams_of_each_text(texts):
 
 
 def test_near_duplicates_found_in_a_forked_process_equal_those_found_here(monkeypatch):
-    from conftest import SHIPPED_CONTENT
     from kb.site import editors
     from kb.content.corpus import read_corpus
 
-    cases = [doc.data for doc in read_corpus(SHIPPED_CONTENT).cases]
+    cases = [doc.data for doc in read_corpus(PINNED_CONTENT).cases]
     cases += [dict(c, id=c["id"] + "-copy", summary=c["summary"] + "另") for c in cases[:5]]  # some near-duplicates
     monkeypatch.setattr(editors, "BESIDE_FROM", 0)
     beside = editors.NearDuplicatesBeside(cases)

@@ -1,13 +1,10 @@
-"""The second engine: Zensical builds the shipped content from the same mkdocs.yml."""
-from pathlib import Path
-
+"""The second engine: Zensical builds the pinned content (conftest) from the same mkdocs.yml."""
+from conftest import PINNED_CONTENT
 from kb.build.builder import build_site
 
-SHIPPED = Path(__file__).resolve().parents[1] / "content"
 
-
-def test_zensical_builds_the_shipped_content(tmp_path):
-    site = build_site(SHIPPED, tmp_path / "build", engine="zensical")
+def test_zensical_builds_the_pinned_content(tmp_path):
+    site = build_site(PINNED_CONTENT, tmp_path / "build", engine="zensical")
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "信访工作经验库" in home
     case = next((site / "cases").glob("*.html")).read_text(encoding="utf-8")
@@ -19,6 +16,6 @@ def test_zensical_builds_the_shipped_content(tmp_path):
     compare = sorted((site / "compare").glob("*.js"))
     assert compare and (site / "downloads" / "cases").is_dir()
     before = {p: p.stat().st_ino for p in (site / "index.html", compare[0])}
-    again = build_site(SHIPPED, tmp_path / "build", engine="zensical")
+    again = build_site(PINNED_CONTENT, tmp_path / "build", engine="zensical")
     assert sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file()) == files
     assert (again / "index.html").stat().st_ino != before[site / "index.html"]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import PINNED_CONTENT
 from kb.build.incremental import case_outputs, read_manifest, tree_hashes
 from kb.build.builder import build_site
 
@@ -95,7 +96,7 @@ def test_an_edit_renders_only_the_cases_that_show_it(tmp_path):
 
 def test_bench_build_runs_at_a_small_size(tmp_path):
     out = subprocess.run([sys.executable, str(PROJECT / "scripts" / "bench_build.py"), "--cases", "20",
-                          "--keep", str(tmp_path)], capture_output=True, text=True, check=True)
+                          "--keep", str(tmp_path), "--content", str(PINNED_CONTENT)], capture_output=True, text=True, check=True)
     for line in ("kb build, cold", "MkDocs alone", "ratio build / MkDocs alone", "kb build, one case edited",
                  "preview sync, one case saved", "preview, save to page served", "site size", "case pages", "search data"):
         assert line in out.stdout, out.stdout

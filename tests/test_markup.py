@@ -54,7 +54,7 @@ def test_the_quick_look_never_passes_html_the_parser_finds_unsafe(html):
     assert _scan(html) == scanner.found
 
 
-def test_the_shipped_pages_are_left_as_they_are(built_site):
+def test_the_pinned_sites_pages_are_left_as_they_are(built_site):
     for page in built_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert unsafe_urls(html) == [] and neutralise_urls(html) == html

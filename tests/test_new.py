@@ -14,7 +14,7 @@ from kb.content.divisions import find, full_name
 from kb.content.load import load_file
 from kb.content.validate import check
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from conftest import PINNED_CONTENT, PROJECT_ROOT
 
 
 def kb(content: Path, *args: str):
@@ -94,7 +94,7 @@ def test_new_course_is_a_valid_file_once_filled_in(content_copy):
 
 def test_kb_works_on_the_project_it_is_run_in(tmp_path, monkeypatch):
     project = tmp_path / "second-checkout"
-    shutil.copytree(PROJECT_ROOT / "content", project / "content")
+    shutil.copytree(PINNED_CONTENT, project / "content")
     shutil.copy(PROJECT_ROOT / "mkdocs.yml", project / "mkdocs.yml")
     case = project / "content" / "cases" / "shanghai" / "shanghai-lingdao-baoan.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 1", 1).replace("\nstatus: published", "\nstatus: 草稿"), encoding="utf-8")

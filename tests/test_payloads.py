@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import PINNED_CONTENT
 from kb.site.browser import chromium_path
 from kb.content.corpus import read_corpus
 from kb.site.csp import protect_site
@@ -71,7 +72,7 @@ def poisoned(tmp_path_factory):
 
 def _poisoned_course() -> dict:
     """One module and lesson of a shipped course, without references to shipped cases, with payloads."""
-    course = yaml.safe_load((FIXTURE.parents[2] / "content" / "courses" / "lingdao-jiefang-baoan.yaml").read_text(encoding="utf-8"))
+    course = yaml.safe_load((PINNED_CONTENT / "courses" / "lingdao-jiefang-baoan.yaml").read_text(encoding="utf-8"))
     module = dict(course["modules"][0], lessons=course["modules"][0]["lessons"][:1])
     lesson = module["lessons"][0]
     lesson.pop("readings", None)

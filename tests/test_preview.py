@@ -17,7 +17,7 @@ import pytest
 
 from kb.site.browser import chromium_path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from conftest import PINNED_CONTENT, PROJECT_ROOT
 CASE = "content/cases/shanghai/shanghai-lingdao-baoan.yaml"
 
 
@@ -43,7 +43,7 @@ def wait_for(url: str, seconds: float) -> None:
 def preview(tmp_path_factory):
     """`kb serve` run from inside a copy of the project (content/ and mkdocs.yml only)."""
     root = tmp_path_factory.mktemp("project")
-    shutil.copytree(PROJECT_ROOT / "content", root / "content")
+    shutil.copytree(PINNED_CONTENT, root / "content")
     shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
     port = free_port()
     kb = Path(sys.executable).with_name("kb")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import PROJECT_ROOT, SHIPPED_CONTENT, write_file
+from conftest import PINNED_CONTENT, PROJECT_ROOT, write_file
 from kb.content import provenance
 from kb.site import render
 from kb.site.citation import reference
@@ -104,7 +104,7 @@ def test_a_page_before_the_article_starts_is_reported(content_copy):
 
 
 def test_the_last_article_is_bounded_by_the_catalogued_end_of_the_book():
-    corpus = read_corpus(SHIPPED_CONTENT)
+    corpus = read_corpus(PINNED_CONTENT)
     assert provenance.catalogued_range(corpus, "chuli-tuchu-wenti-40") == (230, 241)
     assert provenance.catalogued_range(corpus, "kaituo-yu-chuangxin-01") == (3, 9)
     assert provenance.catalogued_range(corpus, "kaituo-yu-chuangxin-06") is None  # start page not catalogued
@@ -113,9 +113,9 @@ def test_the_last_article_is_bounded_by_the_catalogued_end_of_the_book():
 # --- kb validate --report ----------------------------------------------------------------------------
 
 def test_report_lists_every_editor_statement_under_its_case():
-    result = CliRunner().invoke(main, ["--content", str(SHIPPED_CONTENT), "validate", "--report"])
+    result = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "validate", "--report"])
     assert result.exit_code == 0, result.output
-    corpus = read_corpus(SHIPPED_CONTENT)
+    corpus = read_corpus(PINNED_CONTENT)
     rows = provenance.editor_statements(corpus)
     assert rows and f"共 {len(rows)} 条" in result.output
     doc, path, label, text = rows[0]
@@ -130,7 +130,7 @@ def test_report_lists_every_editor_statement_under_its_case():
 
 @pytest.fixture(scope="module")
 def shipped():
-    corpus = read_corpus(SHIPPED_CONTENT)
+    corpus = read_corpus(PINNED_CONTENT)
     return corpus.source_map(), corpus.article_map()
 
 
@@ -183,7 +183,7 @@ def test_citation_of_a_journal_article_with_a_contributing_unit():
 
 @pytest.fixture(scope="module")
 def pages():
-    corpus, problems = check(SHIPPED_CONTENT)
+    corpus, problems = check(PINNED_CONTENT)
     assert not [p for p in problems if p.severity == "error"]
     return render_pages(build_site_model(corpus))
 
@@ -214,7 +214,7 @@ def test_sources_page_lists_unseen_articles_apart_with_the_case_citing_them(page
 
 def test_sources_page_lists_an_unseen_reference_once_however_many_cases_cite_it(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT, content)
+    shutil.copytree(PINNED_CONTENT, content)
     text = write_case(content)
     ids = [f"shanghai-ceshi-laiyuan-{n}" for n in range(5)]
     for case_id in ids:
@@ -252,16 +252,16 @@ def test_new_drafts_appear_on_region_and_practice_type_pages(pages):
 
 @pytest.fixture(scope="module")
 def texts():
-    corpus = read_corpus(SHIPPED_CONTENT)
+    corpus = read_corpus(PINNED_CONTENT)
     return provenance.shipped_texts(corpus)
 
 
 def test_every_text_file_named_in_the_sources_is_shipped():
-    assert provenance.text_file_problems(read_corpus(SHIPPED_CONTENT)) == []
+    assert provenance.text_file_problems(read_corpus(PINNED_CONTENT)) == []
 
 
 def test_every_outcome_figure_appears_in_the_cited_source_text(texts):
-    found = provenance.unsupported_numbers(read_corpus(SHIPPED_CONTENT), texts)
+    found = provenance.unsupported_numbers(read_corpus(PINNED_CONTENT), texts)
     assert not found, "\n".join(p.format() for p in found)
 
 
@@ -295,7 +295,7 @@ def test_an_outcome_figure_missing_from_the_source_is_caught(content_copy, texts
 
 def test_course_feedback_rule_agrees_with_the_source(texts):
     assert "调处结果一周内告知代理人" in texts["kaituo-yu-chuangxin-01"]
-    corpus = read_corpus(SHIPPED_CONTENT)
+    corpus = read_corpus(PINNED_CONTENT)
     for doc in corpus.courses:
         for module in doc.data["modules"]:
             for lesson in module["lessons"]:
@@ -320,7 +320,7 @@ def test_a_course_reading_beyond_the_catalogued_range_is_reported(content_copy):
 def test_compare_view_labels_editors_analysis():
     from kb.site.compare import compare_record
 
-    corpus, _ = check(SHIPPED_CONTENT)
+    corpus, _ = check(PINNED_CONTENT)
     case = next(c for c in build_site_model(corpus).cases if c.id == "shanghai-changning-tiaojie-daili")
     record = compare_record(case)
     lessons = next(f for f in record["fields"] if "便于向其他街镇复制" in f)

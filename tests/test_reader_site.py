@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from kb.content.corpus import CONTENT_DIR
+from conftest import PINNED_CONTENT
 from kb.content.validate import check
 from kb.site.browser import chromium_path, wait_until
 from kb.site.render import build_site_model
@@ -18,7 +18,7 @@ UNKNOWN_START = "liaoning-shenyang-yizhanshi"  # a draft, start year unknown, re
 
 @pytest.fixture(scope="module")
 def site_model():
-    corpus, _ = check(CONTENT_DIR)
+    corpus, _ = check(PINNED_CONTENT)
     return build_site_model(corpus)
 
 

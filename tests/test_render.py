@@ -146,10 +146,10 @@ def test_glossary_matching_in_one_pass_equals_looking_for_each_word(glossary, te
 
 
 def test_glossary_terms_taken_from_the_last_build_equal_terms_found_afresh(tmp_path):
-    from conftest import SHIPPED_CONTENT
+    from conftest import PINNED_CONTENT
     from kb.build.incremental import case_digests
 
-    corpus, _ = check(SHIPPED_CONTENT)
+    corpus, _ = check(PINNED_CONTENT)
     cache = tmp_path / "glossary-terms.marshal"
     terms = lambda site: {c.id: [t["term"] for t in c.terms] for c in site.cases}
     build_site_model(corpus, digests=case_digests(corpus), terms_cache=cache)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from conftest import SHIPPED_CONTENT
+from conftest import PINNED_CONTENT
 from kb.cli import main
 from kb.content.corpus import read_corpus
 from kb.content.load import load_file, load_text
@@ -165,8 +165,8 @@ def test_a_problem_in_the_workbook_still_writes_nothing(hand_written, tmp_path):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("path", sorted((SHIPPED_CONTENT / "cases").rglob("*.yaml")), ids=lambda p: p.stem)
-def test_every_shipped_case_file_is_kept_byte_for_byte_when_nothing_changed(path):
+@pytest.mark.parametrize("path", sorted((PINNED_CONTENT / "cases").rglob("*.yaml")), ids=lambda p: p.stem)
+def test_every_pinned_case_file_is_kept_byte_for_byte_when_nothing_changed(path):
     text = path.read_text(encoding="utf-8")
     data = load_text(text, path.name).data
     assert updated_text(text, data, data) == text
@@ -187,7 +187,7 @@ _TEXT = st.text(st.sampled_from(list("信访代理ab1 :#'\"-[]{}|>\n\t") + ["\u3
 @settings(max_examples=60)
 @given(title=_TEXT, summary=_TEXT, tag=_TEXT)
 def test_any_changed_text_reads_back_as_written_and_the_rest_is_kept(title, summary, tag):
-    path = sorted((SHIPPED_CONTENT / "cases").rglob("*.yaml"))[0]
+    path = sorted((PINNED_CONTENT / "cases").rglob("*.yaml"))[0]
     text = path.read_text(encoding="utf-8")
     old = load_text(text, path.name).data
     new = dict(old, title=title, summary=summary, tags=list(old.get("tags") or []) + [tag])

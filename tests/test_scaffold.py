@@ -4,7 +4,7 @@ import shutil
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.content.corpus import CONTENT_DIR
+from conftest import PINNED_CONTENT
 from kb.content.load import load_file
 from kb.content.scaffold import slugify
 from kb.content.schemas import schema
@@ -20,7 +20,7 @@ def test_slug_comes_from_pinyin_grouped_by_word():
 
 def test_new_case_lands_in_the_province_folder_named_by_its_id(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, content)
+    shutil.copytree(PINNED_CONTENT, content)
     result = CliRunner().invoke(main, ["--content", str(content), "new", "--region", "江苏路街道", "--name", "有信访我代理"])
     assert result.exit_code == 0, result.output
     path = content / "cases" / "shanghai" / "shanghai-changning-jiangsulu-you-xinfang-wo-daili.yaml"
@@ -32,7 +32,7 @@ def test_new_case_lands_in_the_province_folder_named_by_its_id(tmp_path):
 
 def test_new_case_is_reported_incomplete_until_filled_in(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, content)
+    shutil.copytree(PINNED_CONTENT, content)
     CliRunner().invoke(main, ["--content", str(content), "new", "--region", "shanghai-xuhui", "--name", "测试做法名称"])
     _, problems = check(content)
     mine = {p.field for p in problems if "ceshi" in p.file and p.severity == "error"}
@@ -42,7 +42,7 @@ def test_new_case_is_reported_incomplete_until_filled_in(tmp_path):
 
 def test_new_refuses_to_overwrite_an_existing_file(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, content)
+    shutil.copytree(PINNED_CONTENT, content)
     args = ["--content", str(content), "new", "--region", "shanghai-xuhui", "--name", "测试做法名称"]
     CliRunner().invoke(main, args)
     second = CliRunner().invoke(main, args)
@@ -51,7 +51,7 @@ def test_new_refuses_to_overwrite_an_existing_file(tmp_path):
 
 def test_preview_sync_rewrites_only_the_changed_pages(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, content)
+    shutil.copytree(PINNED_CONTENT, content)
     docs = tmp_path / "docs"
     generate_docs(check(content)[0], docs, handouts=False)
     assert sync_docs(content, docs) == []

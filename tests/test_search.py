@@ -1,21 +1,21 @@
-"""Search over the shipped content: exact-substring precision, synonyms, phrases, filters, CLI."""
+"""Search over the pinned content (conftest): exact-substring precision, synonyms, phrases, filters, CLI."""
 import json
 
 import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.content.corpus import CONTENT_DIR
+from conftest import PINNED_CONTENT, PROJECT_ROOT
 from kb.search.index import Filters, Searcher, build_index, case_document, snippet
 from kb.search.query import Vocabulary, segment, understand
 from kb.content.validate import check
 
 
 @pytest.fixture(scope="module")
-def corpus(any_content):
-    """The shipped content, and a copy with one more valid case in common words (conftest.any_content):
-    adding a valid case must not make a search test fail."""
-    corpus, _ = check(any_content)
+def corpus(pinned_and_grown):
+    """The pinned content, and a copy with one more valid case in common words (conftest.pinned_and_grown):
+    adding such a case must not change what these tests expect."""
+    corpus, _ = check(pinned_and_grown)
     return corpus
 
 
@@ -194,7 +194,7 @@ def test_enum_codes_are_not_indexed(corpus):
 
 
 def test_cli_search_prints_json_with_locality_type_year(build_dir):
-    result = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "信访代理", "--type", "信访代理",
+    result = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "--build-dir", str(build_dir), "search", "信访代理", "--type", "信访代理",
                                        "--region", "上海市", "--since", "2004", "--json"])
     assert result.exit_code == 0, result.output
     output = json.loads(result.output)
@@ -206,10 +206,10 @@ def test_cli_search_prints_json_with_locality_type_year(build_dir):
 
 
 def test_cli_search_json_says_null_for_an_unknown_start_year(build_dir, corpus):
-    result = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "沈阳", "--json"])
+    result = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "--build-dir", str(build_dir), "search", "沈阳", "--json"])
     hit = next(h for h in json.loads(result.output)["hits"] if h["id"] == "liaoning-shenyang-yizhanshi")
     assert hit["start_year"] is None and hit["reported_year"] == 2009
-    printed = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "沈阳"]).output
+    printed = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "--build-dir", str(build_dir), "search", "沈阳"]).output
     assert "2009 年报道（开始年份不详）" in printed and "［草稿］" in printed
 
 
@@ -222,15 +222,15 @@ def test_facets_count_every_matching_case_at_every_region_level(searcher, corpus
 
 
 def test_cli_search_explains_the_query_and_suggests_on_no_result(build_dir):
-    result = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "区块链", "--json"])
+    result = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "--build-dir", str(build_dir), "search", "区块链", "--json"])
     output = json.loads(result.output)
     assert output["total"] == 0 and output["query"]["absent"] == ["区块链"]
-    text = CliRunner().invoke(main, ["--build-dir", str(build_dir), "search", "网络信访怎么办"]).output
+    text = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "--build-dir", str(build_dir), "search", "网络信访怎么办"]).output
     assert "检索词：网络信访" in text and "按“" in text
 
 
 def test_cli_search_without_an_index_explains_what_to_do(tmp_path):
-    result = CliRunner().invoke(main, ["--build-dir", str(tmp_path), "search", "信访"])
+    result = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "--build-dir", str(tmp_path), "search", "信访"])
     assert result.exit_code == 1
     assert "kb index" in result.output
 
@@ -285,7 +285,7 @@ def test_an_index_updated_for_edited_cases_answers_as_a_fresh_one(tmp_path, cont
 
     import kb.search.index
 
-    queries = [q["query"] for q in yaml.safe_load((CONTENT_DIR.parent / "tests" / "natural_queries.yaml").read_text(encoding="utf-8"))["queries"]]
+    queries = [q["query"] for q in yaml.safe_load((PROJECT_ROOT / "tests" / "natural_queries.yaml").read_text(encoding="utf-8"))["queries"]]
     queries += ["量子计算", '"家门口"', "信访代理 上海"]
     before, _ = check(content_copy)
     build_index(before, tmp_path / "before")

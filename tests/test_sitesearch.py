@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from conftest import PINNED_CONTENT
 from kb.search import sitesearch
 from kb.content.corpus import read_corpus
 from kb.build.incremental import tree_hashes
 from kb.search.index import TEXTS_FILE, case_document, text_row
 from kb.search.sitesearch import fnv1a, positional_bigrams, varints
 
-CONTENT = Path(__file__).resolve().parents[1] / "content"
+CONTENT = PINNED_CONTENT
 
 
 def reference_shards(corpus) -> dict[int, dict[str, str]]:

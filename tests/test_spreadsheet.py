@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from conftest import SHIPPED_CONTENT
+from conftest import PINNED_CONTENT
 from kb.cli import main
 from kb.content.load import load_text
 from kb.content.schemas import schema
@@ -28,18 +28,18 @@ def _run(*args):
 @pytest.fixture(scope="module")
 def shipped_export(tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "案例表.xlsx"
-    result = _run("--content", SHIPPED_CONTENT, "export", path)
+    result = _run("--content", PINNED_CONTENT, "export", path)
     assert result.exit_code == 0, result.output
     return path
 
 
 @pytest.fixture
 def exported(shipped_export, content_copy):
-    """The export of the shipped content, and a copy of that content to import it into."""
+    """The export of the pinned content, and a copy of that content to import it into."""
     return shipped_export, content_copy
 
 
-def test_reimporting_an_unchanged_export_of_the_shipped_corpus_changes_no_file(exported):
+def test_reimporting_an_unchanged_export_of_the_pinned_corpus_changes_no_file(exported):
     path, content = exported
     before = _snapshot(content)
     result = _run("--content", content, "import", path)

@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from kb.content.corpus import CONTENT_DIR
+from conftest import PINNED_CONTENT
 from kb.content.validate import check
 from kb.site.render import RegionNode, build_site_model, region_tree
 from kb.site.tilemap import PROVINCES, city_tiles, map_page, province_map, province_tiles, shade
@@ -15,7 +15,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def site():
-    corpus, _ = check(CONTENT_DIR)
+    corpus, _ = check(PINNED_CONTENT)
     return build_site_model(corpus)
 
 
