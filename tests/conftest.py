@@ -60,7 +60,8 @@ def pin_content(source: Path, target: Path, list_file: Path = PINNED_LIST) -> Pa
         raise PinnedFileMissing(
             f"{list_file} names {len(missing)} file(s) missing from {source}: {', '.join(missing)}. "
             "The engine and page tests are written against these files; restore them, or move the tests "
-            "that use them to other content and take them off the list.")
+            "that use them to other content and take them off the list. "
+            "（测试用到清单中的这些内容文件：不要删除或改名；确要删改，请同时改测试和清单。）")
     for path in paths:
         (target / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / path, target / path)
@@ -71,6 +72,7 @@ def pytest_configure(config):
     try:
         pin_content(LIVE_CONTENT, PINNED_CONTENT)
     except PinnedFileMissing as missing:
+        shutil.rmtree(PINNED_PROJECT, ignore_errors=True)
         raise pytest.UsageError(str(missing)) from None
     (PINNED_PROJECT / "schemas").symlink_to(PROJECT_ROOT / "schemas", target_is_directory=True)
     shutil.copy2(PROJECT_ROOT / "mkdocs.yml", PINNED_PROJECT / "mkdocs.yml")
