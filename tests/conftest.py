@@ -147,6 +147,16 @@ def pinned_and_grown(request, tmp_path_factory) -> Path:
     return with_new_case(target)
 
 
+def without_region(content_dir: Path, name: str) -> Path:
+    """content_dir with the region called `name` taken out of regions.yaml (one region a line), for a
+    test that adds that region: editors may since have added it to content/ (`kb new region`), and no
+    pinned case refers to a region added after the pin."""
+    path = Path(content_dir) / "regions.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if f"name: {name}," not in line), encoding="utf-8")
+    return Path(content_dir)
+
+
 def write_file(content_dir: Path, relative: str, text: str | bytes, encoding: str = "utf-8") -> Path:
     """Write `text` (or raw bytes) to content_dir/relative, creating folders; returns the path."""
     path = Path(content_dir) / relative

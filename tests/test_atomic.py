@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from conftest import PINNED_CONTENT
+from conftest import PINNED_CONTENT, without_region
 from docx_samples import jingyan_cailiao
 from kb.core.atomic import WriteFailed, write_file, write_files
 from kb.cli import main
@@ -147,6 +147,7 @@ def test_a_kill_9_during_a_write_leaves_the_old_file_or_the_new_one(tmp_path, de
 # ------------------------------------------------------------------ the commands
 
 def test_kb_new_region_that_cannot_write_leaves_regions_yaml_byte_identical(content_copy, monkeypatch):
+    without_region(content_copy, "华阳路街道")
     before = snapshot(content_copy)
     fail_on_call(monkeypatch, "replace", 1)
     result = kb("--content", content_copy, "new", "region", "华阳路街道")
@@ -157,6 +158,7 @@ def test_kb_new_region_that_cannot_write_leaves_regions_yaml_byte_identical(cont
 
 def test_kb_new_region_writes_through_a_temporary_file(content_copy, monkeypatch):
     """regions.yaml is never opened for writing in place (a kill then truncated it)."""
+    without_region(content_copy, "华阳路街道")
     calls = fail_on_call(monkeypatch, "replace", 0)
     result = kb("--content", content_copy, "new", "region", "华阳路街道")
     assert result.exit_code == 0, result.output

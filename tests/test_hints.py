@@ -5,7 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import write_file
+from conftest import without_region, write_file
 from kb.cli import main
 from kb.content.hints import mkdocs_problem
 from kb.core.problems import Problem, ProblemsFound
@@ -125,6 +125,7 @@ def test_ids_split_pinyin_by_words_not_by_guesses():
 
 
 def test_new_case_for_an_unlisted_region_says_where_regions_live_and_how_to_add_one(content_copy):
+    without_region(content_copy, "华阳路街道")
     result = CliRunner().invoke(main, ["--content", str(content_copy), "new", "case", "--region", "华阳路街道", "--name", "测试做法"])
     assert result.exit_code == 1
     assert "content/regions.yaml" in result.output and "kb new region 华阳路街道" in result.output

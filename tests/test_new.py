@@ -14,7 +14,7 @@ from kb.content.divisions import find, full_name
 from kb.content.load import load_file
 from kb.content.validate import check
 
-from conftest import PINNED_CONTENT, PROJECT_ROOT
+from conftest import PINNED_CONTENT, PROJECT_ROOT, without_region
 
 
 def kb(content: Path, *args: str):
@@ -32,6 +32,7 @@ def test_division_table_reaches_township_level_with_official_codes():
 
 
 def test_new_region_takes_code_and_parent_from_the_division_table(content_copy):
+    without_region(content_copy, "华阳路街道")
     result = kb(content_copy, "new", "region", "华阳路街道")
     assert result.exit_code == 0, result.output
     regions = read_corpus(content_copy, entries=False).region_map()
@@ -111,6 +112,7 @@ def test_kb_outside_any_project_says_where_to_go(tmp_path, monkeypatch):
 
 def test_an_editor_adds_a_region_a_web_source_and_a_case_and_the_content_is_valid(content_copy):
     """The issue's walk-through: only kb new and filling in what the skeletons ask for."""
+    without_region(content_copy, "华阳路街道")
     assert kb(content_copy, "new", "region", "华阳路街道").exit_code == 0
     assert kb(content_copy, "new", "source", "--kind", "web", "--title", "华阳路街道信访工作报道", "--id", "huayanglu-baodao").exit_code == 0
     source = content_copy / "sources" / "huayanglu-baodao.yaml"

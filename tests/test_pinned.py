@@ -3,8 +3,11 @@ editor adds to content/ never reaches them; a listed file that has gone is named
 import shutil
 
 import pytest
+from click.testing import CliRunner
 
-from conftest import LIVE_CONTENT, NEW_CASE_FILE, PINNED_CONTENT, PinnedFileMissing, pin_content, pinned_paths, with_new_case
+from conftest import (LIVE_CONTENT, NEW_CASE_FILE, PINNED_CONTENT, PinnedFileMissing, pin_content, pinned_paths,
+                      with_new_case, without_region)
+from kb.cli import main
 
 
 def files_under(folder):
@@ -32,3 +35,12 @@ def test_a_listed_file_missing_from_content_is_named_with_the_list(tmp_path):
     message = str(missing.value)
     assert str(listed) in message and "cases/shanghai/shanghai-gone.yaml" in message and "regions.yaml" not in message
     assert not (tmp_path / "pinned").exists()  # nothing half-copied
+
+
+def test_a_region_added_with_kb_new_region_is_taken_out_again_for_the_tests_that_add_it(content_copy):
+    regions = content_copy / "regions.yaml"
+    before = regions.read_text(encoding="utf-8")
+    assert CliRunner().invoke(main, ["--content", str(content_copy), "new", "region", "华阳路街道"]).exit_code == 0
+    assert "华阳路街道" in regions.read_text(encoding="utf-8")
+    without_region(content_copy, "华阳路街道")
+    assert regions.read_text(encoding="utf-8") == before
