@@ -38,8 +38,9 @@ def test_a_listed_file_missing_from_content_is_named_with_the_list(tmp_path):
 
 
 def test_a_region_added_with_kb_new_region_is_taken_out_again_for_the_tests_that_add_it(content_copy):
-    regions = content_copy / "regions.yaml"
+    regions = without_region(content_copy, "华阳路街道") / "regions.yaml"  # (if content/ has it already)
     before = regions.read_text(encoding="utf-8")
+    assert "华阳路街道" not in before
     assert CliRunner().invoke(main, ["--content", str(content_copy), "new", "region", "华阳路街道"]).exit_code == 0
     assert "华阳路街道" in regions.read_text(encoding="utf-8")
     without_region(content_copy, "华阳路街道")
