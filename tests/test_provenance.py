@@ -293,6 +293,14 @@ def test_an_outcome_figure_missing_from_the_source_is_caught(content_copy, texts
     assert provenance.unsupported_numbers(read_corpus(content_copy), texts) == []
 
 
+def test_kb_validate_reports_an_outcome_figure_missing_from_the_source_at_its_line(content_copy):
+    outcome = "outcomes:\n  - {indicator: 代理的矛盾, value: 4321, unit: 起, period: 2006年, evidence: media}"
+    text = write_case(content_copy, extra=outcome)
+    found = [p for p in problems_in_case(content_copy) if "在所引资料的原文中找不到" in p.message]
+    assert [(p.line, p.field) for p in found] == [(line_of(text, "value: 4321"), "outcomes[0].value")]
+    assert "4321" in found[0].message and "note" in found[0].message
+
+
 def test_course_feedback_rule_agrees_with_the_source(texts):
     assert "调处结果一周内告知代理人" in texts["kaituo-yu-chuangxin-01"]
     corpus = read_corpus(PINNED_CONTENT)

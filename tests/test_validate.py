@@ -42,7 +42,7 @@ measures:
     details: 对代理员进行专门培训，熟悉办事程序。
 outcomes:
   - indicator: 代理的矛盾
-    value: 21
+    value: 947
     unit: 起
     period: 2005年至2007年
     evidence: media

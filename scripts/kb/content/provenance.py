@@ -7,6 +7,7 @@ and the tests check that outcome figures appear in the cited text.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,20 +271,31 @@ def _quoted_in_source(note: str, haystack: str) -> bool:
     return any(NUMERAL.search(q) and _normalised_numbers(q[1:-1]) in haystack for q in QUOTED.findall(str(note)))
 
 
-def unsupported_numbers(corpus: Corpus, texts: dict[str, str]) -> list[Problem]:
-    """Outcome figures that appear in none of the shipped texts of the sources the case cites (and saw)."""
-    problems = []
+def unsupported_numbers(corpus: Corpus, texts: dict[str, str] | None = None) -> list[Problem]:
+    """Outcome figures that appear in none of the shipped texts of the sources the case cites (and
+    saw); `texts` defaults to the corpus's own shipped texts. A case citing no shipped text is not
+    checked."""
+    texts = shipped_texts(corpus) if texts is None else texts
+    problems, haystacks = [], {}
     for doc in _cases(corpus):
-        cited = [c for c in _citations(doc.data).values() if c.get("seen", True) and c["source"] in texts]
+        cited = sorted({c["source"] for c in _citations(doc.data).values() if c.get("seen", True) and c["source"] in texts})
         if not cited:
             continue
-        haystack = _normalised_numbers("\n".join(texts[c["source"]] for c in cited))
-        for i, outcome in enumerate(doc.data.get("outcomes") or []):
-            for key, number in (("value", outcome.get("value")), ("change", (outcome.get("change") or {}).get("amount"))):
-                if not isinstance(number, (int, float)):
+        key = tuple(cited)
+        if key not in haystacks:
+            haystacks[key] = _normalised_numbers("\n".join(texts[ident] for ident in cited))
+        haystack = haystacks[key]
+        outcomes = doc.data.get("outcomes")
+        for i, outcome in enumerate(outcomes if isinstance(outcomes, list) else []):
+            if not isinstance(outcome, dict):
+                continue  # the schema reports it
+            change = outcome.get("change") if isinstance(outcome.get("change"), dict) else {}
+            for key, number in (("value", outcome.get("value")), ("change", change.get("amount"))):
+                if not isinstance(number, (int, float)) or isinstance(number, bool) or not math.isfinite(number):
                     continue
                 forms = _number_forms(number)
                 if not any(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d])", haystack) for f in forms) \
                         and not _quoted_in_source(outcome.get("note", ""), haystack):
-                    problems.append(doc.problem(("outcomes", i, key), f"数字 {forms[0]} 在所引资料的原文中找不到"))
+                    problems.append(doc.problem(("outcomes", i, key), f"数字 {forms[0]} 在所引资料的原文中找不到："
+                                                "请对照原文核对；原文用汉字写的（如“一个半月”），在 note 里照录原文的说法"))
     return problems
