@@ -342,16 +342,23 @@ modules:
 """
 
 
+def link_in_definitions(content: Path, in_glossary: str, in_type: str) -> tuple[Path, Path]:
+    """Adds the given Markdown (a link) to the fixture glossary's 信访代理 definition and to the
+    first practice type's definition; returns the two files."""
+    glossary = content / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "跟踪办理并反馈结果的做法。", f"跟踪办理并反馈结果的做法，{in_glossary}。"), encoding="utf-8")
+    types = content / "taxonomy" / "practice-types.yaml"
+    types.write_text(types.read_text(encoding="utf-8").replace(
+        "代为向有关部门反映诉求并跟踪反馈。", f"代为向有关部门反映诉求并跟踪反馈{in_type}。"), encoding="utf-8")
+    return glossary, types
+
+
 def test_prose_links_to_a_held_draft_become_plain_text_with_a_warning_at_the_link(content):
     write_draft(content)
     write_file(content, "courses/ceshi-kecheng.yaml", COURSE)
-    glossary = content / "glossary.yaml"
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
-        "跟踪办理并反馈结果的做法。", "跟踪办理并反馈结果的做法，例如[这一个](cases/shanghai-changning-caogao.md)。"), encoding="utf-8")
-    types = content / "taxonomy" / "practice-types.yaml"
-    types.write_text(types.read_text(encoding="utf-8").replace(
-        "代为向有关部门反映诉求并跟踪反馈。", "代为向有关部门反映诉求并跟踪反馈（见[草稿](../cases/shanghai-changning-caogao.md)）。"),
-        encoding="utf-8")
+    glossary, types = link_in_definitions(content, "例如[这一个](cases/shanghai-changning-caogao.md)",
+                                          "（见[草稿](../cases/shanghai-changning-caogao.md)）")
     corpus, problems = check(content)
     assert not has_errors([p for p in problems if p.file != DRAFT_FILE])  # the links themselves are fine
     shown = publishable(corpus, problems)
@@ -376,13 +383,7 @@ def test_prose_links_to_a_held_draft_become_plain_text_with_a_warning_at_the_lin
 
 
 def test_a_broken_link_in_a_glossary_or_type_definition_is_an_error_at_its_line(content):
-    glossary = content / "glossary.yaml"
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
-        "跟踪办理并反馈结果的做法。", "跟踪办理并反馈结果的做法，例如[这一个](cases/bu-cunzai.md)。"), encoding="utf-8")
-    types = content / "taxonomy" / "practice-types.yaml"
-    types.write_text(types.read_text(encoding="utf-8").replace(
-        "代为向有关部门反映诉求并跟踪反馈。", "代为向有关部门反映诉求并跟踪反馈（见[案例](../cases/shanghai-changning-daili.md)）。"),
-        encoding="utf-8")
+    link_in_definitions(content, "例如[这一个](cases/bu-cunzai.md)", "（见[案例](../cases/shanghai-changning-daili.md)）")
     _, problems = check(content)
     broken = [p for p in problems if p.severity == "error" and "站内链接" in p.message]
     assert [(p.file, p.field) for p in broken] == [("content/glossary.yaml", "terms[0].definition")]
