@@ -267,13 +267,17 @@ def test_two_published_entries_with_one_id_still_fail(content):
     assert f"{PUBLISHED_FILE}:2:5  id  案例编号“shanghai-changning-daili”重复" in result.output
 
 
-def test_a_part_of_cycle_through_a_draft_is_the_drafts_problem(content):
-    draft = write_draft(content, practice_type="xinfang-daili")
+def close_a_part_of_cycle(content: Path, draft: Path) -> None:
+    """The draft becomes part of the published fixture case, and that case part of the draft."""
     draft.write_text(draft.read_text(encoding="utf-8") + "part_of: shanghai-changning-daili\n", encoding="utf-8")
     other = content.parent / PUBLISHED_FILE
     other.write_text(other.read_text(encoding="utf-8").replace("tags: [信访代理]",
                                                              "part_of: shanghai-changning-caogao\ntags: [信访代理]"),
                      encoding="utf-8")
+
+
+def test_a_part_of_cycle_through_a_draft_is_the_drafts_problem(content):
+    close_a_part_of_cycle(content, write_draft(content, practice_type="xinfang-daili"))
     corpus, problems = check(content)
     messages = errors_by_file(problems)
     assert any("循环" in m for m in messages[DRAFT_FILE]) and PUBLISHED_FILE not in messages
@@ -284,12 +288,7 @@ def test_a_part_of_cycle_through_a_draft_is_the_drafts_problem(content):
 
 
 def test_a_part_of_cycle_between_published_cases_still_fails(content):
-    draft = write_draft(content, status="published", practice_type="xinfang-daili")
-    draft.write_text(draft.read_text(encoding="utf-8") + "part_of: shanghai-changning-daili\n", encoding="utf-8")
-    other = content.parent / PUBLISHED_FILE
-    other.write_text(other.read_text(encoding="utf-8").replace("tags: [信访代理]",
-                                                             "part_of: shanghai-changning-caogao\ntags: [信访代理]"),
-                     encoding="utf-8")
+    close_a_part_of_cycle(content, write_draft(content, status="published", practice_type="xinfang-daili"))
     _, problems = check(content)
     messages = errors_by_file(problems)
     assert any("循环" in m for m in messages[DRAFT_FILE]) and any("循环" in m for m in messages[PUBLISHED_FILE])
