@@ -12,6 +12,7 @@ import argparse
 import functools
 import gc
 import http.server
+import multiprocessing
 import shutil
 import statistics
 import tempfile
@@ -49,6 +50,22 @@ def timed_queries(searcher: Searcher, queries: list[str], repeat: int) -> tuple[
             times.append((time.perf_counter() - start) * 1000)
         run[q] = [h.id for h in searcher.search(q, limit=None)]
     return run, times
+
+
+def timed_in_own_process(index_dir: Path, queries: list[str], repeat: int) -> list[float]:
+    """Query times as `kb search` sees them: in a fresh process holding only the index. In this
+    process, which also holds corpora and site data, the garbage collector's passes over them
+    would be counted as search time."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_query_times, (str(index_dir), queries, repeat))
+
+
+def _query_times(index_dir: str, queries: list[str], repeat: int) -> list[float]:
+    searcher = Searcher(Path(index_dir))
+    try:
+        return timed_queries(searcher, queries, repeat)[1]
+    finally:
+        searcher.close()
 
 
 # ------------------------------------------------------------ baselines
@@ -227,12 +244,10 @@ def main() -> None:
     docs = work / "synthetic" / "docs"
     figures = build_site_index(synthetic, docs)
     site_index_seconds = time.perf_counter() - start
-    # Time queries as `kb search` runs them: a process holding the index, not 10,000 parsed files.
     del synthetic, problems, errors
     gc.collect()
-    big = Searcher(work / "synthetic" / "index")
-    _, big_times = timed_queries(big, queries, repeat=3)
-    print(f"  kb search latency {percentiles(big_times)}")
+    big_times = timed_in_own_process(work / "synthetic" / "index", queries, repeat=3)
+    print(f"  kb search latency (a process holding only the index, as kb search runs) {percentiles(big_times)}")
     (docs / "search" / "search.js").write_bytes((site / "search" / "search.js").read_bytes())
     print(f"  site index build: {site_index_seconds:.1f} s; {figures}")
     search_dir = docs / "search"

@@ -434,7 +434,10 @@ def concept_hits(concept: dict, literal: dict, vocab: Vocabulary, matches, expan
 def add_matches(hits: dict, variants: list[tuple[str, float]], literal: dict, matches) -> None:
     for i, (variant, weight) in enumerate(variants):
         for docnum, (t, n, c) in (literal if i == 0 and literal else matches(variant)).items():
-            h = hits.setdefault(docnum, new_hit())
+            h = hits.get(docnum)
+            if h is None:  # what updating a new_hit() gives, without making one for every match
+                hits[docnum] = [t, n, c, [variant], max(0.0, weight)]
+                continue
             h[0], h[1], h[2], h[4] = h[0] or t, h[1] or n, h[2] + c, max(h[4], weight)
             h[3].append(variant)
 
@@ -445,7 +448,10 @@ def part_hits(word: str, matches) -> dict[int, list]:
     hits: dict[int, list] = {}
     for gram in grams:
         for docnum, (t, n, c) in matches(gram).items():
-            h = hits.setdefault(docnum, new_hit())
+            h = hits.get(docnum)
+            if h is None:
+                hits[docnum] = [t, n, c, [], 0.0 + PART_WEIGHT / len(grams)]
+                continue
             h[0], h[1], h[2], h[4] = h[0] or t, h[1] or n, h[2] + c, h[4] + PART_WEIGHT / len(grams)
     return hits
 
