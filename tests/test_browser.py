@@ -116,6 +116,8 @@ def test_offline_zip_opens_from_disk_searches_and_follows_a_link(site, chromium,
     page = offline_page(chromium)
     page.goto((root / "index.html").as_uri())
     page.locator("a[href='search.html']").first.click()
+    page.wait_for_url("**/search.html*")  # else the query may be typed into the page being left
+    page.wait_for_load_state()
     page.fill("#kb-search-form input[name=q]", "五定")
     page.press("#kb-search-form input[name=q]", "Enter")
     page.wait_for_selector(".kb-search-list li a")
