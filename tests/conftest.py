@@ -24,6 +24,7 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LIVE_CONTENT = PROJECT_ROOT / "content"
 PINNED_LIST = PROJECT_ROOT / "tests" / "fixtures" / "pinned_content.txt"
+FIXTURE_CONTENT = PROJECT_ROOT / "tests" / "fixtures" / "content"  # the small corpus the engine rules are tested on
 PINNED_PROJECT = Path(tempfile.mkdtemp(prefix="kb-pinned-"))  # filled by pytest_configure, removed at the end
 PINNED_CONTENT = PINNED_PROJECT / "content"
 
@@ -91,6 +92,14 @@ def content_copy(tmp_path: Path) -> Path:
     "content/…" files."""
     target = tmp_path / "content"
     shutil.copytree(PINNED_CONTENT, target)
+    return target
+
+
+@pytest.fixture
+def fixture_copy(tmp_path: Path) -> Path:
+    """A copy of the small fixture corpus (tests/fixtures/content) at tmp_path/"content"."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
     return target
 
 

@@ -19,6 +19,14 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def import_document(document, path: Path, content: Path, *options: str):
+    """Saves the Word document at path and runs kb import on it: the CLI result and the content
+    files (path -> bytes) there were before."""
+    document.save(str(path))
+    before = _files(content)
+    return CliRunner().invoke(main, ["--content", str(content), "import", str(path), *options]), before
+
+
 @pytest.fixture
 def imported(content_copy, tmp_path):
     source = jingyan_cailiao(tmp_path / "长宁区“有信访我代理”经验材料.docx")
@@ -120,8 +128,7 @@ def test_document_without_numbering_uses_heading_styles_and_region_option(conten
     document.add_paragraph("整合力量：把信访、调解、法律服务集中到一个窗口。")
     document.add_paragraph("闭环办理：窗口受理后限时办结并回访。")
     path = tmp_path / "材料.docx"
-    document.save(str(path))
-    result = CliRunner().invoke(main, ["--content", str(content_copy), "import", str(path), "--region", "杨行镇"])
+    result, _ = import_document(document, path, content_copy, "--region", "杨行镇")
     assert result.exit_code == 0, result.output
     written = list((content_copy / "cases" / "shanghai").glob("shanghai-baoshan-yanghang-*.yaml"))
     data = load_file(written[0]).data
@@ -136,9 +143,7 @@ def test_without_a_recognisable_region_nothing_is_written(content_copy, tmp_path
     document.add_paragraph("一、主要做法")
     document.add_paragraph("（一）建立台账。逐件登记。")
     path = tmp_path / "无地区.docx"
-    document.save(str(path))
-    before = _files(content_copy)
-    result = CliRunner().invoke(main, ["--content", str(content_copy), "import", str(path)])
+    result, before = import_document(document, path, content_copy)
     assert result.exit_code == 1
     assert "没有从文档中认出地区" in result.output and "--region" in result.output
     assert _files(content_copy) == before
@@ -197,11 +202,9 @@ def test_case_programme_form_table_gives_title_and_unit_and_contacts_are_left_ou
     document.add_paragraph("四、经验启示")
     document.add_paragraph("把工作做在群众家门口，矛盾才能早发现、早化解。")
     path = tmp_path / "桃浦镇申报材料.docx"
-    document.save(str(path))
-    before = set(_files(content_copy))
-    result = CliRunner().invoke(main, ["--content", str(content_copy), "import", str(path)])
+    result, before = import_document(document, path, content_copy)
     assert result.exit_code == 0, result.output
-    new = [f for f in set(_files(content_copy)) - before if f.startswith("cases/")]
+    new = [f for f in set(_files(content_copy)) - set(before) if f.startswith("cases/")]
     data = load_file(content_copy / new[0]).data
     assert data["title"] == "桃浦镇“三访”工作法"
     assert data["organisation"] == "普陀区桃浦镇人民政府"
@@ -223,11 +226,9 @@ def test_word_automatic_numbering_counts_as_numbered_items(content_copy, tmp_pat
     document.add_paragraph("聘请代理员。每站两名。", style="List Number")
     document.add_paragraph("由区信访办统一培训。", style="List Number 2")
     path = tmp_path / "自动编号.docx"
-    document.save(str(path))
-    before = set(_files(content_copy))
-    result = CliRunner().invoke(main, ["--content", str(content_copy), "import", str(path)])
+    result, before = import_document(document, path, content_copy)
     assert result.exit_code == 0, result.output
-    new = [f for f in set(_files(content_copy)) - before if f.startswith("cases/")]
+    new = [f for f in set(_files(content_copy)) - set(before) if f.startswith("cases/")]
     measures = load_file(content_copy / new[0]).data["measures"]
     assert [m["name"] for m in measures] == ["设立代理站", "聘请代理员"]
     assert measures[1]["details"] == "每站两名。\n由区信访办统一培训。"
@@ -256,9 +257,7 @@ def test_personal_data_in_any_spelling_is_refused_before_anything_is_written(con
     document.add_heading("二、主要做法", level=1)
     document.add_paragraph("1.建立代理站。街道和居委会都设站。")
     path = tmp_path / "个人信息.docx"
-    document.save(str(path))
-    before = _files(content_copy)
-    result = CliRunner().invoke(main, ["--content", str(content_copy), "import", str(path)])
+    result, before = import_document(document, path, content_copy)
     assert result.exit_code == 1
     assert "没有写入任何文件" in result.output
     assert "background：疑似手机号码：“１３９\\u00ad１２３４ ５６７８”（读作“1391234 5678”）" in result.output

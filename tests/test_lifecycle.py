@@ -2,20 +2,18 @@
 review entries reach readers only in the editors' build, and `kb review` moves an entry along."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import PROJECT_ROOT, write_file
+from conftest import write_file
 from kb.cli import main
 from kb.content.corpus import read_corpus
 from kb.content.lifecycle import publishable
 from kb.content.review import set_status
 from kb.content.validate import check, has_errors
 
-FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "content"
 
 DRAFT = """\
 # yaml-language-server: $schema=../../../schemas/case.schema.json
@@ -37,10 +35,8 @@ DRAFT_FILE = "content/cases/shanghai/shanghai-changning-caogao.yaml"
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE, target)
-    return target
+def content(fixture_copy: Path) -> Path:
+    return fixture_copy
 
 
 def write_draft(content: Path, status: str = "draft", practice_type: str = "buzai-zhege-leibie") -> Path:

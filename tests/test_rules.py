@@ -2,25 +2,21 @@
 reported at its file and line with a Chinese fix, and passes once the fix is made."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import PROJECT_ROOT, write_file
+from conftest import write_file
 from kb.cli import main
 from kb.content.validate import check
 
-FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "content"
 CASE = "content/cases/shanghai/shanghai-changning-daili.yaml"
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE, target)
-    return target
+def content(fixture_copy: Path) -> Path:
+    return fixture_copy
 
 
 def edit(content: Path, old: str, new: str) -> str:
