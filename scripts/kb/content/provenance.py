@@ -208,13 +208,18 @@ def texts_dir(content_dir: Path) -> Path:
 def shipped_texts(corpus: Corpus, folder: Path | None = None) -> dict[str, str]:
     """Source or article id -> its shipped text, for every record naming a text_file that exists."""
     folder = texts_dir(corpus.root) if folder is None else Path(folder)
-    texts = {}
+    names = {name for name in _text_files(corpus).values() if (folder / name).is_file()}
+    return texts_by_source(corpus, {name: (folder / name).read_text(encoding="utf-8-sig") for name in names})
+
+
+def texts_by_source(corpus: Corpus, files: dict[str, str]) -> dict[str, str]:
+    """Source or article id -> its text, from texts already read (file name -> text)."""
+    return {ident: files[name] for ident, name in _text_files(corpus).items() if name in files}
+
+
+def _text_files(corpus: Corpus) -> dict[str, str]:
     records = list(corpus.source_map().items()) + [(ident, a) for ident, (a, _) in corpus.article_map().items()]
-    for ident, record in records:
-        path = folder / record["text_file"] if isinstance(record.get("text_file"), str) else None
-        if path and path.is_file():
-            texts[ident] = path.read_text(encoding="utf-8-sig")
-    return texts
+    return {ident: record["text_file"] for ident, record in records if isinstance(record.get("text_file"), str)}
 
 
 def text_file_problems(corpus: Corpus) -> list[Problem]:

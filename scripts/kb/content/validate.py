@@ -17,7 +17,7 @@ from .lifecycle import WAITING
 from .hints import EMPTY, drop_format_errors_explained_by_references, drop_references_to_unreadable, with_suggestion
 from .load import Document, load_file
 from ..core.problems import Problem, ProblemsFound, display_path, printable
-from .provenance import page_problems, statement_problems, text_file_problems, unsupported_numbers
+from .provenance import page_problems, statement_problems, text_file_problems, texts_by_source, unsupported_numbers
 from .rules import PROSE_KINDS, SourceTexts, case_rule_problems, copied_run_problems, link_problems, source_texts
 from .schemas import validate_document
 from .workingnotes import working_note_problems
@@ -81,9 +81,9 @@ def validate(corpus: Corpus, memo: CheckMemo | None = None) -> list[Problem]:
     problems += _synonym_problems(corpus)
     problems += _course_problems(corpus)
     problems += _allowlist_problems(corpus)
-    problems += link_problems(corpus) + text_file_problems(corpus) + unsupported_numbers(corpus)
     allowed = allowed_texts(corpus)
     texts = source_texts(corpus.root)
+    problems += link_problems(corpus) + text_file_problems(corpus) + unsupported_numbers(corpus, texts_by_source(corpus, texts.files))
     own = partial(document_problems, allowed=allowed, texts=texts)
     if memo is not None:
         memo.begin()

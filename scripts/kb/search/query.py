@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -184,6 +185,15 @@ def thesaurus(corpus_words: set[str]) -> dict[str, list[str]]:
     return {word: sorted(found) for word, found in sorted(out.items())}
 
 
+@lru_cache(maxsize=1)
+def plain_tokenizer() -> jieba.Tokenizer:
+    """jieba with its own dictionary only (the domain terms are added to jieba's default one),
+    loaded once for both common_words and abbreviations."""
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    return plain
+
+
 COMMON_AMONG = 10000  # how many of general Chinese's most frequent words count as common
 
 
@@ -192,8 +202,7 @@ def common_words(words: set[str]) -> list[str]:
     dictionary, without the domain terms added to it). In a small library an everyday word
     (安排, 个人, 土地) can be as rare as a named practice; ranking weighs such words less
     (scripts/kb/search/index.py, COMMON_WEIGHT)."""
-    plain = jieba.Tokenizer()
-    plain.initialize()
+    plain = plain_tokenizer()
     ranked = sorted((w for w, f in plain.FREQ.items() if f > 0 and len(w) >= 2), key=lambda w: (-plain.FREQ[w], w))
     return sorted(words & set(ranked[:COMMON_AMONG]))
 
@@ -203,7 +212,7 @@ def abbreviations(dictionary: list[str], known: set[str]) -> dict[str, list[str]
     (重复信访 → 重访, 网上信访 → 网信, 社会稳定风险评估 → 稳评): the first character of one
     word of the term and the first or last character of a later word. Short forms that are
     words of their own (in the cases or the thesaurus) are left out: they mean that word."""
-    plain = jieba.Tokenizer()  # without the domain dictionary: a term is cut into its words
+    plain = plain_tokenizer()  # without the domain dictionary: a term is cut into its words
     out: dict[str, set[str]] = {}
     for term in dictionary:
         term = term.lower()
