@@ -56,7 +56,9 @@ def worst(run: dict[str, list[str]], queries: list[dict], count: int = 5) -> lis
 NATURAL_FILE = QUERIES_FILE.with_name("natural_queries.yaml")
 JUDGED_DIR = QUERIES_FILE.with_name("judged")
 TUNING_NEW, SEALED = JUDGED_DIR / "natural_tuning_new.yaml", JUDGED_DIR / "natural_sealed.yaml"
-TUNING_FILES = [NATURAL_FILE, TUNING_NEW, JUDGED_DIR / "natural_fresh.yaml", JUDGED_DIR / "natural_fresh2.yaml"]
+# Sets written afterwards by people who never saw the engine, each run once before joining the tuning half.
+FRESH_FILES = [JUDGED_DIR / f"natural_fresh{n}.yaml" for n in ("", "2", "3", "4")]
+TUNING_FILES = [NATURAL_FILE, TUNING_NEW, *FRESH_FILES]
 CATEGORIES = ["nospace", "synonym", "question", "phrase", "keyword", "abbrev", "colloquial", "situation",
               "verbvariant", "longquestion", "partial", "none"]
 
