@@ -73,6 +73,14 @@ def test_site_search_names_absent_concepts_and_suggests_terms(site, chromium):
     assert page.outside == []
 
 
+def test_site_search_says_when_a_quoted_phrase_was_searched_as_its_words(site, chromium):
+    page = offline_page(chromium)
+    page.goto((site / "search.html").as_uri() + "?q=" + "%22有信访我代办%22")
+    page.wait_for_selector(".kb-search-list li")
+    assert "没有案例含有与“有信访我代办”完全一致的说法" in page.locator("#kb-search-results").inner_text()
+    assert page.outside == []
+
+
 def test_site_search_labels_partial_matches_and_synonyms(site, chromium):
     page = offline_page(chromium)
     page.goto((site / "search.html").as_uri() + "?q=" + "网络信访怎么办")

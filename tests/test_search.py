@@ -126,6 +126,16 @@ def test_a_quoted_phrase_is_matched_as_written(searcher, corpus):
     assert ids(searcher.search('"有信访我代理"', limit=None)) == containing(corpus, "有信访我代理")
 
 
+def test_a_quoted_phrase_no_case_contains_is_searched_as_its_words(searcher, corpus):
+    """A slogan misremembered by one character, in quotes, still finds the cases; the reader is told."""
+    assert not containing(corpus, "有信访我代办") and containing(corpus, "有信访我代理")
+    result = searcher.run('"有信访我代办"')
+    assert result.explanation()["unquoted"] == ["有信访我代办"]
+    assert containing(corpus, "有信访我代理") <= {searcher.stored[d]["id"] for d, _ in result.ranked}
+    kept = searcher.run('"有信访我代理"')
+    assert kept.explanation()["unquoted"] == [] and ids(searcher.search('"有信访我代理"', limit=None)) == containing(corpus, "有信访我代理")
+
+
 def test_title_hits_rank_first(searcher):
     hits = searcher.search("领导包案制")
     assert hits[0].id == "shanghai-lingdao-baoan"

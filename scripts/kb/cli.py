@@ -221,6 +221,8 @@ def _understood(explained: dict) -> str:
         parts.append("检索词：" + "、".join(words))
     if explained["regions"]:
         parts.append("地区：" + "、".join(explained["regions"]) + "（该地区的案例排在前面）")
+    if explained["unquoted"]:
+        parts.append("没有案例含有与" + "、".join(f"“{w}”" for w in explained["unquoted"]) + "完全一致的说法，已按其中的词检索")
     if explained["absent"]:
         parts.append("库中没有" + "、".join(f"“{w}”" for w in explained["absent"]))
     if explained["generic"]:

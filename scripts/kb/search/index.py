@@ -29,7 +29,7 @@ from whoosh.query import And, NumericRange, Or, Term
 from .analysis import bigrams, domain_words, jieba_analyzer, use_dictionary
 from ..content.corpus import BUILD_DIR, Corpus
 from ..core.digests import add_sources, value_digest
-from .query import Vocabulary, prefer_verbatim, query_data, runs, understand
+from .query import Vocabulary, prefer_verbatim, query_data, runs, understand, unquote
 from ..content.prose import plain_prose
 
 INDEX_DIR = BUILD_DIR / "index"
@@ -358,7 +358,8 @@ class Result:
         q = self.query
         return {"concepts": [c["text"] for c in q["concepts"] if c["text"] not in self.absent],
                 "regions": [c["text"] for c in q["concepts"] if c["kind"] == "region"],
-                "generic": q["generic"], "absent": self.absent, "dropped": q["dropped"]}
+                "generic": q["generic"], "absent": self.absent, "dropped": q["dropped"],
+                "unquoted": q.get("unquoted", [])}
 
 
 def count_from(text: str, run: str) -> int:
@@ -614,6 +615,10 @@ class Searcher:
             if variant not in memo:
                 memo[variant] = self.matches(variant)
             return memo[variant]
+        unfound = [c["text"] for c in query["concepts"] if c["kind"] == "exact" and not matches(c["text"])]
+        if unfound:
+            query = understand(unquote(text, set(unfound)), self.vocab)
+        query["unquoted"] = unfound
         prefer_verbatim(query, lambda run: len(matches(run)), self.total)
         expand_below = max(SYNONYMS_BELOW, int(SYNONYMS_BELOW_SHARE * self.total + 0.5))
         steps = []

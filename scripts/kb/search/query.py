@@ -403,6 +403,15 @@ def understand(text: str, vocab: Vocabulary) -> dict:
     return {"concepts": concepts, "generic": generic, "dropped": dropped, "whole": whole}
 
 
+def unquote(text: str, phrases: set[str]) -> str:
+    """The query with the quotation marks taken off these phrases: a quoted phrase no case contains
+    (the reader misremembered a character of a slogan) is searched as its words instead."""
+    def opened(match: re.Match) -> str:
+        phrase = match.group(1) or match.group(2)
+        return f" {phrase} " if phrase.strip().lower() in phrases else match.group(0)
+    return QUOTED.sub(opened, text)
+
+
 def prefer_verbatim(query: dict, frequency, total: int) -> None:
     """Where a run the user typed occurs verbatim in some cases (but is not generic), search for it
     whole instead of its pieces: exact precision first, the pieces' recall only when needed.

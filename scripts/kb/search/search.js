@@ -375,7 +375,25 @@
           if (!h || h[4] < FOUND_AT) r.missing.push(p.concept.text);
         });
       });
-      return { ranked: scored, absent: absent.map(function (p) { return p.concept.text; }) };
+      return { query: query, ranked: scored, absent: absent.map(function (p) { return p.concept.text; }) };
+    });
+  }
+
+  // Mirrors the start of Searcher.run: a quoted phrase no case contains is searched as its words.
+  function understoodQuery(text) {
+    var query = understand(text);
+    var exact = query.concepts.filter(function (c) { return c.kind === "exact"; }).map(function (c) { return c.text; });
+    return ensure(exact).then(function () {
+      var unfound = exact.filter(function (p) { return !Object.keys(matches(p)).length; });
+      if (unfound.length) query = understand(unquote(text, unfound));
+      query.unquoted = unfound;
+      return query;
+    });
+  }
+  function unquote(text, phrases) {  // mirrors unquote in kb/search/query.py
+    return text.replace(QUOTED, function (m, a, b) {
+      var phrase = a || b;
+      return phrases.indexOf(phrase.trim().toLowerCase()) >= 0 ? " " + phrase + " " : m;
     });
   }
 
@@ -417,8 +435,8 @@
   // Public API for the page and for tests.
   window.KBSearch = {
     search: function (text, filters) {
-      var query = understand(text || "");
-      return rank(query).then(function (answer) {
+      return understoodQuery(text || "").then(function (query) { return rank(query); }).then(function (answer) {
+        var query = answer.query;
         var f = filters || {}, words = query.concepts.map(function (c) { return c.text; });
         var all = answer.ranked;
         var results = all.filter(function (r) { return passes(META.docs[r.doc], f); });
@@ -587,6 +605,7 @@
     var regions = q.concepts.filter(function (c) { return c.kind === "region"; });
     if (words.length) parts.push("检索词：" + words.map(function (c) { return c.text; }).join("、"));
     if (regions.length) parts.push("地区：" + regions.map(function (c) { return c.text; }).join("、") + "（该地区的案例排在前面）");
+    if (q.unquoted && q.unquoted.length) parts.push("没有案例含有与" + q.unquoted.map(quote).join("、") + "完全一致的说法，已按其中的词检索");
     if (r.absent.length) parts.push("库中没有" + r.absent.map(quote).join("、"));
     if (q.generic.length) parts.push("太泛而未用作检索条件：" + q.generic.map(quote).join("、"));
     return parts.length ? '<p class="kb-search-note kb-search-understood">' + esc(parts.join("；")) + "</p>" : "";
