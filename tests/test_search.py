@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from kb.cli import main
 from conftest import PINNED_CONTENT, PROJECT_ROOT
-from kb.search.index import Filters, Searcher, build_index, case_document, snippet
+from kb.search.index import Filters, Searcher, build_index, case_document, count_from, snippet
 from kb.search.query import Vocabulary, segment, understand
 from kb.content.validate import check
 
@@ -134,6 +134,23 @@ def test_a_quoted_phrase_no_case_contains_is_searched_as_its_words(searcher, cor
     assert containing(corpus, "有信访我代理") <= {searcher.stored[d]["id"] for d, _ in result.ranked}
     kept = searcher.run('"有信访我代理"')
     assert kept.explanation()["unquoted"] == [] and ids(searcher.search('"有信访我代理"', limit=None)) == containing(corpus, "有信访我代理")
+
+
+def test_two_character_words_read_from_the_postings_match_as_counted_in_the_texts(searcher):
+    """kb search takes a two-character word's cases, counts and title/names flags from the bigram
+    postings instead of counting it in every case; both give the same."""
+    pairs = sorted(g for g in searcher.gram_table if len(g) == 2)
+    sample = pairs[::5] + [g for g in pairs if g[0] == g[1]]  # and every pair that can overlap itself
+    assert len(sample) > 500
+    for pair in sample:
+        counted = {}
+        for docnum, doc in enumerate(searcher.docs):
+            if doc is not None:
+                title, names, body, _ = doc
+                count = sum(count_from(text, pair) for text in (title, names, body))
+                if count:
+                    counted[docnum] = (pair in title, pair in names, count)
+        assert searcher.matches(pair) == counted, pair
 
 
 def test_title_hits_rank_first(searcher):
@@ -313,6 +330,8 @@ def test_an_index_updated_for_edited_cases_answers_as_a_fresh_one(tmp_path, cont
     assert _answers(tmp_path / "updated", ["量子计算"])["量子计算"]  # the edit is found
     assert json.loads((tmp_path / "updated" / "texts.json").read_text(encoding="utf-8")) == \
         json.loads((tmp_path / "fresh" / "texts.json").read_text(encoding="utf-8"))
+    for name in ("grams.json", "grams.bin", "gramstats.bin"):  # postings and their counts updated in place
+        assert (tmp_path / "updated" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
 
 
 def test_an_index_of_other_cases_is_not_updated_but_made_afresh(tmp_path, content_copy, monkeypatch):

@@ -18,6 +18,7 @@ import re
 import shutil
 import tempfile
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from ..content.prose import plain_prose
 INDEX_DIR = BUILD_DIR / "index"
 DICTIONARY_FILE = "dictionary.txt"
 QUERY_FILE = "query.json"
-GRAMS_FILE, GRAMS_TABLE_FILE = "grams.bin", "grams.json"
+GRAMS_FILE, GRAMS_TABLE_FILE, GRAM_STATS_FILE = "grams.bin", "grams.json", "gramstats.bin"
 TEXTS_FILE = "texts.json"
 TITLE_WEIGHT, NAMES_WEIGHT = 3.0, 1.5
 # Synonyms widen a word that finds few cases as typed (退役军人, 网络信访); a word the cases
@@ -165,14 +166,16 @@ def concept_counter(dictionary: list[str]):
     return counts
 
 
-def write_gram_postings(gram_docs: dict[str, array], folder: Path) -> None:
-    """For each character bigram, the cases (in texts.json order) that contain it: one binary file
-    of uint32 runs and a JSON table gram → [offset, count]. Read per bigram at query time."""
+def write_gram_postings(gram_docs: dict[str, array], gram_stats: dict[str, array], folder: Path) -> None:
+    """For each character bigram, the cases (in texts.json order) that contain it, and beside each
+    case its row_stats: two binary files of uint32 runs and a JSON table gram → [offset, count].
+    Read per bigram at query time."""
     table, offset = {}, 0
-    with open(folder / GRAMS_FILE, "wb") as out:
+    with open(folder / GRAMS_FILE, "wb") as out, open(folder / GRAM_STATS_FILE, "wb") as stats:
         for gram in sorted(gram_docs):
             docs = gram_docs[gram]
             out.write(docs.tobytes())
+            stats.write(gram_stats[gram].tobytes())
             table[gram] = [offset, len(docs)]
             offset += len(docs)
     (folder / GRAMS_TABLE_FILE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
@@ -233,6 +236,19 @@ def _row_grams(row: list[str]) -> set[str]:
     return set(bigrams("\n".join(row[1:]).lower()))
 
 
+def row_stats(row: list[str]) -> dict[str, int]:
+    """Per bigram of a case's row (as _row_grams gives them): how often a two-character word occurs
+    in the title, names and body together (as Searcher.matches counts it), and whether in the title
+    and in the names, packed as count << 2 | in title << 1 | in names. `kb search` reads a
+    two-character word's matches from these instead of counting it in every case's text."""
+    fields_ = [Counter(bigrams(text.lower())) for text in row[1:]]
+    out = {}
+    for gram in set().union(*fields_):
+        title, names, body = (f[gram] for f in fields_)
+        out[gram] = (title + names + body) << 2 | (title > 0) << 1 | (names > 0) if len(gram) == 2 else 0
+    return out
+
+
 def _whoosh_fields(d: dict, dictionary: list[str], count_concepts) -> dict:
     found = count_concepts(d["searchable"].lower())
     fields_ = {k: v for k, v in d.items() if k not in ("searchable", "body")}
@@ -243,16 +259,17 @@ def _whoosh_fields(d: dict, dictionary: list[str], count_concepts) -> dict:
 def _fresh_index(work: Path, documents: list[dict], dictionary: list[str]) -> None:
     ix = index.create_in(str(work), make_schema())
     writer = ix.writer(procs=2, limitmb=128, multisegment=True)
-    texts, gram_docs = [], {}
+    texts, gram_docs, gram_stats = [], {}, {}
     count_concepts = concept_counter(dictionary)
     for ordinal, d in enumerate(documents):
         texts.append(text_row(d))
-        for gram in _row_grams(texts[-1]):
+        for gram, stat in row_stats(texts[-1]).items():
             gram_docs.setdefault(gram, array("I")).append(ordinal)
+            gram_stats.setdefault(gram, array("I")).append(stat)
         writer.add_document(**_whoosh_fields(d, dictionary, count_concepts))
     writer.commit()
     (work / TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    write_gram_postings(gram_docs, work)
+    write_gram_postings(gram_docs, gram_stats, work)
 
 
 def _updated(previous: Path, work: Path, documents: list[dict], digests: dict[str, str], base: str,
@@ -270,40 +287,47 @@ def _updated(previous: Path, work: Path, documents: list[dict], digests: dict[st
         return False
     shutil.copytree(previous, work, dirs_exist_ok=True)  # copies: whoosh must not write into the previous index
     texts = json.loads((work / TEXTS_FILE).read_text(encoding="utf-8"))
-    gram_docs = _read_gram_postings(work)
+    gram_docs, gram_stats = _read_gram_postings(work)
     writer = index.open_dir(str(work)).writer()
     count_concepts = concept_counter(dictionary)
     for ordinal in changed:
         d = documents[ordinal]
         row = text_row(d)
-        old, new = _row_grams(texts[ordinal]), _row_grams(row)
-        for gram in old - new:
-            docs = gram_docs[gram]
-            docs.remove(ordinal)
+        old, new = row_stats(texts[ordinal]), row_stats(row)
+        for gram in old.keys() - new.keys():
+            docs, stats = gram_docs[gram], gram_stats[gram]
+            at = bisect.bisect_left(docs, ordinal)
+            del docs[at], stats[at]
             if not docs:
-                del gram_docs[gram]
-        for gram in new - old:
-            docs = gram_docs.setdefault(gram, array("I"))
-            docs.insert(bisect.bisect(docs, ordinal), ordinal)
+                del gram_docs[gram], gram_stats[gram]
+        for gram, stat in new.items():
+            docs, stats = gram_docs.setdefault(gram, array("I")), gram_stats.setdefault(gram, array("I"))
+            at = bisect.bisect_left(docs, ordinal)
+            if at < len(docs) and docs[at] == ordinal:
+                stats[at] = stat
+            else:
+                docs.insert(at, ordinal)
+                stats.insert(at, stat)
         texts[ordinal] = row
         writer.delete_by_term("id", d["id"])
         writer.add_document(**_whoosh_fields(d, dictionary, count_concepts))
     writer.commit()
     if changed:
         (work / TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        write_gram_postings(gram_docs, work)
+        write_gram_postings(gram_docs, gram_stats, work)
     return True
 
 
-def _read_gram_postings(folder: Path) -> dict[str, array]:
+def _read_gram_postings(folder: Path) -> tuple[dict[str, array], dict[str, array]]:
     table = json.loads((folder / GRAMS_TABLE_FILE).read_text(encoding="utf-8"))
-    data = (folder / GRAMS_FILE).read_bytes()
-    out = {}
-    for gram, (offset, count) in table.items():
-        docs = array("I")
-        docs.frombytes(data[offset * 4:(offset + count) * 4])
-        out[gram] = docs
-    return out
+    out = []
+    for name in (GRAMS_FILE, GRAM_STATS_FILE):
+        data, runs_ = (folder / name).read_bytes(), {}
+        for gram, (offset, count) in table.items():
+            runs_[gram] = array("I")
+            runs_[gram].frombytes(data[offset * 4:(offset + count) * 4])
+        out.append(runs_)
+    return out[0], out[1]
 
 
 # ---------------------------------------------------------------- querying
@@ -506,6 +530,11 @@ def _logs(counts: np.ndarray) -> np.ndarray:
     return np.array([math.log(c) for c in distinct])[where]
 
 
+def _mapped(path: Path):
+    with open(path, "rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if f.seek(0, 2) else b""
+
+
 class Searcher:
     def __init__(self, index_dir: Path = INDEX_DIR):
         if not index.exists_in(str(index_dir)):
@@ -529,11 +558,11 @@ class Searcher:
         self.total = max(1, sum(d is not None for d in self.docs))
         self._located = None
         self.gram_table = json.loads((index_dir / GRAMS_TABLE_FILE).read_text(encoding="utf-8"))
-        with open(index_dir / GRAMS_FILE, "rb") as f:
-            self.gram_data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if f.seek(0, 2) else b""
+        self.gram_data, self.stats_data = (_mapped(index_dir / name) for name in (GRAMS_FILE, GRAM_STATS_FILE))
         docnum_of_id = {r["id"]: d for d, r in enumerate(self.stored) if r is not None}
         self.docnum_of = [docnum_of_id[row[0]] for row in texts]
         self.identity = self.docnum_of == list(range(len(self.docnum_of)))
+        self.docnum_array = np.array(self.docnum_of, dtype=np.int64)
         by_id = sorted(range(len(self.stored)), key=lambda d: self.stored[d]["id"] if self.stored[d] else "")
         self.id_rank = np.empty(len(self.stored), dtype=np.int64)
         self.id_rank[by_id] = np.arange(len(by_id))
@@ -545,8 +574,9 @@ class Searcher:
 
     def close(self):
         self.searcher.close()
-        if isinstance(self.gram_data, mmap.mmap):
-            self.gram_data.close()
+        for data in (self.gram_data, self.stats_data):
+            if isinstance(data, mmap.mmap):
+                data.close()
 
     def _gram_docs(self, gram: str) -> set[int]:
         offset, count = self.gram_table[gram]
@@ -573,6 +603,8 @@ class Searcher:
         parts = [r for r in runs(variant) if len(r) >= 2]
         if not parts:
             return {}
+        if len(parts) == 1 and len(parts[0]) == 2:
+            return self._pair_matches(parts[0])
         found = None
         for part in parts:
             docs = self._candidates(part)
@@ -593,6 +625,16 @@ class Searcher:
             if c:
                 out[docnum] = (t > 0, n > 0, c)
         return out
+
+    def _pair_matches(self, pair: str) -> dict[int, tuple[bool, bool, int]]:
+        """matches() of a two-character word, read from the bigram postings' row_stats."""
+        if pair not in self.gram_table:
+            return {}
+        offset, count = self.gram_table[pair]
+        ordinals = np.frombuffer(self.gram_data, dtype=np.uint32, count=count, offset=offset * 4)
+        stats = np.frombuffer(self.stats_data, dtype=np.uint32, count=count, offset=offset * 4)
+        docnums = ordinals if self.identity else self.docnum_array[ordinals]
+        return dict(zip(docnums.tolist(), zip(((stats & 2) > 0).tolist(), ((stats & 1) > 0).tolist(), (stats >> 2).tolist())))
 
     def located(self, region_ids: list[str]) -> set[int]:
         if self._located is None:
