@@ -7,7 +7,6 @@ import io
 import json
 import random
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +23,6 @@ from kb.cli import main
 from kb.content.load import load_file
 from kb.site.render import anchor, tag_page
 
-FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "content"
 NAME_MAX = 255  # bytes per file name on ext4, XFS, btrfs, APFS, NTFS (in UTF-16 units)
 QUICK = 10  # seconds: a refusal reads the zip's directory or counts, it does not parse everything
 
@@ -62,9 +60,8 @@ def test_a_hashed_page_name_is_never_the_page_name_of_another_tag():
     assert all(re.fullmatch(r"t-[0-9a-f]+(-[0-9a-f]+)*", n) for n in short)
 
 
-def test_kb_build_with_tags_of_52_and_100_chinese_characters(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
+def test_kb_build_with_tags_of_52_and_100_chinese_characters(tmp_path, fixture_copy):
+    content = fixture_copy
     case = content / "cases" / "shanghai" / "shanghai-changning-daili.yaml"
     long_tags = ["信" * 52, "访" * 100]
     text = case.read_text(encoding="utf-8")

@@ -73,9 +73,7 @@ EXPECTED = {
 }
 
 
-def errors_for(tmp_path: Path, fixture: Path, folder: str) -> list[str]:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "content", content)
+def errors_for(content: Path, fixture: Path, folder: str) -> list[str]:
     shutil.copy(fixture, content / folder / fixture.name)
     _, problems = check(content)
     return [f"{p.line}:{p.column}  {p.field or '-'}  {p.message}" for p in problems
@@ -87,9 +85,9 @@ def test_every_fixture_has_an_expectation_and_every_expectation_a_fixture():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_bad_file_gets_exactly_its_expected_problems(tmp_path, name):
+def test_bad_file_gets_exactly_its_expected_problems(fixture_copy, name):
     folder = "sources" if name.startswith("source-") else "cases/shanghai"
-    assert errors_for(tmp_path, INVALID / name, folder) == EXPECTED[name]
+    assert errors_for(fixture_copy, INVALID / name, folder) == EXPECTED[name]
 
 
 def test_the_fixture_corpus_itself_has_no_errors():
@@ -97,9 +95,8 @@ def test_the_fixture_corpus_itself_has_no_errors():
     assert [p for p in problems if p.severity == "error"] == []
 
 
-def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "content", content)
+def test_a_file_over_the_size_limit_is_refused_unread(fixture_copy):
+    content = fixture_copy
     big = content / "cases" / "shanghai" / "huge-paste.yaml"
     big.write_text("summary: " + "字" * 100_000 + "\n", encoding="utf-8")
     _, problems = check(content)
@@ -108,9 +105,8 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
         "文件太大（292 KB），一个内容文件最多 256 KB：请删去粘贴进来的原文，或把内容拆成几个条目"]
 
 
-def test_a_symlink_leaving_content_is_reported_and_not_read(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "content", content)
+def test_a_symlink_leaving_content_is_reported_and_not_read(tmp_path, fixture_copy):
+    content = fixture_copy
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text((FIXTURES / "content" / "cases" / "shanghai" / "shanghai-changning-daili.yaml").read_text(encoding="utf-8"))
     (content / "cases" / "shanghai" / "linked.yaml").symlink_to(outside)
@@ -121,13 +117,12 @@ def test_a_symlink_leaving_content_is_reported_and_not_read(tmp_path):
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_a_named_pipe_or_folder_named_yaml_is_reported_not_waited_on(tmp_path, monkeypatch, parallel):
+def test_a_named_pipe_or_folder_named_yaml_is_reported_not_waited_on(tmp_path, fixture_copy, monkeypatch, parallel):
     import os
     import threading
 
     from kb.content import doccache
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "content", content)
+    content = fixture_copy
     os.mkfifo(content / "cases" / "shanghai" / "pipe.yaml")
     os.mkfifo(content / "allowlist.yaml")
     (content / "cases" / "shanghai" / "folder.yaml").mkdir()
@@ -144,9 +139,8 @@ def test_a_named_pipe_or_folder_named_yaml_is_reported_not_waited_on(tmp_path, m
     assert len(corpus.cases) == 2
 
 
-def test_public_text_on_the_allow_list_passes_and_nothing_else_does(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "content", content)
+def test_public_text_on_the_allow_list_passes_and_nothing_else_does(fixture_copy):
+    content = fixture_copy
     case = content / "cases" / "shanghai" / "shanghai-changning-daili.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("organisation: 长宁区信访办公室",
                                                              "organisation: 长宁区信访办公室（公开电话021-62345678，张某某）"))
@@ -157,9 +151,8 @@ def test_public_text_on_the_allow_list_passes_and_nothing_else_does(tmp_path):
         "疑似信访人姓氏（某某）：“张某某”"]
 
 
-def test_an_allow_list_entry_must_name_a_known_source(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "content", content)
+def test_an_allow_list_entry_must_name_a_known_source(fixture_copy):
+    content = fixture_copy
     (content / "allowlist.yaml").write_text(
         "entries:\n  - {text: 李琴, source: no-such-book, reason: 资料点名的工作室负责人}\n", encoding="utf-8")
     _, problems = check(content)
@@ -184,9 +177,8 @@ def test_every_text_field_of_every_schema_has_a_length_limit():
     assert {name: paths for name, paths in missing.items() if paths} == {}
 
 
-def test_an_overlong_title_is_refused_with_its_limit(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "content", content)
+def test_an_overlong_title_is_refused_with_its_limit(fixture_copy):
+    content = fixture_copy
     case = content / "cases" / "shanghai" / "shanghai-changning-daili.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("title: 测试区信访代理工作室网络", "title: " + "长" * 150))
     _, problems = check(content)

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT
 from kb.content import history
 from kb.content.corpus import read_corpus
 from kb.site.render import build_site_model, render_case_pages
 
-FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "content"
 CASE = "content/cases/shanghai/shanghai-changning-daili.yaml"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -26,9 +24,8 @@ def git(root: Path, *args: str, date: str = "2026-11-02T10:00:00") -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURE, tmp_path / "content")
-    return tmp_path
+def project(fixture_copy: Path) -> Path:
+    return fixture_copy.parent
 
 
 def page_of(content: Path, case_id: str = "shanghai-changning-daili") -> str:

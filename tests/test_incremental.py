@@ -1,7 +1,6 @@
 """Incremental builds: a build after an edit equals a cold build byte for byte, and takes over
 what did not change."""
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +19,8 @@ def _retitle(content: Path, case_id: str, suffix: str) -> None:
     path.write_text(text.replace("\ntitle: ", f"\ntitle: {suffix}", 1), encoding="utf-8")
 
 
-def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
+def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path, fixture_copy):
+    content = fixture_copy
     site = build_site(content, tmp_path / "inc", incremental=False)
     docs = tmp_path / "inc" / "docs"
     untouched = (site / "editors.html").stat().st_ino
@@ -60,10 +58,9 @@ print(json.dumps({"kept": sum(before.get(n) == i for n, i in after.items()), "sh
 """
 
 
-def test_an_edit_rewrites_only_the_search_shards_it_touches_and_records_the_others(tmp_path):
+def test_an_edit_rewrites_only_the_search_shards_it_touches_and_records_the_others(tmp_path, fixture_copy):
     # In a fresh process, where the search stages are forked and so see the setting.
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
+    content = fixture_copy
     done = subprocess.run([sys.executable, "-c", EDIT_WITH_MANY_SHARDS, str(content), str(tmp_path / "build")],
                           check=True, capture_output=True, text=True, cwd=PROJECT)
     found = json.loads(done.stdout.strip().splitlines()[-1])
@@ -102,12 +99,11 @@ def test_bench_build_runs_at_a_small_size(tmp_path):
         assert line in out.stdout, out.stdout
 
 
-def test_validation_takes_unchanged_files_from_the_cache_and_reparses_edits(tmp_path):
+def test_validation_takes_unchanged_files_from_the_cache_and_reparses_edits(tmp_path, fixture_copy):
     from kb.content.doccache import DocumentCache
     from kb.content.validate import check
 
-    content, cache = tmp_path / "content", tmp_path / "documents.pickle"
-    shutil.copytree(FIXTURE, content)
+    content, cache = fixture_copy, tmp_path / "documents.pickle"
     first, problems = check(content, cache)
     _retitle(content, "shanghai-changning-daili", "改")
     documents = DocumentCache(cache)
@@ -119,37 +115,35 @@ def test_validation_takes_unchanged_files_from_the_cache_and_reparses_edits(tmp_
     assert check(content, cache)[1] == problems
 
 
-def test_a_file_that_fails_to_load_is_reported_again_on_the_next_run(tmp_path):
+def test_a_file_that_fails_to_load_is_reported_again_on_the_next_run(tmp_path, fixture_copy):
     from kb.content.validate import check
 
-    content, cache = tmp_path / "content", tmp_path / "documents.pickle"
-    shutil.copytree(FIXTURE, content)
+    content, cache = fixture_copy, tmp_path / "documents.pickle"
     broken = next(content.rglob("shanghai-changning-daili.yaml"))
     broken.write_text(broken.read_text(encoding="utf-8") + "\ntitle: 重复\n", encoding="utf-8")
     runs = [[p for p in check(content, cache)[1] if p.file.endswith("shanghai-changning-daili.yaml")] for _ in range(2)]
     assert runs[0] and runs[0] == runs[1]
 
 
-def _previewed(tmp_path: Path):
-    """A copy of the fixture content with its pages generated, and a preview's memory of them."""
+def _previewed(content: Path):
+    """The copy of the fixture content (the fixture_copy fixture) with its pages generated beside it,
+    and a preview's memory of them."""
     from kb.preview.state import PreviewState
     from kb.build.builder import generate_docs, valid_corpus
     from kb.preview.live import sync_docs
 
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    docs = tmp_path / "docs"
+    docs = content.parent / "docs"
     generate_docs(valid_corpus(content), docs, handouts=False)
     state = PreviewState()
     assert sync_docs(content, docs, state) == []
     return content, docs, state
 
 
-def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_render(tmp_path):
+def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_render(tmp_path, fixture_copy):
     from kb.build.builder import generate_docs, valid_corpus
     from kb.preview.live import sync_docs
 
-    content, docs, state = _previewed(tmp_path)
+    content, docs, state = _previewed(fixture_copy)
     _retitle(content, "shanghai-changning-jiangsulu-gongzuoshi", "改")
     changed = sync_docs(content, docs, state)
     assert "cases/shanghai-changning-jiangsulu-gongzuoshi.md" in changed
@@ -161,11 +155,11 @@ def test_preview_with_memory_rewrites_what_a_save_affects_and_matches_a_fresh_re
            {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*.md")}
 
 
-def test_a_saved_case_shows_at_once_as_the_full_round_renders_it(tmp_path):
+def test_a_saved_case_shows_at_once_as_the_full_round_renders_it(fixture_copy):
     from kb.preview.state import quick_pages
     from kb.preview.live import sync_docs
 
-    content, docs, state = _previewed(tmp_path)
+    content, docs, state = _previewed(fixture_copy)
     path = next(content.rglob("shanghai-changning-daili.yaml"))
     original = path.read_text(encoding="utf-8")
 
@@ -199,9 +193,8 @@ def test_pages_written_by_worker_processes_equal_the_rendered_pages(tmp_path, mo
     assert {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.md")} == pages
 
 
-def test_search_stages_started_afresh_from_the_cache_make_what_forked_ones_make(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
+def test_search_stages_started_afresh_from_the_cache_make_what_forked_ones_make(tmp_path, fixture_copy):
+    content = fixture_copy
     # Each in a process of its own, as `kb build` runs: word segmentation keeps the words a process
     # has seen, so a fork from this test process would carry what earlier tests added.
     for name, spawn_from in (("forked", "10**9"), ("fresh", "0")):  # 0: as for a large collection
