@@ -153,6 +153,21 @@ def test_two_character_words_read_from_the_postings_match_as_counted_in_the_text
         assert searcher.matches(pair) == counted, pair
 
 
+def test_answering_queries_makes_no_reference_cycles(searcher):
+    """Searcher pauses the cyclic garbage collector while it answers (collector_paused): safe only
+    while answering leaves nothing for the collector to find."""
+    import gc
+
+    searcher.search("预热")
+    gc.collect()
+    for query in ["信访代理", "长宁 信访代理", '"有信访我代办"', "量子计算", "老上访户的事怎么了结",
+                  "几百人围在镇政府门口要说法", "一把手每周坐班接待老百姓"]:
+        searcher.search(query, limit=None)
+        searcher.facets(query)
+    assert gc.collect() == 0
+    assert gc.isenabled()
+
+
 def test_title_hits_rank_first(searcher):
     hits = searcher.search("领导包案制")
     assert hits[0].id == "shanghai-lingdao-baoan"
