@@ -169,8 +169,12 @@ def print_quality_table(runs: dict[str, dict], halves: dict[str, list[dict]], ke
         print(f"    {engine:<14} {f['precision@5']:.3f} / {f['recall@10']:.3f} / {f['MRR']:.3f}")
 
 
+RESULTS_SHOWN = 50  # search.js render(): the first 50 results, each with its snippet
+
+
 def site_cold_bytes(chromium, site_dir: Path, queries: list[str]) -> list[int]:
-    """Per query, the bytes a fresh page reads (scripts and index files) until its first 20 results are shown."""
+    """Per query, the bytes a fresh page reads (scripts and index files) until it shows its results:
+    as search.html does, the titles and snippets of the first 50."""
     sizes = []
     for q in queries:
         page = chromium.new_page()
@@ -178,7 +182,8 @@ def site_cold_bytes(chromium, site_dir: Path, queries: list[str]) -> list[int]:
         page.on("request", lambda r: r.url.startswith("file://") and files.append(r.url))
         page.goto((site_dir / "search.html").resolve().as_uri())
         page.wait_for_function("window.KBSearch !== undefined")
-        page.evaluate("q => KBSearch.search(q).then(r => KBSearch.describe(r.results.slice(0, 20)))", q)
+        page.evaluate("q => KBSearch.search(q).then(r => Promise.all([KBSearch.describe(r.results.slice(0, SHOWN)), "
+                      "KBSearch.snippets(r.results.slice(0, SHOWN))]))".replace("SHOWN", str(RESULTS_SHOWN)), q)
         from urllib.parse import unquote, urlparse
         sizes.append(sum(Path(unquote(urlparse(u).path)).stat().st_size for u in set(files)))
         page.close()

@@ -145,3 +145,14 @@ def test_postings_are_made_afresh_when_the_previous_texts_are_not_what_they_were
     fresh, updated = _built(corpus, tmp_path / "fresh"), _built(corpus, tmp_path / "updated", previous=tmp_path / "before")
     assert updated["updated"] is None and fresh["updated"] is None
     assert tree_hashes(tmp_path / "updated" / "search") == tree_hashes(tmp_path / "fresh" / "search")
+
+
+def test_title_and_text_files_hold_their_group_of_rows_and_files_of_removed_groups_go(tmp_path):
+    """A results page loads the title and text files of the cases it shows: each holds a few rows,
+    and when the corpus shrinks the files beyond it are removed rather than left stale."""
+    folder = tmp_path / "texts"
+    sitesearch.write_groups(folder, "KB_SEARCH_TEXTS", [f"正文{i}" for i in range(25)], 10)
+    assert sorted(p.name for p in folder.iterdir()) == ["0.js", "1.js", "2.js"]
+    assert (folder / "2.js").read_text(encoding="utf-8") == 'KB_SEARCH_TEXTS(2,["正文20","正文21","正文22","正文23","正文24"]);\n'
+    sitesearch.write_groups(folder, "KB_SEARCH_TEXTS", ["正文0"], 10)
+    assert sorted(p.name for p in folder.iterdir()) == ["0.js"]

@@ -26,7 +26,7 @@
   function startKey(d) { return d[4] != null ? String(d[4]) : "unknown"; }
 
   function describe(n) {
-    var d = META.docs[n], row = docData[Math.floor(n / META.docsPerShard)][n % META.docsPerShard];
+    var d = META.docs[n], row = docData[Math.floor(n / META.titlesPerFile)][n % META.titlesPerFile];
     return { id: row[0], title: row[1], year: yearLabel(d, row[2]), startYear: d[4], reportedYear: row[2], draft: !!d[5],
       place: regionChain(d[1]).map(function (i) { return META.regions[i][1]; }).join("") || "全国",
       types: d[0].map(function (t) { return META.types[t][1]; }) };
@@ -412,7 +412,7 @@
     if (f.type && d[0].indexOf(+f.type) < 0) return false;
     if (f.region && regionChain(d[1]).indexOf(+f.region) < 0) return false;
     if (f.theme && d[3].indexOf(+f.theme) < 0) return false;
-    if (f.level && d[2] !== f.level) return false;
+    if (f.level && META.levelIds[d[2]] !== f.level) return false;
     if (f.year && startKey(d) !== String(f.year)) return false;
     if (f.since && (d[4] == null || d[4] < +f.since)) return false;  // since/until: start year only
     if (f.until && (d[4] == null || d[4] > +f.until)) return false;
@@ -426,7 +426,8 @@
       d[0].forEach(function (t) { counts.type[t] = (counts.type[t] || 0) + 1; });
       regionChain(d[1]).forEach(function (g) { counts.region[g] = (counts.region[g] || 0) + 1; });
       d[3].forEach(function (t) { counts.theme[t] = (counts.theme[t] || 0) + 1; });
-      counts.level[d[2]] = (counts.level[d[2]] || 0) + 1;
+      var level = META.levelIds[d[2]];
+      counts.level[level] = (counts.level[level] || 0) + 1;
       counts.year[startKey(d)] = (counts.year[startKey(d)] || 0) + 1;
     });
     return counts;
@@ -448,7 +449,7 @@
     // Display records (id, title, place, types, year) for some results; loads their title shards.
     describe: function (results) {
       var shards = {};
-      results.forEach(function (r) { shards[Math.floor(r.doc / META.docsPerShard)] = true; });
+      results.forEach(function (r) { shards[Math.floor(r.doc / META.titlesPerFile)] = true; });
       return Promise.all(Object.keys(shards).map(function (n) { return loadFile("docs", +n, docWaiters, docData); }))
         .then(function () { return results.map(function (r) { return describe(r.doc); }); });
     },
@@ -516,11 +517,11 @@
   // Snippet HTML for some results; loads the body shards they are in.
   window.KBSearch.snippets = function (results) {
     var shards = {};
-    results.forEach(function (r) { shards[Math.floor(r.doc / META.docsPerShard)] = true; });
+    results.forEach(function (r) { shards[Math.floor(r.doc / META.textsPerFile)] = true; });
     return Promise.all(Object.keys(shards).map(function (n) { return loadFile("texts", +n, textWaiters, textData); }))
       .then(function () {
         return results.map(function (r) {
-          var body = textData[Math.floor(r.doc / META.docsPerShard)][r.doc % META.docsPerShard];
+          var body = textData[Math.floor(r.doc / META.textsPerFile)][r.doc % META.textsPerFile];
           return snippetHtml(body, markedTerms(r));
         });
       });

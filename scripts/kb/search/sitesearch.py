@@ -24,9 +24,13 @@ from ..core.digests import content_key
 from .query import query_data
 from ..content.schemas import labels
 
-TARGET_POSTINGS_PER_SHARD = 6000
+TARGET_POSTINGS_PER_SHARD = 1500  # a query reads whole shards: smaller ones, fewer bytes of other bigrams
 ENTRIES_PER_GROUP = 2_000_000  # postings encoded at once (bounds the memory of a large corpus)
-DOCS_PER_SHARD = 100
+# A results page shows up to 50 cases, scattered over the corpus: each needs its title row and its
+# body (for the snippet), so these files are small. With 100 cases a file, a page of results read
+# up to 15 MB of bodies at 10,000 cases (scripts/bench_search.py).
+TITLES_PER_FILE = 10
+TEXTS_PER_FILE = 1
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # of varints()
 
 
@@ -221,6 +225,8 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
     result is the same, byte for byte, as made afresh."""
     types, themes, regions = corpus.taxonomy("practice_type"), corpus.taxonomy("theme"), corpus.region_map()
     type_ids, theme_ids, region_ids = list(types), list(themes), list(regions)
+    levels = labels("case", "locality", "level")
+    level_ids = list(levels)
     docs, titles, searchables, fields = [], [], [], []
     cases = sorted(corpus.case_map().values(), key=lambda c: c["id"])
     for case in cases:
@@ -231,7 +237,7 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
         docs.append([
             [type_ids.index(t) for t in case["practice_types"]],
             region_ids.index(case["locality"]["region"]),
-            case["locality"]["level"],
+            level_ids.index(case["locality"]["level"]),
             [theme_ids.index(t) for t in case["themes"]],
             period.get("start_year"),  # null when unknown: never the reported year
             1 if case["status"] == "draft" else 0,
@@ -245,21 +251,19 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
         _write_postings(fields, docs, search_dir, state)
     write_snippet_texts(search_dir, [body for _, _, body in fields])
     del fields
-    (search_dir / "docs").mkdir(exist_ok=True)
-    for start in range(0, len(titles), DOCS_PER_SHARD):
-        number = start // DOCS_PER_SHARD
-        (search_dir / "docs" / f"{number}.js").write_text(
-            f"KB_SEARCH_DOCS({number},{_compact(titles[start:start + DOCS_PER_SHARD])});\n", encoding="utf-8")
+    write_groups(search_dir / "docs", "KB_SEARCH_DOCS", titles, TITLES_PER_FILE)
     meta = {
         "shards": state["shards"],
-        "docsPerShard": DOCS_PER_SHARD,
+        "titlesPerFile": TITLES_PER_FILE,
+        "textsPerFile": TEXTS_PER_FILE,
         "docs": docs,
         "types": [[t, types[t]["name"]] for t in type_ids],
         "themes": [[t, themes[t]["name"]] for t in theme_ids],
         "regions": [[r, regions[r]["name"], regions[r]["level"],
                      region_ids.index(regions[r]["parent"]) if regions[r].get("parent") in regions else -1]
                     for r in region_ids],
-        "levels": labels("case", "locality", "level"),
+        "levels": levels,
+        "levelIds": level_ids,  # a doc's level is an index into these
         "query": query_data(corpus, searchables, cache_dir),
         "dictionary": domain_words(corpus),
     }
@@ -270,14 +274,23 @@ def build_site_index(corpus: Corpus, out_dir: Path, cache_dir: Path | None = Non
 
 
 def write_snippet_texts(search_dir: Path, bodies: list[str]) -> None:
-    """search/texts/N.js: the bodies of DOCS_PER_SHARD cases, one plain line per line of the body
+    """search/texts/N.js: the bodies of TEXTS_PER_FILE cases, one plain line per line of the body
     (the text `kb search` cuts its snippets from), loaded only for the results a page shows."""
-    (search_dir / "texts").mkdir(exist_ok=True)
     lines = ["\n".join(plain_prose(line) for line in body.split("\n")) for body in bodies]
-    for start in range(0, len(lines), DOCS_PER_SHARD):
-        number = start // DOCS_PER_SHARD
-        (search_dir / "texts" / f"{number}.js").write_text(
-            f"KB_SEARCH_TEXTS({number},{_compact(lines[start:start + DOCS_PER_SHARD])});\n", encoding="utf-8")
+    write_groups(search_dir / "texts", "KB_SEARCH_TEXTS", lines, TEXTS_PER_FILE)
+
+
+def write_groups(folder: Path, callback: str, rows: list, per_file: int) -> None:
+    """folder/N.js calling callback(N, rows N*per_file …) for each group of rows; files of groups
+    that no longer exist (the corpus shrank) are removed."""
+    folder.mkdir(exist_ok=True)
+    count = -(-len(rows) // per_file)
+    for number in range(count):
+        (folder / f"{number}.js").write_text(
+            f"{callback}({number},{_compact(rows[number * per_file:(number + 1) * per_file])});\n", encoding="utf-8")
+    for stale in folder.glob("*.js"):
+        if not (stale.stem.isdigit() and int(stale.stem) < count):
+            stale.unlink()
 
 
 # ------------------------------------------------------------ updating the previous postings
