@@ -81,6 +81,24 @@ def test_site_search_says_when_a_quoted_phrase_was_searched_as_its_words(site, c
     assert page.outside == []
 
 
+def test_site_search_offers_each_concept_alone_when_no_case_has_them_together(site, chromium):
+    from kb.search.index import Searcher
+    searcher = Searcher(site.parent / "index")
+    try:
+        expected = searcher.run("老上访户的事怎么了结").separately()
+    finally:
+        searcher.close()
+    page = offline_page(chromium)
+    page.goto((site / "search.html").as_uri() + "?q=" + "老上访户的事怎么了结")
+    page.wait_for_selector(".kb-search-separately")
+    text = page.locator(".kb-search-separately").inner_text()
+    assert expected and text == "没有案例同时含有这些要点。可以分别检索：" + "、".join(f"“{t}”（{n} 个案例）" for t, n in expected)
+    page.locator(".kb-search-separately a").first.click()
+    page.wait_for_selector(".kb-search-list li")
+    assert page.locator(".kb-search-list li").count() == expected[0][1]
+    assert page.outside == []
+
+
 def test_site_search_labels_partial_matches_and_synonyms(site, chromium):
     page = offline_page(chromium)
     page.goto((site / "search.html").as_uri() + "?q=" + "网络信访怎么办")

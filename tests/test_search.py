@@ -247,6 +247,20 @@ def test_cli_search_prints_json_with_locality_type_year(build_dir):
     assert all(h["start_year"] >= 2004 for h in hits)
 
 
+def test_with_no_answer_each_concept_some_case_has_is_offered_with_its_count(searcher, build_dir):
+    """No case has 老上访户 and 了结 together: the reader is told how many cases have each, and
+    searching one alone finds exactly that many."""
+    result = searcher.run("老上访户的事怎么了结")
+    assert result.ranked == [] and [t for t, _ in result.separately()] == ["老上访户", "了结"]
+    for text, count in result.separately():
+        assert count == len(searcher.ranked(text)) > 0
+    assert searcher.run("老上访户").separately() == []          # an answered query offers nothing
+    assert searcher.run("区块链存证").separately() == []        # nor one whose concepts no case has
+    printed = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "--build-dir", str(build_dir), "search",
+                                        "老上访户的事怎么了结"]).output
+    assert "没有案例同时含有这些要点。可以分别检索：“老上访户”（" in printed
+
+
 def test_cli_search_json_says_null_for_an_unknown_start_year(build_dir, corpus):
     result = CliRunner().invoke(main, ["--content", str(PINNED_CONTENT), "--build-dir", str(build_dir), "search", "沈阳", "--json"])
     hit = next(h for h in json.loads(result.output)["hits"] if h["id"] == "liaoning-shenyang-yizhanshi")

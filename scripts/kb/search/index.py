@@ -375,6 +375,13 @@ class Result:
         """[(concept, variant found)] in one case; asked only for the cases shown."""
         return [(c["text"], hits[docnum][3][0]) for c, hits in self.present_hits if docnum in hits and hits[docnum][3]]
 
+    def separately(self) -> list[tuple[str, int]]:
+        """When no case answers a query of several concepts: each concept some case has, with how
+        many cases have it, to search for on its own (the reader learns what the library does hold)."""
+        if self.ranked or len(self.query["concepts"]) < 2:
+            return []
+        return [(c["text"], sum(h[4] >= FOUND_AT for h in hits.values())) for c, hits in self.present_hits]
+
     def missing(self, docnum: int) -> list[str]:
         """The concepts one case lacks (a partial match)."""
         return [c["text"] for c, hits in self.present_hits + self.absent_hits

@@ -375,7 +375,10 @@
           if (!h || h[4] < FOUND_AT) r.missing.push(p.concept.text);
         });
       });
-      return { query: query, ranked: scored, absent: absent.map(function (p) { return p.concept.text; }) };
+      // mirrors Result.separately: with no answer, each concept some case has, and how many have it
+      var separately = scored.length || query.concepts.length < 2 ? [] :
+        present.map(function (p) { return [p.concept.text, found(p.hits)]; });
+      return { query: query, ranked: scored, absent: absent.map(function (p) { return p.concept.text; }), separately: separately };
     });
   }
 
@@ -441,7 +444,7 @@
         var f = filters || {}, words = query.concepts.map(function (c) { return c.text; });
         var all = answer.ranked;
         var results = all.filter(function (r) { return passes(META.docs[r.doc], f); });
-        return { words: words, query: query, absent: answer.absent, all: all, results: results, facets: facets(results, f),
+        return { words: words, query: query, absent: answer.absent, separately: answer.separately, all: all, results: results, facets: facets(results, f),
                  suggestions: results.length ? [] : suggestions(text || "") };
       });
     },
@@ -616,6 +619,10 @@
     var html = '<p class="kb-search-note">没有找到匹配的案例。';
     if (!r.query.concepts.length && r.query.generic.length) html += "这些词几乎每个案例都有，请写出具体的做法、问题、人群或地区。";
     html += "</p>";
+    if (r.separately.length) html += '<p class="kb-search-suggest kb-search-separately">没有案例同时含有这些要点。可以分别检索：' +
+      r.separately.map(function (p) {
+        return '<a href="#q=' + encodeURIComponent(p[0]) + '">' + esc(quote(p[0])) + "</a>（" + p[1] + " 个案例）";
+      }).join("、") + "</p>";
     if (r.suggestions.length) html += '<p class="kb-search-suggest">可以试试：' + r.suggestions.map(function (w) {
       return '<a href="#q=' + encodeURIComponent(w) + '">' + esc(w) + "</a>";
     }).join("、") + "</p>";
