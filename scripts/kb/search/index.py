@@ -234,12 +234,9 @@ def text_row(d: dict) -> list[str]:
     return [d["id"], d["title"], d["place"] + "\n" + d["names"], d["body"]]
 
 
-def _row_grams(row: list[str]) -> set[str]:
-    return set(bigrams("\n".join(row[1:]).lower()))
-
-
 def row_stats(row: list[str]) -> dict[str, int]:
-    """Per bigram of a case's row (as _row_grams gives them): how often a two-character word occurs
+    """Per bigram of a case's row (title, names, body; a lone character of a one-character run counts
+    as a bigram, as bigrams() gives them, with 0): how often a two-character word occurs
     in the title, names and body together (as Searcher.matches counts it), and whether in the title
     and in the names, packed as count << 2 | in title << 1 | in names. `kb search` reads a
     two-character word's matches from these instead of counting it in every case's text."""
