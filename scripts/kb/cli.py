@@ -177,11 +177,12 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
     ranked = result.ranked
     hits, facets, total = searcher.hits(result, limit), searcher.facet_counts(ranked), len(ranked)
     suggested = [] if ranked else searcher.suggestions(query)
+    separately = result.separately()
     searcher.close()
     if as_json:
         echo(json_module.dumps({"total": total, "hits": [asdict(h) for h in hits], "facets": facets,
                                       "query": result.explanation(), "suggestions": suggested,
-                                      "separately": [{"text": t, "cases": n} for t, n in result.separately()]},
+                                      "separately": [{"text": t, "cases": n} for t, n in separately]},
                                      ensure_ascii=False, indent=2))
         return
     understood = _understood(result.explanation())
@@ -190,8 +191,8 @@ def search(ctx, words, types, regions, themes, level, since, until, published_on
     if not hits:
         echo("没有找到匹配的案例。" + ("这些词几乎每个案例都有，请写出具体的做法、问题、人群或地区。"
                                          if not result.explanation()["concepts"] and result.query["generic"] else ""))
-        if result.separately():
-            echo("没有案例同时含有这些要点。可以分别检索：" + "、".join(f"“{t}”（{n} 个案例）" for t, n in result.separately()))
+        if separately:
+            echo("没有案例同时含有这些要点。可以分别检索：" + "、".join(f"“{t}”（{n} 个案例）" for t, n in separately))
         if suggested:
             echo("可以试试：" + "、".join(suggested))
         echo("也可以在网站上按做法类型、地区或术语表浏览（build/site/types/index.html、regions.html、glossary.html）。")

@@ -377,7 +377,7 @@ class Result:
         many cases have it, to search for on its own (the reader learns what the library does hold)."""
         if self.ranked or len(self.query["concepts"]) < 2:
             return []
-        return [(c["text"], sum(h[4] >= FOUND_AT for h in hits.values())) for c, hits in self.present_hits]
+        return [(c["text"], cases_found(hits)) for c, hits in self.present_hits]
 
     def missing(self, docnum: int) -> list[str]:
         """The concepts one case lacks (a partial match)."""
@@ -433,6 +433,11 @@ ABSENT_WEIGHT = 1.0      # a concept some case nearly has (thesaurus, parts) but
 # it weighs this share of the rarest word, so it cannot alone sink a query whose other concepts
 # the library has; the result is still labelled 部分匹配：未含…
 UNSEEN_WEIGHT = 0.2
+
+
+def cases_found(hits: dict) -> int:
+    """How many cases a concept is found in (matched at least FOUND_AT); search.js: found()."""
+    return sum(h[4] >= FOUND_AT for h in hits.values())
 
 
 def new_hit() -> list:
@@ -498,7 +503,7 @@ def rank_cases(concepts: list[tuple[dict, dict]], total: int) -> tuple[np.ndarra
         return nothing
     idfs, held = [], 0
     for concept, hits in concepts:
-        found = sum(h[4] >= FOUND_AT for h in hits.values())
+        found = cases_found(hits)
         absent = (ABSENT_WEIGHT if hits else UNSEEN_WEIGHT) * math.log(1 + total)
         rarity = math.log(1 + total / found) * (COMMON_WEIGHT if concept.get("common") else 1.0) if found else absent
         idfs.append(rarity)
@@ -580,9 +585,8 @@ class Searcher:
         self.gram_table = json.loads((index_dir / GRAMS_TABLE_FILE).read_text(encoding="utf-8"))
         self.gram_data, self.stats_data = (_mapped(index_dir / name) for name in (GRAMS_FILE, GRAM_STATS_FILE))
         docnum_of_id = {r["id"]: d for d, r in enumerate(self.stored) if r is not None}
-        self.docnum_of = [docnum_of_id[row[0]] for row in texts]
-        self.identity = self.docnum_of == list(range(len(self.docnum_of)))
-        self.docnum_array = np.array(self.docnum_of, dtype=np.int64)
+        self.docnum_of = np.array([docnum_of_id[row[0]] for row in texts], dtype=np.int64)  # by texts.json ordinal
+        self.identity = bool(np.array_equal(self.docnum_of, np.arange(len(self.docnum_of))))
         by_id = sorted(range(len(self.stored)), key=lambda d: self.stored[d]["id"] if self.stored[d] else "")
         self.id_rank = np.empty(len(self.stored), dtype=np.int64)
         self.id_rank[by_id] = np.arange(len(by_id))
@@ -598,11 +602,17 @@ class Searcher:
             if isinstance(data, mmap.mmap):
                 data.close()
 
-    def _gram_docs(self, gram: str) -> set[int]:
+    def _postings(self, gram: str, data) -> np.ndarray:
+        """A bigram's run of uint32 in grams.bin (the cases' ordinals) or gramstats.bin (their row_stats)."""
         offset, count = self.gram_table[gram]
-        ordinals = array("I")
-        ordinals.frombytes(self.gram_data[offset * 4:(offset + count) * 4])
-        return set(ordinals) if self.identity else {self.docnum_of[o] for o in ordinals}
+        return np.frombuffer(data, dtype=np.uint32, count=count, offset=offset * 4)
+
+    def _docnums(self, gram: str) -> np.ndarray:
+        ordinals = self._postings(gram, self.gram_data)
+        return ordinals if self.identity else self.docnum_of[ordinals]
+
+    def _gram_docs(self, gram: str) -> set[int]:
+        return set(self._docnums(gram).tolist())
 
     def _candidates(self, run: str) -> set[int]:
         """Documents holding every bigram of the run (a superset of those containing it)."""
@@ -650,11 +660,9 @@ class Searcher:
         """matches() of a two-character word, read from the bigram postings' row_stats."""
         if pair not in self.gram_table:
             return {}
-        offset, count = self.gram_table[pair]
-        ordinals = np.frombuffer(self.gram_data, dtype=np.uint32, count=count, offset=offset * 4)
-        stats = np.frombuffer(self.stats_data, dtype=np.uint32, count=count, offset=offset * 4)
-        docnums = ordinals if self.identity else self.docnum_array[ordinals]
-        return dict(zip(docnums.tolist(), zip(((stats & 2) > 0).tolist(), ((stats & 1) > 0).tolist(), (stats >> 2).tolist())))
+        stats = self._postings(pair, self.stats_data)
+        return dict(zip(self._docnums(pair).tolist(),
+                        zip(((stats & 2) > 0).tolist(), ((stats & 1) > 0).tolist(), (stats >> 2).tolist())))
 
     def located(self, region_ids: list[str]) -> set[int]:
         if self._located is None:

@@ -296,12 +296,13 @@
 
   function rankCases(concepts, N) {  // mirrors rank_cases
     if (!concepts.length) return [];
-    var idfs = concepts.map(function (p) {
-      var f = found(p.hits);
+    var counts = concepts.map(function (p) { return found(p.hits); });
+    var idfs = concepts.map(function (p, i) {
+      var f = counts[i];
       return f ? Math.log(1 + N / f) * (p.concept.common ? COMMON_WEIGHT : 1.0) : (Object.keys(p.hits).length ? ABSENT_WEIGHT : UNSEEN_WEIGHT) * Math.log(1 + N);
     });
     var whole = 0; idfs.forEach(function (x) { whole += x; });
-    var held = concepts.filter(function (p) { return found(p.hits) > 0; }).length;
+    var held = counts.filter(function (f) { return f > 0; }).length;
     var docs = {}, rows = [];
     concepts.forEach(function (p) { Object.keys(p.hits).forEach(function (d) { docs[d] = true; }); });
     Object.keys(docs).map(Number).sort(function (a, b) { return a - b; }).forEach(function (doc) {
